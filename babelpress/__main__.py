@@ -1,0 +1,3 @@
+from babelpress.cli import main
+
+main()

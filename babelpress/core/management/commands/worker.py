@@ -1,0 +1,25 @@
+"""`babelpress worker`: runs background jobs (translation, imports, feed polling).
+
+A thin wrapper over django-tasks-db's db_worker so the operator needs one name to remember.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Run the background job worker (Ctrl-C to stop; jobs in progress are finished first)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queue", default="*", help="Queues to process, comma-separated; '*' for all (default).")
+        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
+        parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
+        parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many jobs.")
+
+    def handle(self, *args, **options):
+        kwargs = {"queue_name": options["queue"], "interval": options["interval"], "reload": False}
+        if options["batch"]:
+            kwargs["batch"] = True
+        if options["max_tasks"]:
+            kwargs["max_tasks"] = options["max_tasks"]
+        call_command("db_worker", **kwargs)

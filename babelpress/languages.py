@@ -1,0 +1,90 @@
+"""The site's languages: codes, native names and writing direction, from settings and CLDR.
+
+Two lists matter:
+* content languages (``BABELPRESS_CONTENT_LANGUAGES``): the languages stories are published in;
+* UI languages (``BABELPRESS_UI_LANGUAGES``): the languages the interface is translated into.
+
+Every language of either list gets a URL prefix (``/fr/``, ``/ar/`` ...). Names and directions
+come from CLDR through Babel unless settings give them explicitly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str  # native name, e.g. "Français"
+    direction: str  # "ltr" or "rtl"
+
+    @property
+    def bidi(self) -> bool:
+        return self.direction == "rtl"
+
+
+def describe(code: str, name: str | None = None, direction: str | None = None) -> Language:
+    """Build a Language, filling the native name and direction from CLDR."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(
+            f"Unknown language code {code!r} in Babelpress settings: use an ISO 639 code "
+            f"that CLDR knows, such as 'fr', 'en', 'hy', 'ru' or 'ar'."
+        ) from exc
+    if name is None:
+        native = locale.get_display_name(locale) or code
+        name = native[:1].upper() + native[1:]
+    if direction is None:
+        direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+    if direction not in ("ltr", "rtl"):
+        raise ValueError(f"Language {code!r}: direction must be 'ltr' or 'rtl', not {direction!r}.")
+    return Language(code=code, name=name, direction=direction)
+
+
+def parse_codes(value: str) -> list[str]:
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise ValueError("A language list must name at least one language code, e.g. 'fr,en'.")
+    return list(dict.fromkeys(codes))
+
+
+@lru_cache(maxsize=None)
+def _by_code() -> dict[str, Language]:
+    from django.conf import settings
+
+    return {lang.code: lang for lang in settings.BABELPRESS_LANGUAGES}
+
+
+def get(code: str) -> Language | None:
+    return _by_code().get(code)
+
+
+def all_languages() -> list[Language]:
+    from django.conf import settings
+
+    return list(settings.BABELPRESS_LANGUAGES)
+
+
+def content_languages() -> list[Language]:
+    from django.conf import settings
+
+    return [get(code) for code in settings.BABELPRESS_CONTENT_LANGUAGES]
+
+
+def content_language_codes() -> list[str]:
+    from django.conf import settings
+
+    return list(settings.BABELPRESS_CONTENT_LANGUAGES)
+
+
+def choices() -> list[tuple[str, str]]:
+    return [(lang.code, lang.name) for lang in content_languages()]
+
+
+def clear_cache() -> None:
+    _by_code.cache_clear()

@@ -1,0 +1,349 @@
+"""The newsroom's content model.
+
+One story in several languages is one Article row per language sharing a ``translation_key``
+(unique together with ``language``), as Wagtail's TranslatableMixin does. Sections are
+language-independent with a localized name and slug per language; tags belong to one language.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from babelpress import languages
+from babelpress.newsroom.sanitize import clean_body, clean_text
+from babelpress.newsroom.slugs import make_slug
+
+
+class Section(models.Model):
+    """A department of the paper (News, Culture ...), named and slugged in each language."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True, help_text=_("Internal name, e.g. 'news'."))
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order on home pages."))
+
+    class Meta:
+        ordering = ["position", "key"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.key
+
+    def localized(self, language: str) -> SectionName | None:
+        """This section's name in ``language``; None when it has none (see ``name_in``)."""
+        for name in self.names.all():
+            if name.language == language:
+                return name
+        return None
+
+    def name_in(self, language: str) -> str:
+        """Display name in ``language``, falling back to the default language, then the key."""
+        name = self.localized(language) or self.localized(settings.BABELPRESS_DEFAULT_LANGUAGE)
+        return name.name if name else self.key
+
+
+class SectionName(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="names", verbose_name=_("section"))
+    language = models.CharField(_("language"), max_length=12, choices=languages.choices)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+
+    class Meta:
+        verbose_name = _("section name")
+        verbose_name_plural = _("section names")
+        constraints = [
+            models.UniqueConstraint(fields=["section", "language"], name="section_name_once_per_language"),
+            models.UniqueConstraint(fields=["language", "slug"], name="section_slug_unique_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        if not self.slug:
+            self.slug = make_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:section", kwargs={"lang": self.language, "slug": self.slug})
+
+
+class Source(models.Model):
+    """An organisation whose stories we publish or adapt, credited on every page."""
+
+    name = models.CharField(_("organisation"), max_length=200, unique=True)
+    url = models.URLField(_("website"), blank=True)
+    licence = models.CharField(
+        _("licence note"), max_length=300, blank=True, help_text=_("E.g. 'CC BY 4.0' or 'Republished with permission'.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(_("profile URL"), blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="authors", verbose_name=_("source")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    """A keyword in one language; the same idea in another language is another tag."""
+
+    language = models.CharField(_("language"), max_length=12, choices=languages.choices)
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100)
+
+    class Meta:
+        ordering = ["language", "name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["language", "slug"], name="tag_slug_unique_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        if not self.slug:
+            self.slug = make_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:tag", kwargs={"lang": self.language, "slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_language(self, language: str):
+        return self.filter(language=language)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    class TranslationMethod(models.TextChoices):
+        ORIGINAL = "", _("Original")
+        MACHINE = "machine", _("Machine translation")
+        HUMAN = "human", _("Human translation")
+
+    translation_key = models.UUIDField(
+        _("translation key"), default=uuid.uuid4, editable=False, db_index=True,
+        help_text=_("Shared by every language version of the same story."),
+    )
+    language = models.CharField(_("language"), max_length=12, choices=languages.choices, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, help_text=_("Left empty, made from the headline."))
+
+    headline = models.CharField(_("headline"), max_length=300)
+    alternative_headline = models.CharField(_("alternative headline"), max_length=300, blank=True)
+    standfirst = models.TextField(_("standfirst"), blank=True, help_text=_("The lead paragraph under the headline."))
+    body = models.TextField(
+        _("body"), blank=True,
+        help_text=_("HTML: h2/h3 subheadings, paragraphs, lists, quotes, links and images with alt text. "
+                    "Anything else is removed on save."),
+    )
+    summary = models.TextField(_("summary"), blank=True, help_text=_("Shown in the summary box at the end."))
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles", verbose_name=_("section"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
+    author = models.ForeignKey(
+        Author, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("author")
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("source")
+    )
+    original_url = models.URLField(_("original URL"), max_length=1000, blank=True)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Optimistic locking: a save based on an older version is refused rather than overwriting.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    # Translation provenance; empty for originals.
+    translated_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="derived_translations",
+        verbose_name=_("translated from"),
+    )
+    translation_method = models.CharField(
+        _("translation method"), max_length=12, choices=TranslationMethod.choices, blank=True, default=""
+    )
+    translation_engine = models.CharField(_("translation engine"), max_length=100, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    # Kept up to date by the comments app; 0 until a comment is published.
+    comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["translation_key", "language"], name="article_one_row_per_language"),
+            models.UniqueConstraint(fields=["language", "slug"], name="article_slug_unique_per_language"),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["language", "status", "-published_at"], name="article_listing")]
+
+    def __str__(self) -> str:
+        return f"{self.headline} [{self.language}]"
+
+    # --- translations ---------------------------------------------------------------------
+
+    def translations(self, published_only: bool = False, include_self: bool = False):
+        """The other language versions of this story (a queryset ordered by language).
+
+        With ``published_only`` only those readers can see; with ``include_self`` this row too.
+        """
+        qs = Article.objects.filter(translation_key=self.translation_key)
+        if not include_self:
+            qs = qs.exclude(pk=self.pk)
+        if published_only:
+            qs = qs.published()
+        return qs.order_by("language")
+
+    def get_translation(self, language: str, fallback: bool = False) -> Article | None:
+        """This story in ``language``.
+
+        Returns the row itself when ``language`` is its own. When no row exists in ``language``:
+        with ``fallback=False`` returns None; with ``fallback=True`` returns the version in the
+        site's default language, else the original (the row others were translated from),
+        else this row — so a caller always has something to show.
+        """
+        if language == self.language:
+            return self
+        found = {a.language: a for a in self.translations()}
+        if language in found:
+            return found[language]
+        if not fallback:
+            return None
+        default = settings.BABELPRESS_DEFAULT_LANGUAGE
+        if default == self.language:
+            return self
+        if default in found:
+            return found[default]
+        original = next((a for a in found.values() if not a.translation_method), None)
+        return original or self
+
+    def create_translation(self, language: str, **fields) -> Article:
+        """Start a draft in ``language`` sharing this story's key (content copied unless given)."""
+        if language == self.language or self.translations().filter(language=language).exists():
+            raise ValidationError(_("This story already exists in %(lang)s.") % {"lang": language})
+        copy = {
+            "headline": self.headline, "alternative_headline": self.alternative_headline,
+            "standfirst": self.standfirst, "body": self.body, "summary": self.summary,
+            "section": self.section, "author": self.author, "source": self.source,
+            "original_url": self.original_url,
+            "translated_from": self, "translation_method": Article.TranslationMethod.HUMAN,
+            "status": Article.Status.DRAFT,
+        }
+        copy.update(fields)
+        return Article.objects.create(translation_key=self.translation_key, language=language, **copy)
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        if self.status == self.Status.PUBLISHED and not self.headline.strip():
+            raise ValidationError({"headline": _("A published article needs a headline.")})
+        if self.language and self.language not in settings.BABELPRESS_CONTENT_LANGUAGES:
+            raise ValidationError({"language": _("This language is not one of the site's content languages.")})
+        if self.translation_key and self.language:
+            clash = Article.objects.filter(translation_key=self.translation_key, language=self.language)
+            if self.pk:
+                clash = clash.exclude(pk=self.pk)
+            if clash.exists():
+                raise ValidationError({"language": _("This story already exists in this language.")})
+
+    def _unique_slug(self) -> str:
+        base = self.slug or make_slug(self.headline)
+        slug, n = base, 2
+        taken = Article.objects.filter(language=self.language)
+        if self.pk:
+            taken = taken.exclude(pk=self.pk)
+        while taken.filter(slug=slug).exists():
+            suffix = f"-{n}"
+            slug = base[: 200 - len(suffix)] + suffix
+            n += 1
+        return slug
+
+    def save(self, *args, **kwargs):
+        self.headline = clean_text(self.headline)
+        self.alternative_headline = clean_text(self.alternative_headline)
+        self.body = clean_body(self.body)
+        self.slug = self._unique_slug()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def save_if_current(self, expected_version: int, **kwargs) -> None:
+        """Save only if nobody saved since ``expected_version`` was read; else raise StaleEdit.
+
+        Two editors saving at once: the second gets a clear error and can reload, instead of
+        silently overwriting the first one's work.
+        """
+        if not self.pk:
+            self.save(**kwargs)
+            return
+        updated = Article.objects.filter(pk=self.pk, version=expected_version).update(version=F("version") + 1)
+        if not updated:
+            raise StaleEdit(
+                _("Someone else saved this article since you opened it. Reload it, re-apply your changes and save again.")
+            )
+        self.version = expected_version + 1
+        self.save(**kwargs)
+
+    # --- reading --------------------------------------------------------------------------
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def is_translation(self) -> bool:
+        return bool(self.translation_method)
+
+    def get_absolute_url(self) -> str:
+        return reverse("site:article", kwargs={"lang": self.language, "slug": self.slug})
+
+
+class StaleEdit(Exception):
+    """Raised by Article.save_if_current when another editor saved first."""

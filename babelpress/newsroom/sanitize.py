@@ -1,0 +1,62 @@
+"""The article body format: a small, safe subset of HTML, enforced by nh3 (Ammonia).
+
+Kept: h2/h3 subheadings (h1 is the page's headline, h4-h6 fold into h3), paragraphs, lists,
+quotes, links, images with alt text, figures, emphasis, line breaks, code. Everything else
+(scripts, styles, event handlers, iframes, forms, javascript: URLs) is removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+ALLOWED_TAGS = {
+    "h2", "h3", "p", "ul", "ol", "li", "blockquote", "a", "img", "figure", "figcaption",
+    "em", "strong", "b", "i", "u", "br", "cite", "q", "sub", "sup", "code", "pre", "abbr", "span",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "hreflang"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "span": {"lang", "dir"},
+    "p": {"lang", "dir"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_HEADING_RE = re.compile(r"<(/?)h([1456])(\s[^>]*)?>", re.IGNORECASE)
+
+
+def _fold_headings(html: str) -> str:
+    # h1 belongs to the page; deeper levels collapse into h3 so the outline stays h1 > h2 > h3.
+    def repl(match: re.Match) -> str:
+        closing, level = match.group(1), match.group(2)
+        return f"<{closing}{'h2' if level == '1' else 'h3'}>"
+
+    return _HEADING_RE.sub(repl, html)
+
+
+def clean_body(html: str) -> str:
+    """Return the body reduced to the article body format; safe to render with |safe."""
+    if not html:
+        return ""
+    html = html.replace("\x00", "")
+    return nh3.clean(
+        _fold_headings(html),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    ).strip()
+
+
+def clean_text(value: str) -> str:
+    """Plain one-line text (headlines, names): no markup, no control characters."""
+    if not value:
+        return ""
+    # Markup is escaped at render time; here only control characters and runs of spaces go.
+    text = "".join(ch for ch in value if ch in "\n\t" or (ord(ch) >= 32 and ch != "\x7f"))
+    return " ".join(text.split())

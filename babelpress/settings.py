@@ -1,0 +1,225 @@
+"""Django settings for Babelpress, layered by job: defaults here, then the environment.
+
+Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from babelpress.languages import describe, parse_codes
+
+BASE_DIR = Path(__file__).resolve().parent
+TESTING = "PYTEST_VERSION" in os.environ
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- Core -------------------------------------------------------------------------------------
+
+DEBUG = env_bool("BABELPRESS_DEBUG", False)
+
+DATA_DIR = Path(
+    os.environ.get("BABELPRESS_DATA_DIR")
+    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "babelpress"
+).expanduser()
+
+SECRET_KEY = os.environ.get("BABELPRESS_SECRET_KEY", "")
+if not SECRET_KEY:
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    else:
+        raise ImproperlyConfigured(
+            "BABELPRESS_SECRET_KEY is not set. With BABELPRESS_DEBUG off, set it to a long random "
+            "value, e.g. BABELPRESS_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "`babelpress demo` creates one for you in the data folder."
+        )
+
+ALLOWED_HOSTS = env_list("BABELPRESS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("BABELPRESS_CSRF_TRUSTED_ORIGINS", "")
+
+# Absolute base URL used in canonical links, feeds, sitemaps and JSON-LD when no request is at hand.
+SITE_URL = os.environ.get("BABELPRESS_SITE_URL", "").rstrip("/")
+SITE_NAME = os.environ.get("BABELPRESS_SITE_NAME", "Babelpress")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django_tasks",
+    "django_tasks_db",
+    "babelpress.core",
+    "babelpress.newsroom",
+    "babelpress.site",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "babelpress.site.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+]
+
+ROOT_URLCONF = "babelpress.urls"
+WSGI_APPLICATION = "babelpress.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "babelpress.site.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Data -------------------------------------------------------------------------------------
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "babelpress.sqlite3",
+            # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHE_URL = os.environ.get("BABELPRESS_CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"BABELPRESS_CACHE_URL={CACHE_URL!r} is not understood: use redis://host:6379/0, or leave it empty "
+        "for the in-process cache."
+    )
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "babelpress"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Languages --------------------------------------------------------------------------------
+
+BABELPRESS_CONTENT_LANGUAGES = parse_codes(os.environ.get("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru"))
+BABELPRESS_UI_LANGUAGES = parse_codes(os.environ.get("BABELPRESS_UI_LANGUAGES", "en,fr,hy,ru,ar"))
+BABELPRESS_DEFAULT_LANGUAGE = os.environ.get("BABELPRESS_DEFAULT_LANGUAGE", BABELPRESS_CONTENT_LANGUAGES[0])
+if BABELPRESS_DEFAULT_LANGUAGE not in BABELPRESS_CONTENT_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"BABELPRESS_DEFAULT_LANGUAGE={BABELPRESS_DEFAULT_LANGUAGE!r} must be one of "
+        f"BABELPRESS_CONTENT_LANGUAGES ({','.join(BABELPRESS_CONTENT_LANGUAGES)})."
+    )
+# Every language with a URL prefix: content languages first, then UI-only languages.
+BABELPRESS_LANGUAGES = [
+    describe(code) for code in dict.fromkeys(BABELPRESS_CONTENT_LANGUAGES + BABELPRESS_UI_LANGUAGES)
+]
+
+LANGUAGE_CODE = BABELPRESS_DEFAULT_LANGUAGE
+LANGUAGES = [(lang.code, lang.name) for lang in BABELPRESS_LANGUAGES]
+LANGUAGES_BIDI = [lang.code for lang in BABELPRESS_LANGUAGES if lang.bidi]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = os.environ.get("BABELPRESS_TIME_ZONE", "Europe/Paris")
+
+# --- Public pages -----------------------------------------------------------------------------
+
+# How long browsers and shared caches may keep a public page (Cache-Control max-age).
+BABELPRESS_PAGE_MAX_AGE = env_int("BABELPRESS_PAGE_MAX_AGE", 300)
+BABELPRESS_PAGE_SIZE = env_int("BABELPRESS_PAGE_SIZE", 12)
+BABELPRESS_RELATED_COUNT = env_int("BABELPRESS_RELATED_COUNT", 4)
+
+# --- Static files -----------------------------------------------------------------------------
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("BABELPRESS_STATIC_ROOT") or DATA_DIR / "static")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "staticfiles": {
+        # Hashed names let WhiteNoise serve them with a year-long cache; tests and DEBUG skip collectstatic.
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if (DEBUG or TESTING)
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --- Security ---------------------------------------------------------------------------------
+
+# Off only for plain-HTTP set-ups such as the local demo; production sits behind TLS.
+HTTPS = env_bool("BABELPRESS_HTTPS", not DEBUG)
+if HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("BABELPRESS_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("BABELPRESS_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGIN_URL = "admin:login"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BABELPRESS_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}

@@ -1,0 +1,71 @@
+"""Template helpers: CLDR dates and numbers (Babel), plural-correct counts, JSON-LD."""
+
+from __future__ import annotations
+
+import json
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal
+from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+def _locale(language: str | None = None) -> str:
+    return (language or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
+
+
+@register.filter
+def cldr_datetime(value, style: str = "long"):
+    """A date and time as CLDR writes it in the active language ('28 novembre 2026 à 09:30')."""
+    if not value:
+        return ""
+    return format_datetime(value, format=style, tzinfo=ZoneInfo(settings.TIME_ZONE), locale=_locale())
+
+
+@register.filter
+def cldr_date(value, style: str = "long"):
+    if not value:
+        return ""
+    from babel.dates import format_date
+
+    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
+    return format_date(local, format=style, locale=_locale())
+
+
+@register.filter
+def cldr_number(value):
+    return format_decimal(value, locale=_locale())
+
+
+@register.simple_tag
+def comment_count(count: int) -> str:
+    """'0 commentaire', '2 commentaires', '21 комментарий': plural rules from our CLDR-based catalogs."""
+    return ngettext("%(count)s comment", "%(count)s comments", count) % {"count": cldr_number(count)}
+
+
+@register.filter
+def isoformat(value):
+    return value.isoformat() if value else ""
+
+
+@register.filter
+def jsonld(data) -> str:
+    """Serialise for <script type="application/ld+json">: '<', '>' and '&' escaped so text can't end the script."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(text)
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, path: str) -> str:
+    """An absolute URL for ``path``: BABELPRESS_SITE_URL when set, else the request's host."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path

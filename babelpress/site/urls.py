@@ -1,0 +1,30 @@
+from django.urls import path, register_converter
+
+from babelpress import languages
+from babelpress.site import views
+
+
+class LanguageConverter:
+    """Matches any configured language code; anything else falls through to a 404."""
+
+    regex = "[a-z]{2,3}(?:-[a-z0-9]{2,8})?"
+
+    def to_python(self, value):
+        if languages.get(value) is None:
+            raise ValueError(value)
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(LanguageConverter, "lang")
+
+app_name = "site"
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("<lang:lang>/", views.home, name="home"),
+    path("<lang:lang>/section/<slug:slug>/", views.section, name="section"),
+    path("<lang:lang>/tag/<slug:slug>/", views.tag, name="tag"),
+    path("<lang:lang>/article/<slug:slug>/", views.article, name="article"),
+]

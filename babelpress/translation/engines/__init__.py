@@ -1,0 +1,5 @@
+"""Translation engines: one small class each, chosen in settings.
+
+``BABELPRESS_TRANSLATION_ENGINES`` is a dict of name -> {"CLASS": dotted path, "OPTIONS": {...}},
+loaded with import_string (as wagtail-localize does for machine translators).
+"""
