@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_time, get_datetime_format
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
@@ -22,18 +22,24 @@ def _locale(language: str | None = None) -> str:
 
 @register.filter
 def cldr_datetime(value, style: str = "long"):
-    """A date and time as CLDR writes it in the active language ('28 novembre 2026 à 09:30')."""
+    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026 à 09:30').
+
+    Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
+    """
     if not value:
         return ""
-    return format_datetime(value, format=style, tzinfo=ZoneInfo(settings.TIME_ZONE), locale=_locale())
+    locale = _locale()
+    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
+    pattern = get_datetime_format(style, locale=locale).replace("'", "")
+    return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
+        "{1}", format_date(local, style, locale=locale)
+    )
 
 
 @register.filter
 def cldr_date(value, style: str = "long"):
     if not value:
         return ""
-    from babel.dates import format_date
-
     local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
 
