@@ -6,6 +6,7 @@ Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a t
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,7 @@ DEBUG = env_bool("BABELPRESS_DEBUG", False)
 
 DATA_DIR = Path(
     os.environ.get("BABELPRESS_DATA_DIR")
+    or (Path(tempfile.gettempdir()) / "babelpress-tests" if TESTING else None)
     or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "babelpress"
 ).expanduser()
 
@@ -200,7 +202,7 @@ WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # --- Security ---------------------------------------------------------------------------------
 
 # Off only for plain-HTTP set-ups such as the local demo; production sits behind TLS.
-HTTPS = env_bool("BABELPRESS_HTTPS", not DEBUG)
+HTTPS = env_bool("BABELPRESS_HTTPS", not (DEBUG or TESTING))
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("BABELPRESS_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

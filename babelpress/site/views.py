@@ -3,6 +3,7 @@ token, no login state), so it can be cached whole by the browser, a proxy or our
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 from django.conf import settings
@@ -39,7 +40,8 @@ def _latest(items, *extra):
 
 def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
-    if len(raw) > 6 or not raw.isdigit():
+    # ASCII digits only: str.isdigit() also accepts '⁰⁴⁵' and '١٢', which int() may refuse.
+    if not re.fullmatch(r"[0-9]{1,6}", raw):
         raise Http404(_("This page number does not exist."))
     return int(raw)
 

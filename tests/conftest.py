@@ -1,0 +1,92 @@
+"""Shared fixtures. Feature-specific fixtures live in each tests/<area>/conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language_cache():
+    from babelpress import languages
+
+    languages.clear_cache()
+    yield
+    languages.clear_cache()
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client, speaking to an allowed host."""
+    client.defaults["HTTP_HOST"] = "localhost"
+    return client
+
+
+class Newsroom:
+    """Named example objects for specifications of the newsroom and the site."""
+
+
+@pytest.fixture
+def newsroom(db):
+    """A small newsroom: two sections, a partner source, and stories in several languages.
+
+    - ``bridge``: written in French, translated into English (human) and Armenian; all published.
+    - ``budget``: French and Russian, published; same section as ``bridge`` ("news").
+    - ``festival``: English only, section "culture".
+    - ``draft``: a French draft nobody may read.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
+
+    n = Newsroom()
+    now = timezone.now()
+    n.news = Section.objects.create(key="news", position=1)
+    for lang, name in {"fr": "Actualités", "en": "News", "hy": "Լուրեր", "ru": "Новости"}.items():
+        SectionName.objects.create(section=n.news, language=lang, name=name)
+    n.culture = Section.objects.create(key="culture", position=2)
+    for lang, name in {"fr": "Culture", "en": "Culture"}.items():
+        SectionName.objects.create(section=n.culture, language=lang, name=name)
+    n.agency = Source.objects.create(name="Agence Lumière", url="https://lumiere.example.org", licence="CC BY 4.0")
+    n.claire = Author.objects.create(name="Claire Dubois", source=n.agency)
+    n.tag_transport = Tag.objects.create(language="fr", name="Transports")
+
+    body = (
+        "<h2>Deux ans de travaux</h2><p>Le pont a été <a href=\"https://lumiere.example.org/p\">reconstruit</a>.</p>"
+        "<h3>Le chantier</h3><ul><li>Acier</li><li>Béton</li></ul><blockquote>Enfin !</blockquote>"
+    )
+    n.bridge = Article.objects.create(
+        language="fr", headline="Le pont de Valmont rouvre", alternative_headline="Un chantier de deux ans",
+        standfirst="Après deux ans de travaux, les voitures repassent.", body=body,
+        summary="Le pont rouvre lundi.", section=n.news, author=n.claire, source=n.agency,
+        original_url="https://lumiere.example.org/2026/pont", status=Article.Status.PUBLISHED,
+        published_at=now - timedelta(hours=3),
+    )
+    n.bridge.tags.add(n.tag_transport)
+    n.bridge_en = n.bridge.create_translation(
+        "en", headline="Valmont bridge reopens", standfirst="After two years of works, cars are back.",
+        body="<h2>Two years of works</h2><p>The bridge was rebuilt.</p>", summary="The bridge reopens on Monday.",
+        status=Article.Status.PUBLISHED, published_at=now - timedelta(hours=2),
+    )
+    n.bridge_hy = n.bridge.create_translation(
+        "hy", headline="Վալմոնի կամուրջը վերաբացվում է", status=Article.Status.PUBLISHED,
+        published_at=now - timedelta(hours=2),
+    )
+    n.budget = Article.objects.create(
+        language="fr", headline="Le budget municipal adopté", standfirst="Vote serré au conseil.",
+        body="<p>Le conseil a voté.</p>", section=n.news, source=n.agency, status=Article.Status.PUBLISHED,
+        published_at=now - timedelta(days=1),
+    )
+    n.budget_ru = n.budget.create_translation(
+        "ru", headline="Городской бюджет принят", status=Article.Status.PUBLISHED, published_at=now - timedelta(days=1),
+    )
+    n.festival = Article.objects.create(
+        language="en", headline="Lantern festival draws crowds", body="<p>Thousands came.</p>", section=n.culture,
+        author=n.claire, status=Article.Status.PUBLISHED, published_at=now - timedelta(days=2),
+    )
+    n.draft = Article.objects.create(
+        language="fr", headline="Brouillon secret", body="<p>Pas encore.</p>", section=n.news,
+        status=Article.Status.DRAFT,
+    )
+    return n
