@@ -68,14 +68,21 @@ class Command(BaseCommand):
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
         self.stdout.write(banner or f"Babelpress is serving http://{shown}:{port}/  (admin: http://{shown}:{port}/admin/)")
         server = subprocess.Popen(cmd)
+        children.insert(0, server)
+
+        def stop(signum, frame):
+            # Stopping `babelpress serve` stops what it started: no orphaned gunicorn or worker.
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
             server.wait()
-        except KeyboardInterrupt:
-            server.send_signal(signal.SIGTERM)
-            server.wait()
         finally:
+            stop(None, None)
             for child in children:
-                child.terminate()
                 try:
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:

@@ -1,0 +1,112 @@
+"""The newsroom's admin: write an article, set credits, link or create its translations."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from babelpress.newsroom.models import Article
+
+
+@pytest.fixture
+def editor_client(client, db):
+    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
+    client.force_login(editor)
+    return client
+
+
+def form_data(article, **changes):
+    data = {
+        "language": article.language, "headline": article.headline, "alternative_headline": article.alternative_headline,
+        "slug": article.slug, "standfirst": article.standfirst, "body": article.body, "summary": article.summary,
+        "section": article.section_id, "status": article.status,
+        "published_at_0": article.published_at.strftime("%Y-%m-%d") if article.published_at else "",
+        "published_at_1": article.published_at.strftime("%H:%M:%S") if article.published_at else "",
+        "author": article.author_id or "", "source": article.source_id or "", "original_url": article.original_url,
+        "translation_method": article.translation_method, "translation_engine": article.translation_engine,
+        "translated_from": article.translated_from_id or "", "loaded_version": article.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_every_model_has_an_admin(editor_client, newsroom):
+    for model in ("article", "section", "source", "author", "tag"):
+        assert editor_client.get(reverse(f"admin:newsroom_{model}_changelist")).status_code == 200
+
+
+def test_article_list_filters_by_language_status_and_section(editor_client, newsroom):
+    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"language__exact": "en"})
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert {a.language for a in rows} == {"en"}
+    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"status__exact": "draft"})
+    assert list(response.context["cl"].result_list) == [newsroom.draft]
+    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"section__id__exact": newsroom.culture.pk})
+    assert list(response.context["cl"].result_list) == [newsroom.festival]
+
+
+def test_editor_writes_an_article(editor_client, newsroom):
+    response = editor_client.post(reverse("admin:newsroom_article_add"), {
+        "language": "fr", "headline": "Une nouvelle ligne de tram", "standfirst": "Elle ouvre en mars.",
+        "body": "<h2>Le tracé</h2><p>Douze stations.</p><script>x</script>", "summary": "En mars.",
+        "section": newsroom.news.pk, "status": "draft", "source": newsroom.agency.pk, "author": newsroom.claire.pk,
+        "original_url": "https://lumiere.example.org/tram",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    article = Article.objects.get(headline="Une nouvelle ligne de tram")
+    assert article.slug == "une-nouvelle-ligne-de-tram"
+    assert article.body == "<h2>Le tracé</h2><p>Douze stations.</p>"
+    assert article.source == newsroom.agency and article.author == newsroom.claire
+
+
+def test_translations_panel_creates_a_draft_in_a_missing_language(editor_client, newsroom):
+    change = editor_client.get(reverse("admin:newsroom_article_change", args=[newsroom.bridge.pk]))
+    assert reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]).encode() in change.content
+    assert not newsroom.bridge.translations().filter(language="ru").exists()
+    response = editor_client.post(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
+    draft = newsroom.bridge.translations().get(language="ru")
+    assert response["Location"] == reverse("admin:newsroom_article_change", args=[draft.pk])
+    assert draft.status == "draft" and draft.translated_from == newsroom.bridge
+    # A second click does not make a second copy.
+    editor_client.post(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
+    assert newsroom.bridge.translations().filter(language="ru").count() == 1
+
+
+def test_translate_view_needs_a_post(editor_client, newsroom):
+    editor_client.get(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
+    assert not newsroom.bridge.translations().filter(language="ru").exists()
+
+
+def test_linking_an_existing_article_as_a_translation(editor_client, newsroom):
+    lone = Article.objects.create(language="ru", headline="Мост открыт", section=newsroom.news)
+    response = editor_client.post(
+        reverse("admin:newsroom_article_change", args=[lone.pk]), form_data(lone, translation_of=newsroom.bridge.pk)
+    )
+    assert response.status_code == 302
+    lone.refresh_from_db()
+    assert lone.translation_key == newsroom.bridge.translation_key
+    assert lone.translated_from == newsroom.bridge
+
+
+def test_linking_refuses_a_language_the_story_already_has(editor_client, newsroom):
+    lone = Article.objects.create(language="en", headline="Another bridge", section=newsroom.news)
+    response = editor_client.post(
+        reverse("admin:newsroom_article_change", args=[lone.pk]), form_data(lone, translation_of=newsroom.bridge.pk)
+    )
+    assert response.status_code == 200
+    assert "already has a version in this language" in response.content.decode()
+
+
+def test_a_stale_save_is_refused_and_keeps_the_first_editors_work(editor_client, newsroom):
+    url = reverse("admin:newsroom_article_change", args=[newsroom.bridge.pk])
+    stale = form_data(newsroom.bridge, headline="Second editor's headline")
+    first = editor_client.post(url, form_data(newsroom.bridge, headline="First editor's headline"))
+    assert first.status_code == 302
+    second = editor_client.post(url, stale)
+    assert second.status_code == 200
+    assert "Someone else saved this article" in second.content.decode()
+    newsroom.bridge.refresh_from_db()
+    assert newsroom.bridge.headline == "First editor's headline"
+    assert newsroom.bridge.version == 2
