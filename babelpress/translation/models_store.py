@@ -39,7 +39,10 @@ CT2_DIR = "model"
 CT2_WEIGHTS = "model.bin"
 # CTranslate2 accepts a shared vocabulary or a source + target pair, as JSON or text.
 _SHARED_VOCABS = ("shared_vocabulary.json", "shared_vocabulary.txt")
-_SPLIT_VOCABS = (("source_vocabulary.json", "source_vocabulary.txt"), ("target_vocabulary.json", "target_vocabulary.txt"))
+_SPLIT_VOCABS = (
+    ("source_vocabulary.json", "source_vocabulary.txt"),
+    ("target_vocabulary.json", "target_vocabulary.txt"),
+)
 
 # Real Argos packages are 30-400 MB unpacked; anything far beyond that is a zip bomb or the wrong file.
 MAX_UNPACKED_BYTES = 8 * 1024**3
@@ -243,8 +246,8 @@ def _check_layout(zf: zipfile.ZipFile, archive: Path) -> tuple[str, dict[tuple[s
         )
     if total > MAX_UNPACKED_BYTES:
         raise ModelPackageError(
-            f"{archive.name}: unpacks to {total / 1024**3:.1f} GiB, more than the {MAX_UNPACKED_BYTES / 1024**3:.0f} GiB "
-            "any translation package needs. This is not an Argos package."
+            f"{archive.name}: unpacks to {total / 1024**3:.1f} GiB, more than the "
+            f"{MAX_UNPACKED_BYTES / 1024**3:.0f} GiB any translation package needs. This is not an Argos package."
         )
     (top,) = tops
     missing = [name for name in (METADATA, SP_MODEL) if (name,) not in entries]
@@ -258,7 +261,10 @@ def _check_layout(zf: zipfile.ZipFile, archive: Path) -> tuple[str, dict[tuple[s
     if missing:
         hint = ""
         if SP_MODEL in missing and ("bpe.model",) in entries:
-            hint = " This package uses a BPE tokenizer (bpe.model), which the local engine does not support; use a SentencePiece-based package."
+            hint = (
+                " This package uses a BPE tokenizer (bpe.model), which the local engine does not support; "
+                "use a SentencePiece-based package."
+            )
         raise ModelPackageError(
             f"{archive.name}: not a complete Argos Translate package, missing {', '.join(missing)} "
             f"inside {top}/.{hint or ' Download the package again from ' + PACKAGES_URL}"
@@ -270,9 +276,13 @@ def _parse_metadata(raw: bytes, archive: Path) -> dict:
     try:
         metadata = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise ModelPackageError(f"{archive.name}: metadata.json is not valid JSON ({exc}). The package is damaged; download it again.") from None
+        raise ModelPackageError(
+            f"{archive.name}: metadata.json is not valid JSON ({exc}). The package is damaged; download it again."
+        ) from None
     if not isinstance(metadata, dict):
-        raise ModelPackageError(f"{archive.name}: metadata.json must be a JSON object. The package is damaged; download it again.")
+        raise ModelPackageError(
+            f"{archive.name}: metadata.json must be a JSON object. The package is damaged; download it again."
+        )
     if metadata.get("type", "translate") != "translate":
         raise ModelPackageError(
             f"{archive.name}: this is an Argos {metadata.get('type')!r} package, not a translation model. "
@@ -322,7 +332,9 @@ def _verify_unpacked(path: Path, archive: Path) -> None:
     try:
         sentencepiece.SentencePieceProcessor(model_file=str(path / SP_MODEL))
     except Exception as exc:
-        raise ModelPackageError(f"{archive.name}: sentencepiece.model cannot be loaded ({exc}). The package is damaged; download it again.") from None
+        raise ModelPackageError(
+            f"{archive.name}: sentencepiece.model cannot be loaded ({exc}). The package is damaged; download it again."
+        ) from None
     try:
         translator = ctranslate2.Translator(str(path / CT2_DIR), device="cpu", compute_type="default", intra_threads=1)
         del translator
@@ -359,7 +371,9 @@ def install_package(
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelPackageError(f"cannot create the models folder {root} ({exc.strerror}); check BABELPRESS_MODELS_DIR and permissions.") from None
+        raise ModelPackageError(
+            f"cannot create the models folder {root} ({exc.strerror}); check BABELPRESS_MODELS_DIR and permissions."
+        ) from None
 
     try:
         zf = zipfile.ZipFile(archive)

@@ -1,0 +1,430 @@
+"""The ``local`` engine: Argos Translate packages run in-process with CTranslate2 + SentencePiece.
+
+Packages are installed by the operator (``babelpress translation install-model FILE``, see
+``babelpress.translation.models_store``); nothing is downloaded. A pair without its own
+package is translated through English when both halves are installed (fr→en→hy).
+
+Each segment is split on its placeholder tags; only the text runs between tags go to the model,
+one sentence per model input (Argos models are trained on sentences), and the tags are put back
+verbatim, so they always come back exactly once, in order and well nested.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape as _xml_escape
+
+import ctranslate2
+import pysbd
+import sentencepiece
+from pysbd.languages import LANGUAGE_CODES as _PYSBD_LANGS
+
+from babelpress.translation import models_store
+from babelpress.translation.engines.base import (
+    EngineError,
+    TranslationEngine,
+    UnsupportedLanguagePair,
+    split_on_placeholders,
+)
+
+logger = logging.getLogger(__name__)
+
+PIVOT = "en"
+# Runs shorter than this are nearly always one sentence: skip the (slower) sentence splitter.
+_MIN_SPLIT_CHARS = 60
+# A "sentence" longer than this many tokens (no punctuation, a list, a table row) is cut at word
+# starts: the model was trained on sentences and truncates or drifts on very long inputs.
+_MAX_INPUT_TOKENS = 200
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(text: str) -> str:
+    def repl(m: re.Match) -> str:
+        ent = m.group(1)
+        if ent[0] == "#":
+            try:
+                return chr(int(ent[2:], 16) if ent[1] in "xX" else int(ent[1:]))
+            except (ValueError, OverflowError):
+                return m.group(0)
+        return _NAMED[ent]
+
+    return _ENTITY.sub(repl, text)
+
+
+def _escape(text: str) -> str:
+    return _xml_escape(text)  # & < > — the escaping the segment format uses
+
+
+def _needs_model(text: str) -> bool:
+    # Whitespace, punctuation, digits and symbols come back unchanged; only letters need the model.
+    return any(ch.isalpha() for ch in text)
+
+
+# --- Loaded models: one per process per package, shared by every engine instance and thread ----
+
+
+@dataclass
+class LoadedModel:
+    installed: models_store.InstalledModel
+    translator: ctranslate2.Translator
+    sp: sentencepiece.SentencePieceProcessor
+    compute_type: str
+    #: model.bin's mtime when loaded: a reinstalled package has a new one and gets reloaded.
+    stamp: int = 0
+
+
+_CACHE: dict[tuple, LoadedModel] = {}
+_CACHE_LOCK = threading.Lock()
+_LOAD_LOCKS: dict[tuple, threading.Lock] = {}
+
+
+def clear_model_cache() -> None:
+    """Forget every loaded model (tests; after removing packages to free memory at once)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _LOAD_LOCKS.clear()
+
+
+def loaded_models() -> list[LoadedModel]:
+    with _CACHE_LOCK:
+        return list(_CACHE.values())
+
+
+def _stamp(model: models_store.InstalledModel) -> int:
+    try:
+        return (model.model_dir / models_store.CT2_WEIGHTS).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _pick_compute_type(device: str, wanted: str) -> str:
+    if wanted in ("default", "auto"):
+        return wanted
+    try:
+        supported = ctranslate2.get_supported_compute_types(device)
+    except Exception:  # unknown device: let the Translator report it
+        return wanted
+    if wanted in supported:
+        return wanted
+    logger.warning(
+        "local engine: compute_type %r is not supported on %s %s; using 'default'.", wanted, device, sorted(supported)
+    )
+    return "default"
+
+
+def get_model(
+    model: models_store.InstalledModel,
+    *,
+    device: str = "cpu",
+    compute_type: str = "int8",
+    inter_threads: int = 1,
+    intra_threads: int = 0,
+    engine: str = "local",
+) -> LoadedModel:
+    """The loaded translator + tokenizer for an installed package, loading it on first use."""
+    path = str(model.path.resolve())
+    key = (path, device, compute_type, inter_threads, intra_threads)
+    stamp = _stamp(model)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
+            return hit
+        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
+    # Load outside the cache lock so other, already-loaded models stay usable meanwhile; the
+    # per-model lock makes concurrent first requests for one model wait for a single load.
+    with lock:
+        with _CACHE_LOCK:
+            hit = _CACHE.get(key)
+            if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
+                return hit
+        loaded = _load(model, device=device, compute_type=compute_type,
+                       inter_threads=inter_threads, intra_threads=intra_threads, engine=engine)
+        loaded.stamp = stamp
+        with _CACHE_LOCK:
+            _CACHE[key] = loaded
+        return loaded
+
+
+def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
+    reinstall = f"reinstall it with `{models_store.INSTALL_HINT}`"
+    try:
+        sp = sentencepiece.SentencePieceProcessor(model_file=str(model.sentencepiece_path))
+    except Exception as exc:
+        raise EngineError(engine, f"cannot load the tokenizer of {model} ({exc}): {reinstall}.") from exc
+    chosen = _pick_compute_type(device, compute_type)
+    kwargs = dict(device=device, inter_threads=inter_threads, intra_threads=intra_threads)
+    try:
+        try:
+            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
+        except ValueError as exc:
+            if chosen == "default" or "compute type" not in str(exc).lower():
+                raise
+            logger.warning("local engine: %s; retrying %s with compute_type 'default'.", exc, model)
+            chosen = "default"
+            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
+    except MemoryError as exc:
+        raise EngineError(
+            engine, f"not enough memory to load {model}: free memory or lower inter_threads.", retryable=True
+        ) from exc
+    except Exception as exc:
+        raise EngineError(
+            engine,
+            f"cannot load the model {model} from {model.model_dir} ({exc}): {reinstall}, "
+            f"or check OPTIONS device={device!r} compute_type={compute_type!r}.",
+        ) from exc
+    logger.info("local engine: loaded %s (%s, %s)", model, device, chosen)
+    return LoadedModel(installed=model, translator=translator, sp=sp, compute_type=chosen)
+
+
+# --- The engine ---------------------------------------------------------------------------------
+
+
+def _option(options: dict, name: str, default):
+    # OPTIONS may come from settings (lowercase or UPPERCASE keys) or the environment (strings).
+    for key in (name, name.upper()):
+        if key in options and options[key] not in (None, ""):
+            value = options[key]
+            return type(default)(value) if isinstance(default, int) and not isinstance(value, bool) else value
+    return default
+
+
+class LocalEngine(TranslationEngine):
+    name = "local"
+    paid = False
+
+    def __init__(self, name: str | None = None, **options):
+        super().__init__(name, **options)
+        try:
+            self.device = str(_option(options, "device", "cpu"))
+            self.compute_type = str(_option(options, "compute_type", "int8"))
+            self.beam_size = _option(options, "beam_size", 2)
+            self.max_batch_size = _option(options, "max_batch_size", 16)
+            self.max_decoding_length = _option(options, "max_decoding_length", 256)
+            self.inter_threads = _option(options, "inter_threads", 1)
+            # "threads" is the short spelling of the per-translation thread count.
+            self.intra_threads = _option(options, "intra_threads", _option(options, "threads", 0))
+            counts = (self.beam_size, self.max_batch_size, self.max_decoding_length, self.inter_threads)
+            if min(counts) < 1 or self.intra_threads < 0:
+                raise ValueError("out of range")
+        except (TypeError, ValueError) as exc:
+            raise EngineError(
+                self.name,
+                f"bad OPTIONS ({exc}): beam_size, max_batch_size, max_decoding_length and inter_threads must be "
+                "whole numbers ≥ 1, intra_threads ≥ 0 (0 = automatic).",
+            ) from None
+        models_dir = _option(options, "models_dir", None)
+        self._models_dir = Path(models_dir).expanduser() if models_dir else None
+
+    # -- installed packages
+
+    @property
+    def models_dir(self) -> Path:
+        if self._models_dir is not None:
+            return self._models_dir
+        try:
+            return models_store.default_models_dir()
+        except models_store.ModelPackageError as exc:
+            raise EngineError(self.name, str(exc)) from None
+
+    def _installed(self, source: str, target: str) -> models_store.InstalledModel | None:
+        return models_store.get_installed(source, target, self.models_dir)
+
+    @staticmethod
+    def _norm(code: str) -> str:
+        # Packages are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
+        return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+
+    def route(self, source: str, target: str) -> list[models_store.InstalledModel] | None:
+        """The packages a translation goes through: one (direct) or two (via English), or None."""
+        source, target = self._norm(source), self._norm(target)
+        if source == target:
+            return None
+        direct = self._installed(source, target)
+        if direct:
+            return [direct]
+        if PIVOT in (source, target):
+            return None
+        first, second = self._installed(source, PIVOT), self._installed(PIVOT, target)
+        return [first, second] if first and second else None
+
+    def supports(self, source: str, target: str) -> bool:
+        try:
+            return self.route(source, target) is not None
+        except EngineError:
+            return False
+
+    def describe(self) -> str:
+        try:
+            pairs = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
+        except (EngineError, models_store.ModelPackageError):
+            pairs = []
+        return f"{self.name} (argos {', '.join(pairs) or 'no models installed'})"
+
+    def _unsupported(self, source: str, target: str) -> UnsupportedLanguagePair:
+        s, t = self._norm(source), self._norm(target)
+        installed = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
+        pivot = "" if PIVOT in (s, t) or s == t else f" (or {s}→{PIVOT} and {PIVOT}→{t} to go through English)"
+        hint = (
+            f"No model installed for {s}→{t}: run `{models_store.INSTALL_HINT}` with the {s}→{t} package"
+            f"{pivot}. Packages: {models_store.PACKAGES_URL} . Installed in {self.models_dir}: "
+            f"{', '.join(installed) or 'none'}."
+        )
+        return UnsupportedLanguagePair(self.name, source, target, hint)
+
+    # -- translation
+
+    def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
+        route = self.route(source, target)
+        if route is None:
+            raise self._unsupported(source, target)
+        models = [
+            get_model(m, device=self.device, compute_type=self.compute_type, inter_threads=self.inter_threads,
+                      intra_threads=self.intra_threads, engine=self.name)
+            for m in route
+        ]
+
+        # Plan: every segment becomes pieces that are kept verbatim (tags, whitespace, digits) or
+        # point at a unit (one sentence of plain text) to translate.
+        units: list[str] = []
+        plans: list[list[str | int]] = []
+        for segment in segments:
+            plan: list[str | int] = []
+            for kind, run in split_on_placeholders(segment):
+                # Judge the unescaped text: "&amp;" alone has letters but nothing to translate.
+                if kind == "tag" or not _needs_model(_unescape(run)):
+                    plan.append(run)
+                    continue
+                core = run.strip()
+                lead, trail = run[: len(run) - len(run.lstrip())], run[len(run.rstrip()):]
+                if lead:
+                    plan.append(lead)
+                for piece in self._sentences(_unescape(core), self._norm(source)):
+                    if isinstance(piece, str):
+                        plan.append(_escape(piece))  # what lies between sentences, kept as is
+                    else:
+                        plan.append(len(units))
+                        units.append(piece[0])
+                if trail:
+                    plan.append(trail)
+            plans.append(plan)
+
+        for loaded in models:  # one model call per hop: s→t, or s→en then en→t
+            units = self._run(loaded, units)
+
+        return ["".join(p if isinstance(p, str) else _escape(units[p]) for p in plan) for plan in plans]
+
+    def _sentences(self, text: str, lang: str) -> list:
+        """Split plain text into [(sentence,), " ", (sentence,), ...] keeping the whitespace between."""
+        if len(text) < _MIN_SPLIT_CHARS:
+            return [(text,)]
+        try:
+            # pysbd has rules for ~20 languages; the English ones are a fair fallback for . ! ? scripts.
+            # A Segmenter keeps per-call state, so one per run (cheap) keeps threads apart.
+            segmenter = pysbd.Segmenter(language=lang if lang in _PYSBD_LANGS else "en", clean=False)
+            sentences = segmenter.segment(text)
+        except Exception:  # the splitter is a nicety: a failure must not lose the text
+            logger.warning(
+                "local engine: sentence splitting failed for %r…; translating the run whole.", text[:40], exc_info=True
+            )
+            return [(text,)]
+        out: list = []
+        pos = 0
+        for sentence in sentences:
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            start = text.find(sentence, pos)
+            if start < 0:  # pysbd changed the text: give up splitting rather than drop characters
+                return [(text,)]
+            if start > pos:
+                out.append(text[pos:start])
+            out.append((sentence,) if _needs_model(sentence) else sentence)
+            pos = start + len(sentence)
+        if pos < len(text):
+            out.append(text[pos:])
+        return out
+
+    def _run(self, loaded: LoadedModel, texts: list[str]) -> list[str]:
+        """Translate plain-text sentences with one model; one output per input."""
+        results = [""] * len(texts)
+        # Identical sentences (datelines, bylines, repeated captions) are translated once.
+        index: dict[str, int] = {}
+        unique: list[str] = []
+        where: list[int] = []
+        for text in texts:
+            if text not in index:
+                index[text] = len(unique)
+                unique.append(text)
+            where.append(index[text])
+        todo = [i for i, text in enumerate(unique) if text.strip()]
+        if not todo:
+            return results
+        try:
+            tokenized = loaded.sp.encode([unique[i] for i in todo], out_type=str)
+        except Exception as exc:
+            raise EngineError(
+                self.name,
+                f"tokenizing failed with {loaded.installed} ({exc}): reinstall the package with "
+                f"`{models_store.INSTALL_HINT}`.",
+            ) from exc
+        # Very long token runs are cut into chunks; chunk outputs are joined back with a space.
+        batch: list[list[str]] = []
+        owners: list[int] = []
+        for i, tokens in zip(todo, tokenized):
+            for chunk in _chunk_tokens(tokens, _MAX_INPUT_TOKENS):
+                batch.append(chunk)
+                owners.append(i)
+        prefix = loaded.installed.target_prefix
+        kwargs = {}
+        if prefix:
+            kwargs["target_prefix"] = [[prefix]] * len(batch)
+        try:
+            outputs = loaded.translator.translate_batch(
+                batch,
+                max_batch_size=self.max_batch_size,
+                beam_size=self.beam_size,
+                max_decoding_length=self.max_decoding_length,
+                num_hypotheses=1,
+                replace_unknowns=True,  # copy the source token for <unk> (names, rare characters)
+                **kwargs,
+            )
+        except MemoryError as exc:
+            raise EngineError(
+                self.name, f"out of memory translating with {loaded.installed}: lower max_batch_size.", retryable=True
+            ) from exc
+        except Exception as exc:
+            raise EngineError(
+                self.name,
+                f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the package "
+                f"with `{models_store.INSTALL_HINT}`.",
+            ) from exc
+        pieces: dict[int, list[str]] = {}
+        for owner, result in zip(owners, outputs):
+            tokens = result.hypotheses[0] if result.hypotheses else []
+            if prefix and tokens[:1] == [prefix]:
+                tokens = tokens[1:]
+            pieces.setdefault(owner, []).append(loaded.sp.decode(tokens).strip())
+        translated = [""] * len(unique)
+        for owner, parts in pieces.items():
+            translated[owner] = " ".join(p for p in parts if p)
+        return [translated[w] for w in where]
+
+
+def _chunk_tokens(tokens: list[str], limit: int) -> list[list[str]]:
+    if len(tokens) <= limit:
+        return [tokens]
+    chunks, current = [], []
+    for token in tokens:
+        # Cut only before a word start ("▁") so no word is split across chunks, unless forced.
+        if len(current) >= limit and (token.startswith("▁") or len(current) >= limit * 2):
+            chunks.append(current)
+            current = []
+        current.append(token)
+    if current:
+        chunks.append(current)
+    return chunks
