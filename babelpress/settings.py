@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",
+    # "babelpress.translation",  # enabled once the segmenter lands
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,76 @@ TIME_ZONE = os.environ.get("BABELPRESS_TIME_ZONE", "Europe/Paris")
 BABELPRESS_PAGE_MAX_AGE = env_int("BABELPRESS_PAGE_MAX_AGE", 300)
 BABELPRESS_PAGE_SIZE = env_int("BABELPRESS_PAGE_SIZE", 12)
 BABELPRESS_RELATED_COUNT = env_int("BABELPRESS_RELATED_COUNT", 4)
+
+# --- Translation ------------------------------------------------------------------------------
+
+BABELPRESS_MODELS_DIR = Path(os.environ.get("BABELPRESS_MODELS_DIR") or DATA_DIR / "models")
+
+
+def _engine_from_env(name: str) -> dict:
+    """One engine's settings from BABELPRESS_* variables, so a deployment needs no code change."""
+    env = os.environ.get
+    if name == "local":
+        return {"CLASS": "babelpress.translation.engines.local.LocalEngine", "OPTIONS": {
+            "models_dir": str(BABELPRESS_MODELS_DIR),
+            "compute_type": env("BABELPRESS_LOCAL_COMPUTE_TYPE", "int8"),
+            "beam_size": env_int("BABELPRESS_LOCAL_BEAM_SIZE", 2),
+            "intra_threads": env_int("BABELPRESS_LOCAL_THREADS", 0),
+            "max_batch_size": env_int("BABELPRESS_LOCAL_BATCH_SIZE", 16),
+            "max_decoding_length": env_int("BABELPRESS_LOCAL_MAX_DECODING_LENGTH", 256),
+        }}
+    if name == "libretranslate":
+        return {"CLASS": "babelpress.translation.engines.libretranslate.LibreTranslateEngine", "OPTIONS": {
+            "url": env("BABELPRESS_LIBRETRANSLATE_URL", "http://127.0.0.1:5000"),
+            "api_key": env("BABELPRESS_LIBRETRANSLATE_API_KEY", ""),
+        }}
+    if name == "deepl":
+        return {"CLASS": "babelpress.translation.engines.deepl.DeepLEngine", "OPTIONS": {
+            "api_key": env("BABELPRESS_DEEPL_API_KEY", ""),
+            **({"url": env("BABELPRESS_DEEPL_URL")} if env("BABELPRESS_DEEPL_URL") else {}),
+        }}
+    if name == "openai":
+        return {"CLASS": "babelpress.translation.engines.openai_compat.OpenAICompatibleEngine", "OPTIONS": {
+            "url": env("BABELPRESS_OPENAI_URL", "http://127.0.0.1:8080/v1"),
+            "api_key": env("BABELPRESS_OPENAI_API_KEY", ""),
+            "model": env("BABELPRESS_OPENAI_MODEL", ""),
+        }}
+    raise ImproperlyConfigured(
+        f"BABELPRESS_TRANSLATION_ENGINE names {name!r}: use local, libretranslate, deepl or openai."
+    )
+
+
+# Engines in preference order, e.g. BABELPRESS_TRANSLATION_ENGINE=deepl,local
+BABELPRESS_TRANSLATION_ENGINES = {
+    name: _engine_from_env(name) for name in env_list("BABELPRESS_TRANSLATION_ENGINE", "local")
+}
+
+
+def _parse_pairs(value: str) -> dict[str, list[str]]:
+    """'fr-en:deepl,local;*:local' -> {'fr-en': ['deepl', 'local'], '*': ['local']}."""
+    pairs = {}
+    for rule in filter(None, (r.strip() for r in value.split(";"))):
+        pair, _, names = rule.partition(":")
+        if not names:
+            raise ImproperlyConfigured(f"BABELPRESS_TRANSLATION_PAIRS rule {rule!r} needs 'PAIR:engine,engine'.")
+        pairs[pair.strip()] = [n.strip() for n in names.split(",") if n.strip()]
+    return pairs
+
+
+BABELPRESS_TRANSLATION_PAIRS = _parse_pairs(os.environ.get("BABELPRESS_TRANSLATION_PAIRS", ""))
+# What happens to a machine translation: "review" (held for a human) or "publish" (live at once, labelled).
+BABELPRESS_TRANSLATION_POLICY = os.environ.get("BABELPRESS_TRANSLATION_POLICY", "review")
+if BABELPRESS_TRANSLATION_POLICY not in ("review", "publish"):
+    raise ImproperlyConfigured("BABELPRESS_TRANSLATION_POLICY must be 'review' or 'publish'.")
+# Translate published originals into every content language automatically.
+BABELPRESS_TRANSLATION_AUTO = env_bool("BABELPRESS_TRANSLATION_AUTO", True)
+# Monthly character caps for paid engines: 'deepl=500000,openai=2000000'.
+BABELPRESS_TRANSLATION_MONTHLY_CAPS = {
+    name.strip(): int(cap) for name, _, cap in (
+        item.partition("=") for item in env_list("BABELPRESS_TRANSLATION_MONTHLY_CAPS", "")
+    )
+}
+BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMPTS", 6)
 
 # --- Static files -----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from babelpress.newsroom.models import Article
 def editor_client(client, db):
     editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
     client.force_login(editor)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin speaks the browser's language
     return client
 
 

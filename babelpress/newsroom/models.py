@@ -27,6 +27,11 @@ class Section(models.Model):
 
     key = models.SlugField(_("key"), max_length=60, unique=True, help_text=_("Internal name, e.g. 'news'."))
     position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order on home pages."))
+    translation_policy = models.CharField(
+        _("machine translation policy"), max_length=10, blank=True,
+        choices=[("", _("Site default")), ("review", _("Hold for review")), ("publish", _("Publish at once, labelled"))],
+        help_text=_("What happens to machine translations of this section's stories."),
+    )
 
     class Meta:
         ordering = ["position", "key"]
