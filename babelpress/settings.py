@@ -254,6 +254,10 @@ BABELPRESS_TRANSLATION_MONTHLY_CAPS = {
 }
 BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMPTS", 6)
 
+# --- Import ---------------------------------------------------------------------------------------
+
+BABELPRESS_IMPORT_ALLOW_PRIVATE = env_bool("BABELPRESS_IMPORT_ALLOW_PRIVATE", False)
+
 # --- Static files -----------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
