@@ -86,7 +86,7 @@ INSTALLED_APPS = [
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",
-    # "babelpress.translation",  # enabled once the segmenter lands
+    "babelpress.translation",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +132,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "babelpress.sqlite3",
             # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
+            # One connection per worker thread, kept: opening SQLite and setting WAL per request costs.
+            "CONN_MAX_AGE": env_int("BABELPRESS_DB_CONN_MAX_AGE", 60),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -149,8 +151,16 @@ elif CACHE_URL:
         f"BABELPRESS_CACHE_URL={CACHE_URL!r} is not understood: use redis://host:6379/0, or leave it empty "
         "for the in-process cache."
     )
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "babelpress"}}
+else:
+    # Files in the data folder: shared by every gunicorn worker and the job worker on this host,
+    # so an edit in the admin makes cached pages stale everywhere at once.
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -183,6 +193,8 @@ TIME_ZONE = os.environ.get("BABELPRESS_TIME_ZONE", "Europe/Paris")
 BABELPRESS_PAGE_MAX_AGE = env_int("BABELPRESS_PAGE_MAX_AGE", 300)
 BABELPRESS_PAGE_SIZE = env_int("BABELPRESS_PAGE_SIZE", 12)
 BABELPRESS_RELATED_COUNT = env_int("BABELPRESS_RELATED_COUNT", 4)
+# Keep rendered public pages whole in the cache until content changes (see babelpress/site/cache.py).
+BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", not TESTING)
 
 # --- Translation ------------------------------------------------------------------------------
 

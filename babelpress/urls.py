@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from django.conf import settings
-
+from babelpress.translation.admin import coverage_view
 
 urlpatterns = [
+    path("admin/translation/coverage/", admin.site.admin_view(coverage_view), name="translation_coverage"),
     path("admin/", admin.site.urls),
     path("", include("babelpress.site.urls")),
 ]

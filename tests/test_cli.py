@@ -22,7 +22,8 @@ def free_port() -> int:
 
 
 def run_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_")) and k != "DATABASE_URL"}
+    skip = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_")) and k not in skip}
     env.update({"BABELPRESS_DATA_DIR": str(tmp_path / "data")}, **extra)
     return env
 

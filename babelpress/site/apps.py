@@ -6,3 +6,15 @@ class SiteConfig(AppConfig):
     name = "babelpress.site"
     label = "site"
     verbose_name = _("Public site")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from babelpress.newsroom import models
+        from babelpress.site.cache import bump
+
+        # Any change to what public pages show makes every cached page stale.
+        for model in (models.Article, models.Section, models.SectionName, models.Tag, models.Source, models.Author):
+            post_save.connect(bump, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
+            post_delete.connect(bump, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
+        m2m_changed.connect(bump, sender=models.Article.tags.through, dispatch_uid="page-cache-tags")

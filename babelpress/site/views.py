@@ -20,6 +20,7 @@ from babelpress import languages
 from babelpress.newsroom.models import Article, SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
+from babelpress.site.cache import cached_page
 from babelpress.site.middleware import best_language
 
 HOME_SECTION_SIZE = 4
@@ -56,6 +57,7 @@ def root(request):
 
 
 @require_safe
+@cached_page
 def home(request, lang):
     language = languages.get(lang)
     is_content_language = lang in settings.BABELPRESS_CONTENT_LANGUAGES
@@ -90,6 +92,7 @@ def home(request, lang):
 
 
 @require_safe
+@cached_page
 def section(request, lang, slug):
     name = SectionName.objects.select_related("section").filter(language=lang, slug=slug).first()
     if name is None:
@@ -120,6 +123,7 @@ def section(request, lang, slug):
 
 
 @require_safe
+@cached_page
 def tag(request, lang, slug):
     tag = Tag.objects.filter(language=lang, slug=slug).first()
     if tag is None:
@@ -145,6 +149,7 @@ def tag(request, lang, slug):
 
 
 @require_safe
+@cached_page
 def article(request, lang, slug):
     story = pages.article_for_page(lang, slug)
     if story is None:

@@ -1,0 +1,271 @@
+"""Translation screens: review side by side, coverage at a glance, jobs, glossary, memory, usage."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from babelpress import languages
+from babelpress.newsroom.models import Article, Section
+from babelpress.translation import coverage, workflow
+from babelpress.translation.models import (
+    EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
+)
+
+
+class GlossaryNameInline(admin.TabularInline):
+    model = GlossaryName
+    extra = 0
+    min_num = 1
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "all_names", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["names__name", "names__aliases", "note"]
+    inlines = [GlossaryNameInline]
+    change_list_template = "admin/translation/glossary_changelist.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("names")
+
+    @admin.display(description=_("names"))
+    def all_names(self, obj):
+        return " · ".join(f"{n.language}: {n.name}" for n in obj.names.all())
+
+    def get_urls(self):
+        return [
+            path("export.<str:fmt>", self.admin_site.admin_view(self.export_view), name="translation_glossary_export"),
+            path("import/", self.admin_site.admin_view(self.import_view), name="translation_glossary_import"),
+        ] + super().get_urls()
+
+    def export_view(self, request, fmt):
+        from babelpress.translation import glossary_io
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if fmt == "csv":
+            # A BOM lets spreadsheet programs read the accents and non-Latin scripts as UTF-8.
+            response = HttpResponse("\ufeff" + glossary_io.export_csv(), content_type="text/csv; charset=utf-8")
+        elif fmt == "tbx":
+            response = HttpResponse(glossary_io.export_tbx(), content_type="application/x-tbx+xml")
+        else:
+            raise PermissionDenied
+        response["Content-Disposition"] = f'attachment; filename="babelpress-glossary.{fmt}"'
+        return response
+
+    def import_view(self, request):
+        from babelpress.translation import glossary_io
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST" and request.FILES.get("file"):
+            upload = request.FILES["file"]
+            if upload.size > 10 * 1024 * 1024:
+                messages.error(request, _("That file is larger than 10 MB; split it and import the parts."))
+            else:
+                data = upload.read()
+                dry_run = bool(request.POST.get("dry_run"))
+                try:
+                    if upload.name.lower().endswith((".tbx", ".xml")):
+                        report = glossary_io.import_tbx(data, dry_run=dry_run)
+                    else:
+                        report = glossary_io.import_csv(data.decode("utf-8-sig", errors="replace"), dry_run=dry_run)
+                except glossary_io.GlossaryImportError as exc:
+                    messages.error(request, str(exc))
+                else:
+                    if report.errors:
+                        messages.error(request, _("Nothing was imported: fix the errors listed below and try again."))
+                    elif not dry_run:
+                        messages.success(request, _("Glossary imported."))
+        context = {**self.admin_site.each_context(request), "title": _("Import glossary"), "report": report,
+                   "opts": self.model._meta}
+        return TemplateResponse(request, "admin/translation/glossary_import.html", context)
+
+
+@admin.register(MemoryEntry)
+class MemoryEntryAdmin(admin.ModelAdmin):
+    list_display = ["source_language", "target_language", "short_source", "short_target", "engine", "human_edited", "uses", "used_at"]
+    list_filter = ["source_language", "target_language", "engine", "human_edited"]
+    search_fields = ["source_text", "target_text"]
+    readonly_fields = ["source_hash", "created_at", "used_at", "uses"]
+
+    @admin.display(description=_("source text"))
+    def short_source(self, obj):
+        return obj.source_text[:80]
+
+    @admin.display(description=_("target text"))
+    def short_target(self, obj):
+        return obj.target_text[:80]
+
+
+@admin.register(EngineUsage)
+class EngineUsageAdmin(admin.ModelAdmin):
+    list_display = ["engine", "month", "characters", "requests", "cap"]
+    list_filter = ["engine"]
+
+    @admin.display(description=_("monthly cap"))
+    def cap(self, obj):
+        return settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS.get(obj.engine, "—")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TranslationJob)
+class TranslationJobAdmin(admin.ModelAdmin):
+    list_display = ["id", "source", "target_language", "status", "attempts", "engine", "engine_calls",
+                    "segments_from_memory", "short_error", "updated_at", "retry_button"]
+    list_filter = ["status", "target_language", "engine"]
+    readonly_fields = [f.name for f in TranslationJob._meta.fields]
+    actions = ["retry_jobs"]
+    list_select_related = ["source"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:160]
+
+    @admin.display(description="")
+    def retry_button(self, obj):
+        if obj.status != TranslationJob.Status.FAILED:
+            return ""
+        url = reverse("admin:translation_translationjob_retry", args=[obj.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, _("Retry"))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view), name="translation_translationjob_retry"),
+        ] + super().get_urls()
+
+    def retry_view(self, request, pk):
+        job = get_object_or_404(TranslationJob, pk=pk)
+        self.retry_jobs(request, TranslationJob.objects.filter(pk=job.pk))
+        return HttpResponseRedirect(reverse("admin:translation_translationjob_changelist"))
+
+    @admin.action(description=_("Retry the selected failed jobs"))
+    def retry_jobs(self, request, queryset):
+        count = 0
+        for job in queryset.filter(status=TranslationJob.Status.FAILED).select_related("source"):
+            workflow.enqueue(job.source, [job.target_language], user=request.user)
+            count += 1
+        messages.success(request, _("%(count)d job(s) queued again.") % {"count": count})
+
+
+@admin.register(Translation)
+class TranslationAdmin(admin.ModelAdmin):
+    """The review screen: source | machine draft | editable target, with QA flags per segment."""
+
+    list_display = ["article", "language", "state", "engine", "qa_errors", "qa_warnings", "conflicts", "updated_at"]
+    list_filter = ["state", "article__language", "engine"]
+    search_fields = ["article__headline", "source__headline"]
+    list_select_related = ["article", "source"]
+
+    @admin.display(description=_("language"))
+    def language(self, obj):
+        return obj.article.language
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
+        if not self.has_view_permission(request, state):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not self.has_change_permission(request, state):
+                raise PermissionDenied
+            edits = {}
+            for key, value in request.POST.items():
+                if key.startswith("segment-"):
+                    try:
+                        edits[int(key.removeprefix("segment-"))] = value.replace("\r\n", "\n")
+                    except ValueError:
+                        continue
+            approve = "_approve" in request.POST
+            try:
+                workflow.save_review(state, edits, request.user, approve=approve)
+            except workflow.ReviewError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Approved and published.") if approve else _("Draft saved."))
+                if approve:
+                    return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
+            return HttpResponseRedirect(request.path)
+        outdated = False
+        from babelpress.translation.pipeline import is_outdated
+
+        outdated = is_outdated(state)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Review translation"),
+            "state": state,
+            "segments": state.segments.order_by("position"),
+            "outdated": outdated,
+            "opts": self.model._meta,
+            "source_language": languages.get(state.source.language),
+            "target_language": languages.get(state.article.language),
+            "can_change": self.has_change_permission(request, state),
+        }
+        return TemplateResponse(request, "admin/translation/review.html", context)
+
+
+def coverage_view(request):
+    """Per story and language: missing, machine draft, reviewed, outdated, failed … with bulk translate."""
+    if not request.user.has_perm("translation.view_translation"):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not request.user.has_perm("translation.add_translationjob"):
+            raise PermissionDenied
+        wanted = request.POST.getlist("cell")
+        queued = 0
+        for cell in wanted[:2000]:
+            source_id, _sep, lang = cell.partition(":")
+            source = Article.objects.filter(pk=source_id, translation_method="").first()
+            if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
+                workflow.enqueue(source, [lang], user=request.user)
+                queued += 1
+        messages.success(request, _("%(count)d translation job(s) queued.") % {"count": queued})
+        return HttpResponseRedirect(request.get_full_path())
+    sources = coverage.originals()
+    section = request.GET.get("section", "")
+    if section.isdigit():
+        sources = sources.filter(section_id=int(section))
+    sources = list(sources[:500])
+    table = coverage.cells(sources)
+    language_filter = request.GET.get("language", "")
+    state_filter = request.GET.get("state", "")
+    rows = []
+    for source in sources:
+        row = table[source.pk]
+        if state_filter and not any(
+            cell["state"] == state_filter and (not language_filter or lang == language_filter) for lang, cell in row.items()
+        ):
+            continue
+        rows.append((source, [(lang, row[lang]) for lang in settings.BABELPRESS_CONTENT_LANGUAGES]))
+    totals = coverage.totals()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Translation coverage"),
+        "rows": rows,
+        "languages": languages.content_languages(),
+        "totals": [(lang, [totals[lang.code].get(s, 0) for s in coverage.STATES]) for lang in languages.content_languages()],
+        "states": coverage.STATES,
+        "sections": Section.objects.prefetch_related("names"),
+        "current": {"language": language_filter, "state": state_filter, "section": section},
+    }
+    return TemplateResponse(request, "admin/translation/coverage.html", context)

@@ -1,0 +1,71 @@
+"""Which story exists in which language, and in what state — for the admin and the CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.conf import settings
+
+from babelpress.newsroom.models import Article
+from babelpress.translation.models import TranslationJob
+from babelpress.translation.pipeline import article_fields
+from babelpress.translation.segmenter import source_digest
+
+STATES = ("original", "human", "reviewed", "machine", "outdated", "queued", "failed", "missing")
+
+
+def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
+    """{source id: {language: {"state": ..., "article": Article|None, "job": TranslationJob|None}}}."""
+    keys = [s.translation_key for s in sources]
+    versions = Article.objects.filter(translation_key__in=keys).select_related("translation_state").only(
+        "id", "translation_key", "language", "status", "headline", "translation_method", "reviewed_by_id",
+        "translation_state__source_digest", "translation_state__state", "translation_state__article_id",
+    )
+    by_key: dict = {}
+    for version in versions:
+        by_key.setdefault(version.translation_key, {})[version.language] = version
+    jobs: dict = {}
+    for job in TranslationJob.objects.filter(source__in=sources).order_by("created_at"):
+        jobs[(job.source_id, job.target_language)] = job  # the latest wins
+    table = {}
+    for source in sources:
+        digest = source_digest(article_fields(source))
+        row = {}
+        for language in settings.BABELPRESS_CONTENT_LANGUAGES:
+            article = by_key.get(source.translation_key, {}).get(language)
+            job = jobs.get((source.pk, language))
+            row[language] = {"state": state_of(source, language, article, job, digest), "article": article, "job": job}
+        table[source.pk] = row
+    return table
+
+
+def state_of(source, language, article, job, digest) -> str:
+    if language == source.language:
+        return "original"
+    if job is not None and job.status in ("queued", "running", "waiting"):
+        return "queued"
+    if article is None:
+        return "failed" if job is not None and job.status == "failed" else "missing"
+    state = getattr(article, "translation_state", None)
+    if state is None:
+        return "human" if article.translation_method != "machine" else "machine"
+    if state.source_digest != digest or state.state == "outdated":
+        return "outdated"
+    if job is not None and job.status == "failed":
+        return "failed"
+    return "reviewed" if state.state == "reviewed" else "machine"
+
+
+def originals():
+    return Article.objects.published().filter(translation_method="").select_related("section").order_by("-published_at")
+
+
+def totals() -> dict[str, Counter]:
+    """Counts of each state per content language, over published originals."""
+    sources = list(originals())
+    counts = {lang: Counter() for lang in settings.BABELPRESS_CONTENT_LANGUAGES}
+    for row in cells(sources).values():
+        for language, cell in row.items():
+            counts[language][cell["state"]] += 1
+            counts[language]["stories"] += 1
+    return counts

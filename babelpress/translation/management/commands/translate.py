@@ -1,0 +1,71 @@
+"""`babelpress translate ARTICLE_ID|--all-untranslated --to fr,en`: translate now, with progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from babelpress.newsroom.models import Article
+from babelpress.translation import pipeline, workflow
+from babelpress.translation.engines.base import EngineError
+
+
+class Command(BaseCommand):
+    help = "Translate stories now (in this process), or queue them for the worker with --queue."
+
+    def add_arguments(self, parser):
+        parser.add_argument("article_ids", nargs="*", type=int, help="Ids of original articles.")
+        parser.add_argument("--all-untranslated", action="store_true",
+                            help="Every published original missing a language or translated from older text.")
+        parser.add_argument("--to", default="", help="Target languages, comma-separated (default: all content languages).")
+        parser.add_argument("--queue", action="store_true", help="Queue jobs for `babelpress worker` instead.")
+
+    def handle(self, *args, **options):
+        targets = [c.strip() for c in options["to"].split(",") if c.strip()] or list(settings.BABELPRESS_CONTENT_LANGUAGES)
+        unknown = set(targets) - set(settings.BABELPRESS_CONTENT_LANGUAGES)
+        if unknown:
+            raise CommandError(f"--to names languages the site does not publish in: {', '.join(sorted(unknown))} "
+                               f"(content languages: {', '.join(settings.BABELPRESS_CONTENT_LANGUAGES)}).")
+        work: list[tuple[Article, str]] = []
+        if options["all_untranslated"]:
+            for source in Article.objects.published().filter(translation_method="").select_related("section"):
+                work += [(source, lang) for lang in workflow.targets_needing_work(source) if lang in targets]
+        elif options["article_ids"]:
+            found = {a.pk: a for a in Article.objects.filter(pk__in=options["article_ids"]).select_related("section")}
+            missing = set(options["article_ids"]) - set(found)
+            if missing:
+                raise CommandError(f"No article with id {', '.join(map(str, sorted(missing)))}.")
+            for source in found.values():
+                work += [(source, lang) for lang in targets if lang != source.language]
+        else:
+            raise CommandError("Name article ids, or use --all-untranslated.")
+        if not work:
+            self.stdout.write("Nothing to translate.")
+            return
+        if options["queue"]:
+            for source, lang in work:
+                workflow.enqueue(source, [lang])
+            self.stdout.write(f"Queued {len(work)} translation job(s); `babelpress worker` will run them.")
+            return
+        done = failed = calls = from_memory = 0
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      transient=False) as progress:
+            bar = progress.add_task("Translating", total=len(work))
+            for source, lang in work:
+                progress.update(bar, description=f"{source.language}→{lang} #{source.pk}")
+                try:
+                    result = pipeline.translate_article(source, lang)
+                    done += 1
+                    calls += result.engine_calls
+                    from_memory += result.segments_from_memory
+                    if result.errors:
+                        progress.console.print(f"[yellow]#{source.pk} → {lang}: {result.errors} QA error(s), held for review")
+                except (EngineError, pipeline.CapReached, pipeline.HumanTranslationExists) as exc:
+                    failed += 1
+                    progress.console.print(f"[red]#{source.pk} → {lang}: {exc}")
+                progress.advance(bar)
+        self.stdout.write(f"{done} translated, {failed} not translated; {calls} engine call(s), "
+                          f"{from_memory} segment(s) from memory.")
+        if failed and not done:
+            raise CommandError("Nothing could be translated; see the messages above.")

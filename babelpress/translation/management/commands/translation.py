@@ -1,0 +1,66 @@
+"""`babelpress translation status|install-model|list-models|remove-model`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from babelpress.translation import coverage, models_store, registry
+from babelpress.translation.models import TranslationJob
+
+
+class Command(BaseCommand):
+    help = "Translation models, coverage and jobs."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        install = sub.add_parser("install-model", help="Install an Argos Translate package (.argosmodel).")
+        install.add_argument("files", nargs="+")
+        install.add_argument("--allow-downgrade", action="store_true")
+        sub.add_parser("list-models", help="List installed models.")
+        remove = sub.add_parser("remove-model", help="Remove an installed model, e.g. 'en-fr'.")
+        remove.add_argument("pair")
+        sub.add_parser("status", help="Coverage per language; queued and failed jobs.")
+
+    def handle(self, *args, action, **options):
+        getattr(self, action.replace("-", "_"))(**options)
+
+    def install_model(self, files, allow_downgrade, **_):
+        for file in files:
+            try:
+                model = models_store.install_package(file, allow_downgrade=allow_downgrade)
+            except models_store.ModelPackageError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(f"Installed {model.from_code}→{model.to_code} (version {model.version}) in {model.path}")
+        registry.clear_cache()
+
+    def list_models(self, **_):
+        models = models_store.list_installed()
+        if not models:
+            self.stdout.write(f"No models in {settings.BABELPRESS_MODELS_DIR}. {models_store.INSTALL_HINT}")
+            return
+        for m in models:
+            self.stdout.write(f"{m.from_code}→{m.to_code}  version {m.version}  {m.size / 1e6:.1f} MB  {m.path}")
+
+    def remove_model(self, pair, **_):
+        source, _, target = pair.partition("-")
+        try:
+            model = models_store.remove(source, target)
+        except models_store.ModelPackageError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Removed {model.from_code}→{model.to_code}.")
+
+    def status(self, **_):
+        table = coverage.totals()
+        self.stdout.write("Coverage of published originals per language:")
+        header = ["language", "stories", "original", "reviewed", "machine", "outdated", "failed", "missing"]
+        self.stdout.write("  ".join(f"{h:>9}" for h in header))
+        for lang, counts in table.items():
+            self.stdout.write("  ".join([f"{lang:>9}"] + [f"{counts.get(k, 0):>9}" for k in header[1:]]))
+        queued = TranslationJob.objects.filter(status__in=["queued", "running", "waiting"]).count()
+        failed = TranslationJob.objects.filter(status="failed")
+        self.stdout.write(f"Jobs: {queued} queued or running, {failed.count()} failed.")
+        for job in failed[:20]:
+            self.stdout.write(f"  #{job.pk} article {job.source_id} → {job.target_language}: {job.last_error}")
+        engines = registry.configured_engines()
+        self.stdout.write("Engines: " + ", ".join(e.describe() for e in engines.values()))

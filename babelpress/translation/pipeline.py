@@ -1,0 +1,249 @@
+"""Translate one article into one language: segment, reuse memory, call the engine for what is
+new, restore markup, check quality, and store the draft (and apply it, as the policy says).
+
+The engine is called at most once per article for the segments the memory does not know, so an
+edit of one paragraph of a twenty-paragraph story costs one engine call for one segment.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from babelpress.newsroom.models import Article
+from babelpress.translation import qa, registry
+from babelpress.translation.engines.base import EngineError
+from babelpress.translation.models import EngineUsage, GlossaryName, MemoryEntry, Segment, Translation, text_hash
+from babelpress.translation.segmenter import Glossary, segment_article, source_digest
+
+log = logging.getLogger(__name__)
+
+FIELDS = ("headline", "alternative_headline", "standfirst", "summary", "body")
+
+
+class CapReached(Exception):
+    """A paid engine reached its monthly character cap: the job waits instead of spending."""
+
+
+class HumanTranslationExists(Exception):
+    """The target language already has a human translation that Babelpress must not overwrite."""
+
+
+@dataclass
+class Result:
+    article: Article
+    translation: Translation
+    engine: str
+    engine_calls: int = 0
+    segments_total: int = 0
+    segments_from_memory: int = 0
+    characters_sent: int = 0
+    errors: int = 0
+    warnings: int = 0
+    conflicts: int = 0
+    applied: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def article_fields(article: Article) -> dict[str, str]:
+    return {name: getattr(article, name) or "" for name in FIELDS}
+
+
+def glossary_for(source: str, target: str) -> Glossary:
+    """The glossary pairs (source forms → target preferred form) for a language pair."""
+    names = GlossaryName.objects.filter(language__in=[source, target]).select_related("term")
+    by_term: dict[int, dict[str, GlossaryName]] = {}
+    for name in names:
+        by_term.setdefault(name.term_id, {})[name.language] = name
+    pairs = [
+        (forms[source].forms(), forms[target].name)
+        for forms in by_term.values()
+        if source in forms and target in forms
+    ]
+    return Glossary.from_pairs(pairs)
+
+
+def policy_for(article: Article) -> str:
+    return article.section.translation_policy or settings.BABELPRESS_TRANSLATION_POLICY
+
+
+def month() -> str:
+    return timezone.now().strftime("%Y-%m")
+
+
+def meter(engine, characters: int) -> None:
+    """Refuse (CapReached) before spending past a paid engine's monthly cap; count what is sent."""
+    if not getattr(engine, "paid", False):
+        return
+    cap = settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS.get(engine.name)
+    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=month())
+    if cap is not None and usage.characters + characters > cap:
+        raise CapReached(
+            f"{engine.name} has used {usage.characters} of its {cap} characters this month; this job needs "
+            f"{characters} more. It will run next month, or raise BABELPRESS_TRANSLATION_MONTHLY_CAPS."
+        )
+    EngineUsage.objects.filter(pk=usage.pk).update(characters=F("characters") + characters, requests=F("requests") + 1)
+
+
+def lookup_memory(source: str, target: str, hashes: set[str], engine_name: str) -> dict[str, MemoryEntry]:
+    """Best memory entry per source hash: human edits first, then this engine, then any engine."""
+    best: dict[str, MemoryEntry] = {}
+    rank = lambda e: (e.human_edited, e.engine == engine_name, e.used_at)
+    for entry in MemoryEntry.objects.filter(source_language=source, target_language=target, source_hash__in=hashes):
+        if entry.source_hash not in best or rank(entry) > rank(best[entry.source_hash]):
+            best[entry.source_hash] = entry
+    return best
+
+
+def remember(source: str, target: str, engine: str, pairs: list[tuple[str, str]], human: bool = False) -> None:
+    for source_text, target_text in pairs:
+        MemoryEntry.objects.update_or_create(
+            source_language=source, target_language=target, source_hash=text_hash(source_text), engine=engine,
+            defaults={"source_text": source_text, "target_text": target_text, "human_edited": human,
+                      "used_at": timezone.now()},
+        )
+
+
+def translate_article(source: Article, target_language: str, *, user=None) -> Result:
+    """Translate ``source`` into ``target_language`` (see the module docstring). Raises EngineError,
+    CapReached or HumanTranslationExists; nothing is written when it raises."""
+    if target_language == source.language:
+        raise ValueError("A story is not translated into its own language.")
+    target = source.translations().filter(language=target_language).select_related("translation_state").first()
+    state = getattr(target, "translation_state", None) if target else None
+    if target is not None and state is None and target.translation_method != Article.TranslationMethod.MACHINE:
+        raise HumanTranslationExists(
+            f"'{target.headline}' is a human translation into {target_language}; Babelpress leaves it alone. "
+            "Delete it first if you want a machine draft."
+        )
+
+    engine = registry.engine_for(source.language, target_language)
+    glossary = glossary_for(source.language, target_language)
+    fields = article_fields(source)
+    segmented = segment_article(fields, source.language, glossary=glossary, max_chars=engine.max_segment_chars)
+    segments = segmented.segments
+
+    previous = {s.position: s for s in state.segments.all()} if state else {}
+    previous_by_hash = {s.source_hash: s for s in previous.values()}
+    memory = lookup_memory(source.language, target_language, {text_hash(s.text) for s in segments}, engine.name)
+
+    machine: dict[str, str] = {}
+    to_send = []
+    for seg in segments:
+        entry = memory.get(text_hash(seg.text))
+        if entry is not None:
+            machine[seg.key] = entry.target_text
+        elif seg.key not in machine:
+            to_send.append(seg)
+    # Identical texts (a repeated sentence) are sent once.
+    unique_texts = list(dict.fromkeys(seg.text for seg in to_send))
+    result = Result(article=None, translation=None, engine=engine.name, segments_total=len(segments))
+    result.segments_from_memory = len(segments) - len(to_send)
+    if unique_texts:
+        result.characters_sent = sum(len(t) for t in unique_texts)
+        meter(engine, result.characters_sent)
+        translated = engine.translate_batch(unique_texts, source.language, target_language)
+        if len(translated) != len(unique_texts):
+            raise EngineError(engine.name, f"returned {len(translated)} texts for {len(unique_texts)} segments.")
+        result.engine_calls = 1
+        by_text = dict(zip(unique_texts, translated))
+        for seg in to_send:
+            machine[seg.key] = by_text[seg.text]
+
+    with transaction.atomic():
+        if unique_texts:
+            remember(source.language, target_language, engine.name, list(by_text.items()))
+        if memory:
+            MemoryEntry.objects.filter(pk__in=[e.pk for e in memory.values()]).update(
+                uses=F("uses") + 1, used_at=timezone.now()
+            )
+
+        # The draft: machine text, except segments a human edited (kept; flagged if the source moved).
+        draft: dict[str, str] = {}
+        rows = []
+        for position, seg in enumerate(segments):
+            h = text_hash(seg.text)
+            old = previous_by_hash.get(h) or previous.get(position)
+            target_text, human, edited_source, conflict = machine[seg.key], False, "", False
+            if old is not None and old.human_edited:
+                if old.source_hash == h:
+                    target_text, human, edited_source = old.target_text, True, old.edited_source_text
+                else:
+                    # The source of a human-edited segment changed: keep the edit, show the conflict.
+                    target_text, human, edited_source, conflict = old.target_text, True, old.edited_source_text, True
+            draft[seg.key] = target_text
+            rows.append(Segment(
+                position=position, field=seg.field, source_text=seg.text, source_hash=h,
+                machine_text=machine[seg.key], target_text=target_text, human_edited=human,
+                edited_source_text=edited_source, conflict=conflict,
+            ))
+        rebuilt, issues_by_key = rebuild_and_check(segmented, draft, source.language, target_language)
+        for row, seg in zip(rows, segments):
+            row.qa = [vars(issue) for issue in issues_by_key.get(seg.key, [])]
+        errors = sum(1 for r in rows for i in r.qa if i["level"] == "error")
+        warnings = sum(1 for r in rows for i in r.qa if i["level"] == "warning")
+        conflicts = sum(1 for r in rows if r.conflict)
+
+        policy = policy_for(source)
+        publish_now = policy == "publish" and errors == 0 and conflicts == 0
+        is_new = target is None
+        if is_new:
+            target = Article(
+                translation_key=source.translation_key, language=target_language, section=source.section,
+                author=source.author, source=source.source, original_url=source.original_url,
+                status=Article.Status.REVIEW,
+            )
+        # Apply the text when nothing live would change without review: a new draft, a draft not
+        # yet published, or the "publish" policy. Otherwise readers keep the last approved text.
+        apply = is_new or target.status != Article.Status.PUBLISHED or publish_now
+        if apply:
+            for name, value in rebuilt.items():
+                setattr(target, name, value)
+            target.translated_from = source
+            target.translation_method = Article.TranslationMethod.MACHINE
+            target.translation_engine = engine.name
+            target.reviewed_by = None
+            target.reviewed_at = None
+            if publish_now and target.status != Article.Status.PUBLISHED:
+                target.status = Article.Status.PUBLISHED
+                target.published_at = timezone.now()
+            target.save()
+        if state is None:
+            state = Translation(article=target, source=source)
+        state.source_digest = source_digest(fields)
+        state.state = Translation.State.MACHINE if apply else Translation.State.OUTDATED
+        state.engine = engine.name
+        state.qa_errors, state.qa_warnings, state.conflicts = errors, warnings, conflicts
+        state.save()
+        state.segments.all().delete()
+        for row in rows:
+            row.translation = state
+        Segment.objects.bulk_create(rows)
+
+    result.article, result.translation, result.applied = target, state, apply
+    result.errors, result.warnings, result.conflicts = errors, warnings, conflicts
+    return result
+
+
+def rebuild_and_check(segmented, draft: dict[str, str], source_language, target_language):
+    """Rebuild the target fields from per-segment texts and run the QA checks on each segment."""
+    rebuilt = segmented.rebuild(draft)
+    issues_by_key = {}
+    for seg in segmented.segments:
+        issues_by_key[seg.key] = qa.check_segment(
+            segmented.restore_source(seg.key),
+            segmented.restore(seg.key, draft.get(seg.key)),
+            source_language, target_language,
+            glossary_terms=seg.glossary_terms,
+            markup_problems=segmented.problems(seg.key),
+        )
+    return rebuilt, issues_by_key
+
+
+def is_outdated(state: Translation) -> bool:
+    return state.source_digest != source_digest(article_fields(state.source))

@@ -1,0 +1,78 @@
+"""Which translation engines exist and which one translates a given language pair.
+
+Engines come from ``BABELPRESS_TRANSLATION_ENGINES`` ({name: {"CLASS": path, "OPTIONS": {...}}}),
+loaded once per process with import_string. ``BABELPRESS_TRANSLATION_PAIRS`` orders them per
+language pair; the first engine that supports the pair translates it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
+
+from babelpress.translation.engines.base import EngineError, TranslationEngine
+
+
+@lru_cache(maxsize=None)
+def configured_engines() -> dict[str, TranslationEngine]:
+    engines = {}
+    for name, spec in settings.BABELPRESS_TRANSLATION_ENGINES.items():
+        if "CLASS" not in spec:
+            raise ImproperlyConfigured(f"BABELPRESS_TRANSLATION_ENGINES[{name!r}] needs a 'CLASS' (a dotted path).")
+        try:
+            cls = import_string(spec["CLASS"])
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"BABELPRESS_TRANSLATION_ENGINES[{name!r}]: cannot import {spec['CLASS']!r} ({exc})."
+            ) from exc
+        engines[name] = cls(name=name, **spec.get("OPTIONS", {}))
+    return engines
+
+
+def clear_cache() -> None:
+    configured_engines.cache_clear()
+
+
+def preference(source: str, target: str) -> list[str]:
+    """Engine names to try for ``source``→``target``, most preferred first."""
+    pairs = settings.BABELPRESS_TRANSLATION_PAIRS
+    names = pairs.get(f"{source}-{target}") or pairs.get(f"{source}-*") or pairs.get(f"*-{target}") or pairs.get("*")
+    return list(names or configured_engines().keys())
+
+
+def engine_for(source: str, target: str) -> TranslationEngine:
+    """The first configured engine that supports the pair; EngineError saying what to do if none."""
+    engines = configured_engines()
+    tried = []
+    for name in preference(source, target):
+        engine = engines.get(name)
+        if engine is None:
+            raise ImproperlyConfigured(
+                f"BABELPRESS_TRANSLATION_PAIRS names engine {name!r}, which is not in BABELPRESS_TRANSLATION_ENGINES."
+            )
+        try:
+            if engine.supports(source, target):
+                return engine
+        except EngineError as exc:
+            tried.append(f"{name}: {exc}")
+            continue
+        tried.append(f"{name}: pair not supported")
+    hint = "; ".join(tried) or "no engine is configured"
+    raise EngineError(
+        "translation",
+        f"no engine can translate {source}→{target} ({hint}). Install a model with "
+        f"`babelpress translation install-model FILE.argosmodel` or configure another engine "
+        f"(see BABELPRESS_TRANSLATION_ENGINE in docs/settings.md).",
+        retryable=False,
+    )
+
+
+def can_translate(source: str, target: str) -> bool:
+    try:
+        engine_for(source, target)
+        return True
+    except EngineError:
+        return False
