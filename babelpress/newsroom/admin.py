@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
+from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -165,7 +166,8 @@ class ArticleAdmin(admin.ModelAdmin):
         if not self.has_add_permission(request) or request.method != "POST":
             return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
         if lang not in languages.content_language_codes():
-            messages.error(request, _("%(lang)s is not one of the site's content languages.") % {"lang": lang})
+            messages.error(request, _("%(language)s is not one of the site's content languages.") % {
+                "language": provenance.language_name(lang)})
             return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
         try:
             with transaction.atomic():

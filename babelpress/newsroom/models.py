@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
+from babelpress.newsroom import provenance
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
@@ -165,7 +166,7 @@ class Article(models.Model):
         help_text=_("Shared by every language version of the same story."),
     )
     language = models.CharField(_("language"), max_length=12, choices=languages.choices, db_index=True)
-    slug = models.SlugField(_("slug"), max_length=200, blank=True, help_text=_("Left empty, made from the headline."))
+    slug = models.SlugField(_("slug"), max_length=200, blank=True, help_text=_("Leave empty to make it from the headline."))
 
     headline = models.CharField(_("headline"), max_length=300)
     alternative_headline = models.CharField(_("alternative headline"), max_length=300, blank=True)
@@ -271,7 +272,9 @@ class Article(models.Model):
     def create_translation(self, language: str, **fields) -> Article:
         """Start a draft in ``language`` sharing this story's key (content copied unless given)."""
         if language == self.language or self.translations().filter(language=language).exists():
-            raise ValidationError(_("This story already exists in %(lang)s.") % {"lang": language})
+            raise ValidationError(
+                _("This story already exists in %(language)s.") % {"language": provenance.language_name(language)}
+            )
         copy = {
             "headline": self.headline, "alternative_headline": self.alternative_headline,
             "standfirst": self.standfirst, "body": self.body, "summary": self.summary,

@@ -17,6 +17,12 @@ class Command(BaseCommand):
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many jobs.")
 
     def handle(self, *args, **options):
+        from babelpress.translation.tasks import recover_stale_jobs
+
+        # A worker that crashed mid-job left it "running": queue it again before taking new work.
+        recovered = recover_stale_jobs()
+        if recovered:
+            self.stdout.write(f"Queued again {recovered} job(s) left running by a stopped worker.")
         kwargs = {"queue_name": options["queue"], "interval": options["interval"], "reload": False}
         if options["batch"]:
             kwargs["batch"] = True
