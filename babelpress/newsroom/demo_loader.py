@@ -105,6 +105,8 @@ def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
                 tag, _ = Tag.objects.get_or_create(language=language, slug=make_slug(tag_name), defaults={"name": tag_name})
                 tags.append(tag)
             article.tags.set(tags)
+            # Demo stories were not edited after publication: no "Updated …" line.
+            Article.objects.filter(pk=article.pk).update(updated_at=published_at)
             if language == original_language:
                 original = article
             count += 1
