@@ -1,0 +1,423 @@
+"""Parse a partner feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1) into entries.
+
+feedparser does the XML formats (it recovers what it can from broken feeds); JSON Feed, which
+feedparser 6 does not read, is parsed here. Every piece of HTML that leaves this module has been
+through ``clean_body``, every text field through ``clean_text``, every link is an absolute
+http(s) URL. A document that is not a feed raises ``FeedError`` with a message an editor can act
+on (for an HTML page, the feeds it advertises are listed).
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import html as html_lib
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import nh3
+
+from babelpress.newsroom.sanitize import clean_body, clean_text
+
+from .extract import clean_byline, normalize_language, parse_datetime
+
+DEFAULT_MAX_ENTRIES = 500
+MAX_GUID_LENGTH = 2000
+
+
+class FeedError(ValueError):
+    """The document is not a usable feed. ``alternates`` lists feed URLs an HTML page advertises."""
+
+    def __init__(self, message: str, url: str | None = None, alternates: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.url = url
+        self.alternates = alternates or []
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class FeedEntry:
+    guid: str
+    link: str | None
+    title: str
+    author: str | None
+    published_at: datetime | None
+    summary_html: str
+    content_html: str
+    language: str | None
+    updated_at: datetime | None = None
+
+
+@dataclass
+class ParsedFeed:
+    title: str
+    link: str | None
+    language: str | None
+    entries: list[FeedEntry]
+    warnings: list[str] = field(default_factory=list)
+    format: str = ""  # feedparser's version ("rss20", "atom10", ...) or "json1"/"json11"
+
+
+# --- Field helpers -------------------------------------------------------------------------------
+
+# Text that still looks like markup after decoding (double-escaped in the source): never let
+# it through a plain-text field, where a careless template could one day render it.
+_MARKUP_IN_TEXT = re.compile(
+    r"<\s*/?\s*(?:script|style|iframe|frame|object|embed|applet|svg|math|img|a|link|meta|form|input|"
+    r"button|body|html|base|video|audio|source|details|marquee)\b[^>]*>?",
+    re.IGNORECASE,
+)
+
+
+def html_to_text(value: str | None) -> str:
+    """One line of plain text from an HTML fragment (scripts and styles dropped with their content)."""
+    if not value:
+        return ""
+    text = html_lib.unescape(nh3.clean(value, tags=set(), attributes={}))
+    return clean_text(_MARKUP_IN_TEXT.sub(" ", text))
+
+
+def _plain(value: str | None) -> str:
+    if value and _MARKUP_IN_TEXT.search(value):
+        return html_to_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
+    return clean_text(value or "")
+
+
+def _text_to_html(value: str) -> str:
+    """Plain text (a text/plain summary) as paragraphs."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
+    return "".join(
+        "<p>" + "<br>".join(html_lib.escape(line.strip()) for line in p.splitlines() if line.strip()) + "</p>"
+        for p in paragraphs
+    )
+
+
+def _is_html(detail) -> bool:
+    kind = (detail or {}).get("type", "text/html") if isinstance(detail, Mapping) else "text/html"
+    return "html" in kind or "xml" in kind
+
+
+def _body(value: str | None, detail=None, base: str | None = None) -> str:
+    if not value or not isinstance(value, str):
+        return ""
+    html = value if _is_html(detail) else _text_to_html(value)
+    if base:
+        html = _absolutize(html, base)
+    return clean_body(html)
+
+
+_URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
+
+
+def _absolutize(html: str, base: str) -> str:
+    # feedparser already resolves against xml:base; JSON Feed content relies on this.
+    def repl(match: re.Match) -> str:
+        url = html_lib.unescape(match.group(3)).strip()
+        if url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
+            url = _join(base, url) or url
+        return f"{match.group(1)}{match.group(2)}{html_lib.escape(url, quote=True)}{match.group(2)}"
+
+    return _URL_ATTR.sub(repl, html)
+
+
+def _join(base: str | None, url: str | None) -> str | None:
+    try:
+        return urljoin(base, url) if base else url
+    except ValueError:
+        return None
+
+
+def _link(value, base: str | None) -> str | None:
+    """An absolute http(s) URL, or None (javascript:, data:, mailto: and junk are dropped)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    joined = _join(base, value.strip())
+    if not joined:
+        return None
+    try:
+        parts = urlsplit(joined)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in joined for c in "\r\n\t <>\"'"):
+        return None
+    return joined
+
+
+def _struct_time(value) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _guid(value, link: str | None, title: str, summary: str) -> str:
+    guid = clean_text(value) if isinstance(value, str) else ""
+    if guid:
+        return guid[:MAX_GUID_LENGTH]
+    if link:
+        return link
+    # Neither id nor link: a stable fingerprint of what the entry says.
+    return "sha1:" + hashlib.sha1(f"{title}\n{summary}".encode("utf-8", "replace")).hexdigest()
+
+
+# --- Sniffing ------------------------------------------------------------------------------------
+
+_ALTERNATE_RE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_ATTR_RE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
+               "application/rdf+xml", "text/xml", "application/xml")
+
+
+def discover_feeds(html: str, base: str | None) -> list[str]:
+    """Feed URLs an HTML page advertises with <link rel="alternate" type="application/rss+xml" ...>."""
+    found: list[str] = []
+    for tag in _ALTERNATE_RE.findall(html[:200_000]):
+        attrs = {m.group(1).lower(): html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                 for m in _ATTR_RE.finditer(tag)}
+        if "alternate" in attrs.get("rel", "").lower().split() and attrs.get("type", "").lower() in _FEED_TYPES:
+            link = _link(attrs.get("href"), base)
+            if link and link not in found:
+                found.append(link)
+    return found
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
+        return False  # UTF-16/32 with a BOM
+    if b"\x00" in head:
+        # UTF-16/32 without a BOM still starts with "<" (or "{") once decoded
+        for codec, unit in (("utf-32-be", 4), ("utf-32-le", 4), ("utf-16-be", 2), ("utf-16-le", 2)):
+            sample = head[: len(head) - len(head) % unit][:256]
+            try:
+                if sample.decode(codec).lstrip()[:1] in ("<", "{"):
+                    return False
+            except UnicodeDecodeError:
+                continue
+        return True
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return controls > max(4, len(head) // 50)
+
+
+def _looks_html(text_head: str) -> bool:
+    head = text_head.lstrip().lower()
+    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|head|body)[\s>]", head[:2000]))
+
+
+# --- JSON Feed -----------------------------------------------------------------------------------
+
+
+def _parse_json_feed(content: bytes, url: str, max_entries: int) -> ParsedFeed:
+    try:
+        data = json.loads(content.decode("utf-8-sig", "replace"))
+    except (ValueError, RecursionError) as exc:
+        raise FeedError(f"{url} looks like JSON but cannot be read ({exc}); it is not a valid JSON Feed.", url) from None
+    version = data.get("version", "") if isinstance(data, dict) else ""
+    if not isinstance(data, dict) or not (
+        (isinstance(version, str) and "jsonfeed.org" in version) or isinstance(data.get("items"), list)
+    ):
+        raise FeedError(
+            f"{url} is JSON but not a JSON Feed (no jsonfeed.org version, no items). Use the site's "
+            "RSS, Atom or JSON Feed address.",
+            url,
+        )
+    warnings: list[str] = []
+    if not (isinstance(version, str) and "jsonfeed.org" in version):
+        warnings.append("the JSON feed does not declare a jsonfeed.org version; read as JSON Feed 1.1")
+    home = _link(data.get("home_page_url"), url)
+    language = normalize_language(data.get("language") if isinstance(data.get("language"), str) else None)
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    feed_authors = _json_authors(data)
+    entries, skipped = [], 0
+    for item in items[:max_entries]:
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        link = _link(item.get("url"), url) or _link(item.get("external_url"), url)
+        title = _plain(item.get("title")) if isinstance(item.get("title"), str) else ""
+        content_html = _body(item.get("content_html"), None, link or url)
+        if not content_html and isinstance(item.get("content_text"), str):
+            content_html = _body(item["content_text"], {"type": "text/plain"})
+        summary_html = _body(item.get("summary"), {"type": "text/plain"}) if isinstance(item.get("summary"), str) else ""
+        if not link and not title:
+            skipped += 1
+            continue
+        published, _ = parse_datetime(item.get("date_published") if isinstance(item.get("date_published"), str) else None)
+        updated, _ = parse_datetime(item.get("date_modified") if isinstance(item.get("date_modified"), str) else None)
+        item_id = item.get("id")
+        entries.append(FeedEntry(
+            guid=_guid(str(item_id) if isinstance(item_id, (str, int)) and not isinstance(item_id, bool) else None,
+                       link, title, summary_html or content_html),
+            link=link,
+            title=title,
+            author=clean_byline(_json_authors(item) or feed_authors),
+            published_at=published or updated,
+            summary_html=summary_html,
+            content_html=content_html,
+            language=normalize_language(item.get("language") if isinstance(item.get("language"), str) else None) or language,
+            updated_at=updated,
+        ))
+    _count_warnings(warnings, len(items), max_entries, skipped)
+    title = _plain(data.get("title")) if isinstance(data.get("title"), str) else ""
+    kind = "json11" if isinstance(version, str) and version.rstrip("/").endswith("1.1") else "json1"
+    return ParsedFeed(title=title, link=home, language=language, entries=entries, warnings=warnings, format=kind)
+
+
+def _json_authors(obj: dict) -> str | None:
+    authors = obj.get("authors") if isinstance(obj.get("authors"), list) else [obj.get("author")]
+    names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+    return "; ".join(names) or None
+
+
+def _count_warnings(warnings: list[str], total: int, max_entries: int, skipped: int) -> None:
+    if total > max_entries:
+        warnings.append(f"the feed has {total} entries; only the first {max_entries} were read")
+    if skipped:
+        warnings.append(f"{skipped} entr{'y' if skipped == 1 else 'ies'} without link or title skipped")
+
+
+# --- XML feeds -----------------------------------------------------------------------------------
+
+
+def parse_feed(
+    content: bytes,
+    url: str,
+    *,
+    max_entries: int = DEFAULT_MAX_ENTRIES,
+    content_type: str | None = None,
+) -> ParsedFeed:
+    """Parse feed bytes fetched from ``url`` (the base for relative links).
+
+    Pass the raw bytes (FetchResult.content), not decoded text: the XML declaration and BOM are
+    the feed's own word on its encoding. ``content_type``, the HTTP header if known, lets
+    feedparser use the charset declared there as HTTP says it should.
+    """
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    if not content or not content.strip():
+        raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
+    stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if _looks_binary(content[:1024]):
+        raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
+    if stripped[:1] in (b"{", b"["):
+        return _parse_json_feed(content, url, max_entries)
+
+    # No content-location header: feedparser would resolve GUIDs against it as if they were
+    # links ("id-1" -> "https://site/id-1"), changing an entry's identity with the feed's URL.
+    # Relative links are made absolute here instead (xml:base is still feedparser's).
+    headers = {"content-type": content_type} if content_type else None
+    # A stream, never the bytes themselves: given bytes, feedparser first tries them as a file
+    # name (and given a str, as a URL to download).
+    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True,
+                              resolve_relative_uris=True)
+    feed = parsed.get("feed", {})
+    version = parsed.get("version") or ""
+    all_entries = parsed.get("entries", [])
+    head_text = content[:4096].decode("utf-8", "replace")
+
+    # Not a feed: an HTML page, or a document (broken, or not a format feedparser knows) from
+    # which neither an entry nor a feed title could be recovered. CDF has no version: its title
+    # is what tells it from arbitrary XML.
+    looks_html = not version and _looks_html(head_text)
+    if not all_entries and (looks_html or (not feed.get("title") and (parsed.get("bozo") or not version))):
+        if looks_html:
+            alternates = discover_feeds(content[:200_000].decode("utf-8", "replace"), url)
+            hint = (f" The page advertises these feeds: {', '.join(alternates[:3])}." if alternates
+                    else " Look on the site for an RSS or Atom link.")
+            raise FeedError(f"{url} is a web page (HTML), not a feed.{hint}", url, alternates)
+        problem = parsed.get("bozo_exception")
+        detail = f" ({problem})" if problem else ""
+        raise FeedError(
+            f"{url} is not a readable feed{detail}: no entries and no feed title could be recovered. "
+            "Check the address, or ask the publisher to fix the feed (an XML validator shows where it breaks).",
+            url,
+        )
+
+    warnings: list[str] = []
+    if parsed.get("bozo"):
+        problem = parsed.get("bozo_exception")
+        warnings.append(f"the feed is malformed ({type(problem).__name__}: {problem}); "
+                        f"{len(all_entries)} entr{'y' if len(all_entries) == 1 else 'ies'} recovered")
+    if not all_entries:
+        warnings.append("the feed has no entries")
+
+    feed_language = normalize_language(feed.get("language")) or normalize_language(
+        (feed.get("title_detail") or {}).get("language")
+    )
+    feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
+    feed_link = _link(feed.get("link"), url)
+
+    entries: list[FeedEntry] = []
+    skipped = 0
+    for raw in all_entries[:max_entries]:
+        entry = _entry(raw, url, feed_language)
+        if entry is None:
+            skipped += 1
+        else:
+            entries.append(entry)
+    _count_warnings(warnings, len(all_entries), max_entries, skipped)
+    return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
+                      warnings=warnings, format=version)
+
+
+def _detail_text(value, detail) -> str:
+    if not isinstance(value, str):
+        return ""
+    return html_to_text(value) if _is_html(detail) else _plain(value)
+
+
+def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
+    link = _link(raw.get("link"), base)
+    if link is None:
+        for candidate in raw.get("links") or []:
+            if isinstance(candidate, Mapping) and candidate.get("rel", "alternate") == "alternate":
+                link = _link(candidate.get("href"), base)
+                if link:
+                    break
+    title = _detail_text(raw.get("title"), raw.get("title_detail"))
+    if not link and not title:
+        return None
+    entry_base = base  # relative URLs in content are relative to the feed document
+    summary_html = _body(raw.get("summary"), raw.get("summary_detail"), entry_base)
+    content_html = ""
+    contents = [c for c in raw.get("content") or [] if isinstance(c, Mapping) and isinstance(c.get("value"), str)]
+    if contents:
+        best = next((c for c in contents if _is_html(c)), contents[0])
+        content_html = _body(best.get("value"), best, entry_base)
+    author = raw.get("author")
+    if not author and raw.get("authors"):
+        author = "; ".join(a.get("name", "") for a in raw["authors"] if isinstance(a, Mapping) and a.get("name"))
+    # dict.get: FeedParserDict answers a missing "updated_parsed" with the published date (and a
+    # DeprecationWarning per entry); we want to know there is none.
+    published = _struct_time(dict.get(raw, "published_parsed")) or _struct_time(dict.get(raw, "created_parsed"))
+    updated = _struct_time(dict.get(raw, "updated_parsed"))
+    language = None
+    for key in ("content", "summary_detail", "title_detail"):
+        detail = raw.get(key)
+        if isinstance(detail, list):
+            detail = detail[0] if detail else None
+        if isinstance(detail, Mapping):
+            language = normalize_language(detail.get("language"))
+            if language:
+                break
+    return FeedEntry(
+        guid=_guid(raw.get("id"), link, title, summary_html or content_html),
+        link=link,
+        title=title,
+        author=clean_byline(author if isinstance(author, str) else None),
+        published_at=published or updated,
+        summary_html=summary_html,
+        content_html=content_html,
+        language=language or feed_language,
+        updated_at=updated,
+    )

@@ -1,0 +1,263 @@
+"""Fixtures for the importer's lowest layers: a scriptable local HTTP(S) server, a fake DNS and a
+network jail that fails any test whose code tries to reach anything but 127.0.0.1/::1."""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from babelpress.ingest import fetch as fetch_module
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+
+
+# --- Network jail and fake DNS -------------------------------------------------------------------
+
+
+@dataclass
+class Jail:
+    violations: list = field(default_factory=list)
+    names: dict[str, list[str]] = field(default_factory=dict)  # fake DNS: name -> addresses
+    lookups: list[str] = field(default_factory=list)
+
+    def resolve(self, name: str, *addresses: str) -> None:
+        self.names[name.lower()] = list(addresses)
+
+
+@pytest.fixture(autouse=True)
+def network_jail(monkeypatch):
+    """Every socket connect must go to loopback, every name lookup to the fake DNS."""
+    jail = Jail()
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    real_getaddrinfo = socket.getaddrinfo
+
+    def check(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            ip = ipaddress.ip_address(str(address[0]).split("%", 1)[0])
+            if not ip.is_loopback:
+                jail.violations.append(address)
+                raise OSError(101, f"network jail: test tried to reach {address}")
+
+    def connect(sock, address):
+        check(sock, address)
+        return real_connect(sock, address)
+
+    def connect_ex(sock, address):
+        check(sock, address)
+        return real_connect_ex(sock, address)
+
+    def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        jail.lookups.append(name)
+        try:
+            ipaddress.ip_address(name.split("%", 1)[0])
+            return real_getaddrinfo(host, port, family, type, proto, flags)
+        except ValueError:
+            pass
+        if name.lower() in jail.names:
+            answers = jail.names[name.lower()]
+            if callable(answers):
+                answers = answers()
+            result = []
+            for address in answers:
+                ip = ipaddress.ip_address(address)
+                fam = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+                sockaddr = (address, port or 0, 0, 0) if ip.version == 6 else (address, port or 0)
+                result.append((fam, socket.SOCK_STREAM, 6, "", sockaddr))
+            return result
+        if name.lower() == "localhost":
+            return real_getaddrinfo("127.0.0.1", port, family, type, proto, flags)
+        raise socket.gaierror(socket.EAI_NONAME, f"fake DNS: {name} is unknown")
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    fetch_module.clear_robots_cache()
+    yield jail
+    fetch_module.clear_robots_cache()
+    assert not jail.violations, f"a request tried to leave 127.0.0.1: {jail.violations}"
+
+
+@pytest.fixture
+def dns(network_jail) -> Jail:
+    return network_jail
+
+
+# --- Scriptable local server ---------------------------------------------------------------------
+
+
+@dataclass
+class Route:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | Iterable[bytes] | Callable[[], Iterable[bytes]] = b""
+    delay: float = 0.0  # before the status line (a hanging server)
+    drip: float = 0.0  # between body chunks (a slow server)
+
+
+@dataclass
+class Seen:
+    path: str
+    headers: dict[str, str]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.server.owner.requests.append(Seen(self.path, {k.lower(): v for k, v in self.headers.items()}))
+        route = self.server.owner.routes.get(self.path) or self.server.owner.routes.get(self.path.split("?")[0])
+        if route is None:
+            route = Route(404, {"Content-Type": "text/plain"}, b"not found")
+        stop = self.server.owner.stopping
+        if route.delay and stop.wait(route.delay):
+            return
+        body = route.body() if callable(route.body) else route.body
+        self.send_response(route.status)
+        headers = dict(route.headers)
+        if isinstance(body, bytes):
+            headers.setdefault("Content-Length", str(len(body)))
+        else:
+            headers["Connection"] = "close"  # length unknown: the end of the body is the close
+            self.close_connection = True
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        try:
+            for chunk in [body] if isinstance(body, bytes) else body:
+                if route.drip and stop.wait(route.drip):
+                    return
+                self.wfile.write(chunk)
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, which is what most tests want
+
+    def log_message(self, format, *args):  # keep test output quiet
+        pass
+
+    def handle_one_request(self):
+        try:
+            super().handle_one_request()
+        except (BrokenPipeError, ConnectionResetError, TimeoutError, ssl.SSLError):
+            self.close_connection = True
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    owner: LocalServer
+
+    def handle_error(self, request, client_address):
+        pass  # aborted connections are routine here
+
+
+class LocalServer:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None):
+        self.routes: dict[str, Route] = {}
+        self.requests: list[Seen] = []
+        self.stopping = threading.Event()
+        self.httpd = _Server(("127.0.0.1", 0), _Handler)
+        self.httpd.owner = self
+        if ssl_context is not None:
+            self.httpd.socket = ssl_context.wrap_socket(self.httpd.socket, server_side=True)
+        self.scheme = "https" if ssl_context else "http"
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
+        return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def route(self, path: str, status: int = 200, body: bytes | Iterable[bytes] | Callable = b"",
+              headers: dict[str, str] | None = None, **kwargs) -> Route:
+        route = Route(status, dict(headers or {}), body, **kwargs)
+        self.routes[path] = route
+        return route
+
+    def html(self, path: str, html: str | bytes, charset: str | None = "utf-8", **kwargs) -> Route:
+        content_type = "text/html" + (f"; charset={charset}" if charset else "")
+        body = html.encode(charset or "utf-8") if isinstance(html, str) else html
+        return self.route(path, body=body, headers={"Content-Type": content_type, **kwargs.pop("headers", {})}, **kwargs)
+
+    def paths(self) -> list[str]:
+        return [seen.path for seen in self.requests]
+
+    def close(self):
+        self.stopping.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def server():
+    srv = LocalServer()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def allow_private(settings):
+    """The guard opened for the local test server, as a deployment on a LAN would set it."""
+    settings.BABELPRESS_IMPORT_ALLOW_PRIVATE = True
+    return True
+
+
+@pytest.fixture(scope="session")
+def tls_material(tmp_path_factory):
+    """A throwaway self-signed certificate for partner.example (needs the openssl command)."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    try:
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+             "-days", "2", "-subj", "/CN=partner.example", "-addext", "subjectAltName=DNS:partner.example"],
+            check=True, capture_output=True, timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        pytest.skip(f"openssl is needed to make a test certificate: {exc}")
+    return key, cert
+
+
+@pytest.fixture
+def tls_server(tls_material):
+    key, cert = tls_material
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server_names: list[str | None] = []
+
+    def remember(sock, name, ctx):
+        server_names.append(name)
+
+    context.sni_callback = remember
+    srv = LocalServer(context)
+    srv.server_names = server_names
+    srv.cafile = cert
+    yield srv
+    srv.close()
+
+
+def gzip_bomb(inflated_mb: int = 1024, member_mb: int = 16) -> bytes:
+    """A gzip body of about 1 MB that inflates to ``inflated_mb`` MB (repeated members)."""
+    member = gzip.compress(b"\0" * (member_mb * 1024 * 1024), compresslevel=9)
+    return member * (inflated_mb // member_mb)
+
+
+def wait_for(predicate, timeout: float = 2.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
