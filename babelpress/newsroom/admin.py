@@ -17,6 +17,11 @@ from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
+admin.site.index_template = "admin/babelpress_index.html"
+admin.site.site_header = _("Babelpress newsroom")
+admin.site.site_title = _("Babelpress")
+
+
 class SectionNameInline(admin.TabularInline):
     model = SectionName
     extra = 0
@@ -113,6 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["author", "source", "tags", "translated_from"]
     readonly_fields = ["translation_key", "version", "created_at", "updated_at", "comment_count", "translations_panel"]
     list_select_related = ["section"]
+    actions = ["queue_translations"]
     fieldsets = [
         (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body", "summary"]}),
         (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
@@ -123,8 +129,19 @@ class ArticleAdmin(admin.ModelAdmin):
                                                            "comment_count", "loaded_version"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request)
+    @admin.action(description=_("Translate the selected originals into every other language"))
+    def queue_translations(self, request, queryset):
+        from babelpress.translation import workflow
+
+        queued = skipped = 0
+        for source in queryset.select_related("section"):
+            if source.translation_method:
+                skipped += 1  # translations are made from originals only
+                continue
+            targets = [code for code in languages.content_language_codes() if code != source.language]
+            queued += len(workflow.enqueue(source, targets, user=request.user))
+        messages.success(request, _("%(queued)d translation job(s) queued; %(skipped)d translation(s) skipped "
+                                    "(only originals are translated).") % {"queued": queued, "skipped": skipped})
 
     @admin.display(description=_("languages"))
     def languages_list(self, obj):
