@@ -56,6 +56,15 @@ def comment_count(count: int) -> str:
 
 
 @register.filter
+def direction(code: str) -> str:
+    """'rtl' or 'ltr' for a language code, so mixed-language lists lay out each item right."""
+    from babelpress import languages
+
+    language = languages.get(code)
+    return language.direction if language else "ltr"
+
+
+@register.filter
 def isoformat(value):
     return value.isoformat() if value else ""
 
