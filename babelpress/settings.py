@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "babelpress.newsroom",
     "babelpress.site",
     "babelpress.translation",
+    "babelpress.ingest",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,16 @@ BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMP
 # --- Import ---------------------------------------------------------------------------------------
 
 BABELPRESS_IMPORT_ALLOW_PRIVATE = env_bool("BABELPRESS_IMPORT_ALLOW_PRIVATE", False)
+# Largest page, feed or upload accepted, in bytes (also after gzip/deflate decoding).
+BABELPRESS_IMPORT_MAX_BYTES = env_int("BABELPRESS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Seconds to wait for a partner's server to connect or send (each fetch also has a 60 s budget).
+BABELPRESS_IMPORT_TIMEOUT = env_int("BABELPRESS_IMPORT_TIMEOUT", 10)
+# User-Agent sent to partners; empty: "Babelpress/<version> (+https://github.com/babelpress)".
+BABELPRESS_IMPORT_USER_AGENT = os.environ.get("BABELPRESS_IMPORT_USER_AGENT", "")
+# Minutes between two polls of a newly followed feed (each feed can change its own).
+BABELPRESS_IMPORT_DEFAULT_INTERVAL = env_int("BABELPRESS_IMPORT_DEFAULT_INTERVAL", 30)
+# New or changed feed entries fetched per poll; the rest come in the next poll, minutes later.
+BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL = env_int("BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL", 50)
 
 # --- Static files -----------------------------------------------------------------------------
 

@@ -545,8 +545,18 @@ def decode_bytes(content: bytes, content_type: str | None = None) -> tuple[str, 
     except ImportError:  # pragma: no cover - charset_normalizer ships with our dependencies
         from_bytes = None
     if from_bytes is not None:
-        best = from_bytes(content[:65536]).best()
-        codec = _codec(best.encoding) if best is not None else None
+        matches = list(from_bytes(content[:65536]))
+        codec = None
+        if matches:
+            least = min(m.chaos for m in matches)
+            tied = [m for m in matches if m.chaos <= least + 0.001]
+            # Equally plausible single-byte guesses (French in cp1250 and cp1252 look alike to the
+            # detector): prefer windows-1252, the Encoding Standard's default for undeclared legacy
+            # pages, which turns "à" into "ŕ" far less often than the alternatives.
+            if any("cp1252" in m.could_be_from_charset for m in tied):
+                codec = "cp1252"
+            else:
+                codec = _codec(matches[0].encoding)
         if codec:
             return content.decode(codec, "replace"), codec
     return content.decode("utf-8", "replace"), "utf-8"
@@ -666,6 +676,7 @@ def fetch(
     respect_robots: bool = True,
     accept: str = HTML_ACCEPT,
     content_types: Collection[str] | None = None,
+    user_agent: str | None = None,
 ) -> FetchResult:
     """GET ``url`` under the guard described in the module docstring.
 
@@ -677,25 +688,27 @@ def fetch(
     ``total_timeout``: wall-clock budget for the whole fetch, redirects and body included.
     ``content_types``: media types accepted (``text/*`` patterns allowed); others raise
     BadContentType. None accepts anything.
+    ``user_agent``: the User-Agent header sent (default USER_AGENT); robots.txt rules are still
+    matched against ROBOTS_AGENT.
     """
     return _fetch(
         url, etag=etag, last_modified=last_modified, allowed=_allowed_networks(allow_private),
         max_bytes=max_bytes, timeout=_timeout(timeout), total_timeout=total_timeout,
         max_redirects=max_redirects, respect_robots=respect_robots, accept=accept,
-        content_types=content_types,
+        content_types=content_types, user_agent=user_agent or USER_AGENT,
     )
 
 
 def _fetch(
     url: str, *, etag, last_modified, allowed, max_bytes, timeout, total_timeout, max_redirects,
-    respect_robots, accept, content_types,
+    respect_robots, accept, content_types, user_agent=USER_AGENT,
 ) -> FetchResult:
     deadline = time.monotonic() + total_timeout
     warnings: list[str] = []
     redirects: list[tuple[int, str]] = []
     current = check_url(url)
     seen = {str(current)}
-    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
+    headers = {"User-Agent": user_agent, "Accept": accept, "Accept-Encoding": ACCEPT_ENCODING}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:

@@ -116,13 +116,14 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "source", "tags", "translated_from"]
-    readonly_fields = ["translation_key", "version", "created_at", "updated_at", "comment_count", "translations_panel"]
+    readonly_fields = ["translation_key", "version", "created_at", "updated_at", "comment_count", "translations_panel",
+                       "import_provenance"]
     list_select_related = ["section"]
     actions = ["queue_translations"]
     fieldsets = [
         (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body", "summary"]}),
         (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
-        (_("Credits"), {"fields": ["author", "source", "original_url"]}),
+        (_("Credits"), {"fields": ["author", "source", "original_url", "import_provenance"]}),
         (_("Translations"), {"fields": ["translations_panel", "translation_of", "translated_from", "translation_method",
                                          "translation_engine", "reviewed_by", "reviewed_at"]}),
         (_("Record"), {"classes": ["collapse"], "fields": ["translation_key", "version", "created_at", "updated_at",
@@ -142,6 +143,12 @@ class ArticleAdmin(admin.ModelAdmin):
             queued += len(workflow.enqueue(source, targets, user=request.user))
         messages.success(request, _("%(queued)d translation job(s) queued; %(skipped)d translation(s) skipped "
                                     "(only originals are translated).") % {"queued": queued, "skipped": skipped})
+
+    @admin.display(description=_("import provenance"))
+    def import_provenance(self, obj):
+        from babelpress.ingest.admin import provenance_html
+
+        return provenance_html(obj) if obj.pk else ""
 
     @admin.display(description=_("languages"))
     def languages_list(self, obj):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -145,7 +145,12 @@ class TranslationJobAdmin(admin.ModelAdmin):
         if obj.status != TranslationJob.Status.FAILED:
             return ""
         url = reverse("admin:translation_translationjob_retry", args=[obj.pk])
-        return format_html('<a class="button" href="{}">{}</a>', url, _("Retry"))
+        # A POST through the change list's own form (which carries the CSRF token): a retry changes
+        # state, so a plain link (GET) would let any page make a reviewer's browser trigger it.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}" formmethod="post" name="retry" value="{}">{}</button>',
+            url, obj.pk, _("Retry"),
+        )
 
     def get_urls(self):
         return [
@@ -153,16 +158,23 @@ class TranslationJobAdmin(admin.ModelAdmin):
         ] + super().get_urls()
 
     def retry_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         job = get_object_or_404(TranslationJob, pk=pk)
-        self.retry_jobs(request, TranslationJob.objects.filter(pk=job.pk))
+        if not self.has_change_permission(request, job):
+            raise PermissionDenied
+        if workflow.retry(job, user=request.user):
+            messages.success(request, _("Job #%(id)d queued again.") % {"id": job.pk})
+        else:
+            messages.warning(request, _("Job #%(id)d has not failed: nothing to retry.") % {"id": job.pk})
         return HttpResponseRedirect(reverse("admin:translation_translationjob_changelist"))
 
-    @admin.action(description=_("Retry the selected failed jobs"))
+    @admin.action(description=_("Retry the selected failed jobs"), permissions=["change"])
     def retry_jobs(self, request, queryset):
         count = 0
         for job in queryset.filter(status=TranslationJob.Status.FAILED).select_related("source"):
-            workflow.enqueue(job.source, [job.target_language], user=request.user)
-            count += 1
+            if workflow.retry(job, user=request.user):
+                count += 1
         messages.success(request, _("%(count)d job(s) queued again.") % {"count": count})
 
 
@@ -189,20 +201,26 @@ class TranslationAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not self.has_change_permission(request, state):
                 raise PermissionDenied
-            edits = {}
+            edits, resolved = {}, set()
             for key, value in request.POST.items():
-                if key.startswith("segment-"):
-                    try:
-                        edits[int(key.removeprefix("segment-"))] = value.replace("\r\n", "\n")
-                    except ValueError:
-                        continue
+                prefix, _sep, number = key.partition("-")
+                if prefix in ("segment", "resolve") and number.isdigit():
+                    if prefix == "segment":
+                        edits[int(number)] = value.replace("\r\n", "\n")
+                    else:
+                        resolved.add(int(number))
             approve = "_approve" in request.POST
             try:
-                workflow.save_review(state, edits, request.user, approve=approve)
+                state = workflow.save_review(state, edits, request.user, approve=approve, resolved=resolved)
             except workflow.ReviewError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("Approved and published.") if approve else _("Draft saved."))
+                if not approve:
+                    messages.success(request, _("Draft saved."))
+                elif state.article.status == Article.Status.PUBLISHED:
+                    messages.success(request, _("Approved and published."))
+                else:
+                    messages.success(request, _("Approved; it will be published with the original."))
                 if approve:
                     return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
             return HttpResponseRedirect(request.path)
@@ -235,7 +253,9 @@ def coverage_view(request):
         queued = 0
         for cell in wanted[:2000]:
             source_id, _sep, lang = cell.partition(":")
-            source = Article.objects.filter(pk=source_id, translation_method="").first()
+            if not source_id.isdigit():
+                continue
+            source = Article.objects.filter(pk=int(source_id), translation_method="").first()
             if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
                 workflow.enqueue(source, [lang], user=request.user)
                 queued += 1

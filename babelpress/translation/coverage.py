@@ -20,6 +20,7 @@ def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
     versions = Article.objects.filter(translation_key__in=keys).select_related("translation_state").only(
         "id", "translation_key", "language", "status", "headline", "translation_method", "reviewed_by_id",
         "translation_state__source_digest", "translation_state__state", "translation_state__article_id",
+        "translation_state__updated_at",
     )
     by_key: dict = {}
     for version in versions:
@@ -49,10 +50,11 @@ def state_of(source, language, article, job, digest) -> str:
     state = getattr(article, "translation_state", None)
     if state is None:
         return "human" if article.translation_method != "machine" else "machine"
+    # A re-translation that failed after this text was made: say so (its error is on the job).
+    if job is not None and job.status == "failed" and (job.finished_at or job.updated_at) > state.updated_at:
+        return "failed"
     if state.source_digest != digest or state.state == "outdated":
         return "outdated"
-    if job is not None and job.status == "failed":
-        return "failed"
     return "reviewed" if state.state == "reviewed" else "machine"
 
 

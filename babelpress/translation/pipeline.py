@@ -7,6 +7,7 @@ edit of one paragraph of a twenty-paragraph story costs one engine call for one 
 
 from __future__ import annotations
 
+import difflib
 import logging
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from babelpress.newsroom.models import Article
+from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.translation import qa, registry
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import EngineUsage, GlossaryName, MemoryEntry, Segment, Translation, text_hash
@@ -72,21 +74,36 @@ def policy_for(article: Article) -> str:
     return article.section.translation_policy or settings.BABELPRESS_TRANSLATION_POLICY
 
 
+def publication_time(source: Article):
+    """When a translation of ``source`` may go live: now, or the original's own later date."""
+    now = timezone.now()
+    return max(now, source.published_at) if source.published_at else now
+
+
 def month() -> str:
     return timezone.now().strftime("%Y-%m")
 
 
-def meter(engine, characters: int) -> None:
-    """Refuse (CapReached) before spending past a paid engine's monthly cap; count what is sent."""
+def check_cap(engine, characters: int) -> None:
+    """Refuse (CapReached) before spending past a paid engine's monthly cap."""
     if not getattr(engine, "paid", False):
         return
     cap = settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS.get(engine.name)
-    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=month())
-    if cap is not None and usage.characters + characters > cap:
+    if cap is None:
+        return
+    used = EngineUsage.objects.filter(engine=engine.name, month=month()).values_list("characters", flat=True).first() or 0
+    if used + characters > cap:
         raise CapReached(
-            f"{engine.name} has used {usage.characters} of its {cap} characters this month; this job needs "
+            f"{engine.name} has used {used} of its {cap} characters this month; this job needs "
             f"{characters} more. It will run next month, or raise BABELPRESS_TRANSLATION_MONTHLY_CAPS."
         )
+
+
+def meter(engine, characters: int) -> None:
+    """Count the characters a paid engine was sent (after the call succeeded: failures cost nothing)."""
+    if not getattr(engine, "paid", False):
+        return
+    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=month())
     EngineUsage.objects.filter(pk=usage.pk).update(characters=F("characters") + characters, requests=F("requests") + 1)
 
 
@@ -101,12 +118,21 @@ def lookup_memory(source: str, target: str, hashes: set[str], engine_name: str) 
 
 
 def remember(source: str, target: str, engine: str, pairs: list[tuple[str, str]], human: bool = False) -> None:
-    for source_text, target_text in pairs:
-        MemoryEntry.objects.update_or_create(
-            source_language=source, target_language=target, source_hash=text_hash(source_text), engine=engine,
-            defaults={"source_text": source_text, "target_text": target_text, "human_edited": human,
-                      "used_at": timezone.now()},
-        )
+    """Store translated segments in the memory: one INSERT … ON CONFLICT UPDATE for the lot."""
+    now = timezone.now()
+    by_hash = {text_hash(source_text): (source_text, target_text) for source_text, target_text in pairs}
+    if not by_hash:
+        return
+    MemoryEntry.objects.bulk_create(
+        [
+            MemoryEntry(source_language=source, target_language=target, source_hash=h, engine=engine,
+                        source_text=source_text, target_text=target_text, human_edited=human, used_at=now)
+            for h, (source_text, target_text) in by_hash.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["source_language", "target_language", "source_hash", "engine"],
+        update_fields=["source_text", "target_text", "human_edited", "used_at"],
+    )
 
 
 def translate_article(source: Article, target_language: str, *, user=None) -> Result:
@@ -116,7 +142,11 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
         raise ValueError("A story is not translated into its own language.")
     target = source.translations().filter(language=target_language).select_related("translation_state").first()
     state = getattr(target, "translation_state", None) if target else None
-    if target is not None and state is None and target.translation_method != Article.TranslationMethod.MACHINE:
+    # A human translation, or a machine draft an editor took over by hand (method set to "human").
+    if target is not None and (
+        target.translation_method == Article.TranslationMethod.HUMAN
+        or (state is None and target.translation_method != Article.TranslationMethod.MACHINE)
+    ):
         raise HumanTranslationExists(
             f"'{target.headline}' is a human translation into {target_language}; Babelpress leaves it alone. "
             "Delete it first if you want a machine draft."
@@ -128,8 +158,7 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
     segmented = segment_article(fields, source.language, glossary=glossary, max_chars=engine.max_segment_chars)
     segments = segmented.segments
 
-    previous = {s.position: s for s in state.segments.all()} if state else {}
-    previous_by_hash = {s.source_hash: s for s in previous.values()}
+    previous = align(list(state.segments.order_by("position")) if state else [], segments)
     memory = lookup_memory(source.language, target_language, {text_hash(s.text) for s in segments}, engine.name)
 
     machine: dict[str, str] = {}
@@ -146,7 +175,7 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
     result.segments_from_memory = len(segments) - len(to_send)
     if unique_texts:
         result.characters_sent = sum(len(t) for t in unique_texts)
-        meter(engine, result.characters_sent)
+        check_cap(engine, result.characters_sent)
         translated = engine.translate_batch(unique_texts, source.language, target_language)
         if len(translated) != len(unique_texts):
             raise EngineError(engine.name, f"returned {len(translated)} texts for {len(unique_texts)} segments.")
@@ -157,6 +186,7 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
 
     with transaction.atomic():
         if unique_texts:
+            meter(engine, result.characters_sent)
             remember(source.language, target_language, engine.name, list(by_text.items()))
         if memory:
             MemoryEntry.objects.filter(pk__in=[e.pk for e in memory.values()]).update(
@@ -168,18 +198,19 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
         rows = []
         for position, seg in enumerate(segments):
             h = text_hash(seg.text)
-            old = previous_by_hash.get(h) or previous.get(position)
-            target_text, human, edited_source, conflict = machine[seg.key], False, "", False
+            old = previous.get(position)
+            machine_text, target_text, human, edited_source, conflict = machine[seg.key], machine[seg.key], False, "", False
             if old is not None and old.human_edited:
+                # A reviewer's edit is kept. If the source it was made against has changed since,
+                # the reviewer sees both (edit and new machine text) instead of losing either.
+                edited_source = old.edited_source_text or old.source_text
+                target_text, human, conflict = old.target_text, True, edited_source != seg.text
                 if old.source_hash == h:
-                    target_text, human, edited_source = old.target_text, True, old.edited_source_text
-                else:
-                    # The source of a human-edited segment changed: keep the edit, show the conflict.
-                    target_text, human, edited_source, conflict = old.target_text, True, old.edited_source_text, True
+                    machine_text = old.machine_text or machine_text
             draft[seg.key] = target_text
             rows.append(Segment(
                 position=position, field=seg.field, source_text=seg.text, source_hash=h,
-                machine_text=machine[seg.key], target_text=target_text, human_edited=human,
+                machine_text=machine_text, target_text=target_text, human_edited=human,
                 edited_source_text=edited_source, conflict=conflict,
             ))
         rebuilt, issues_by_key = rebuild_and_check(segmented, draft, source.language, target_language)
@@ -198,9 +229,19 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
                 author=source.author, source=source.source, original_url=source.original_url,
                 status=Article.Status.REVIEW,
             )
-        # Apply the text when nothing live would change without review: a new draft, a draft not
-        # yet published, or the "publish" policy. Otherwise readers keep the last approved text.
-        apply = is_new or target.status != Article.Status.PUBLISHED or publish_now
+        # The text readers have (or a reviewer approved) is exactly the new draft: nothing to apply,
+        # nothing to review again, and a reviewer's approval stands.
+        keep = (
+            not is_new and same_text(target, rebuilt)
+            and (target.status == Article.Status.PUBLISHED or (state is not None and state.state == Translation.State.REVIEWED))
+        )
+        # Otherwise apply the text when nothing live would change without review: a new draft, a
+        # draft not yet published, or the "publish" policy. Else readers keep the last approved text.
+        apply = not keep and (is_new or target.status != Article.Status.PUBLISHED or publish_now)
+        if keep:
+            new_state = Translation.State.REVIEWED if target.reviewed_by_id else Translation.State.MACHINE
+        else:
+            new_state = Translation.State.MACHINE if apply else Translation.State.OUTDATED
         if apply:
             for name, value in rebuilt.items():
                 setattr(target, name, value)
@@ -209,14 +250,16 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
             target.translation_engine = engine.name
             target.reviewed_by = None
             target.reviewed_at = None
-            if publish_now and target.status != Article.Status.PUBLISHED:
+            # Never before the original: a draft original keeps its translations waiting (they are
+            # released when it is published), an embargoed one takes them along to its date.
+            if publish_now and target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
                 target.status = Article.Status.PUBLISHED
-                target.published_at = timezone.now()
+                target.published_at = publication_time(source)
             target.save()
         if state is None:
             state = Translation(article=target, source=source)
         state.source_digest = source_digest(fields)
-        state.state = Translation.State.MACHINE if apply else Translation.State.OUTDATED
+        state.state = new_state
         state.engine = engine.name
         state.qa_errors, state.qa_warnings, state.conflicts = errors, warnings, conflicts
         state.save()
@@ -228,6 +271,34 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
     result.article, result.translation, result.applied = target, state, apply
     result.errors, result.warnings, result.conflicts = errors, warnings, conflicts
     return result
+
+
+def align(old_rows: list[Segment], segments) -> dict[int, Segment]:
+    """{new position: the previous segment row it continues}, from a diff of the source texts.
+
+    Unchanged segments match wherever they moved; a changed segment matches the old one it
+    replaced (same field, same place between unchanged neighbours); inserted ones match nothing.
+    """
+    old_hashes = [row.source_hash for row in old_rows]
+    new_hashes = [text_hash(seg.text) for seg in segments]
+    matched: dict[int, Segment] = {}
+    opcodes = difflib.SequenceMatcher(None, old_hashes, new_hashes, autojunk=False).get_opcodes()
+    for op, i1, i2, j1, j2 in opcodes:
+        if op == "equal":
+            matched.update({j1 + k: old_rows[i1 + k] for k in range(i2 - i1)})
+        elif op == "replace":
+            for k in range(min(i2 - i1, j2 - j1)):
+                if old_rows[i1 + k].field == segments[j1 + k].field:
+                    matched[j1 + k] = old_rows[i1 + k]
+    return matched
+
+
+def same_text(article: Article, fields: dict[str, str]) -> bool:
+    """Would saving ``fields`` on ``article`` leave its text as it is (after the usual cleaning)?"""
+    cleaners = {"headline": clean_text, "alternative_headline": clean_text, "body": clean_body}
+    return all(
+        (getattr(article, name) or "") == cleaners.get(name, lambda v: v)(value or "") for name, value in fields.items()
+    )
 
 
 def rebuild_and_check(segmented, draft: dict[str, str], source_language, target_language):

@@ -44,9 +44,15 @@ def preference(source: str, target: str) -> list[str]:
 
 
 def engine_for(source: str, target: str) -> TranslationEngine:
-    """The first configured engine that supports the pair; EngineError saying what to do if none."""
+    """The first configured engine that supports the pair; EngineError saying what to do if none.
+
+    An engine that cannot tell right now (its service is down) is passed over for the next one;
+    if no engine can do the pair and one of them was unreachable, the error is retryable: the
+    work waits for the service instead of being given up.
+    """
     engines = configured_engines()
     tried = []
+    unreachable = []
     for name in preference(source, target):
         engine = engines.get(name)
         if engine is None:
@@ -54,13 +60,21 @@ def engine_for(source: str, target: str) -> TranslationEngine:
                 f"BABELPRESS_TRANSLATION_PAIRS names engine {name!r}, which is not in BABELPRESS_TRANSLATION_ENGINES."
             )
         try:
-            if engine.supports(source, target):
+            if engine.check_supports(source, target):
                 return engine
         except EngineError as exc:
             tried.append(f"{name}: {exc}")
+            if exc.retryable:
+                unreachable.append(name)
             continue
         tried.append(f"{name}: pair not supported")
     hint = "; ".join(tried) or "no engine is configured"
+    if unreachable:
+        raise EngineError(
+            "translation",
+            f"no engine can translate {source}→{target} right now ({hint}). It will be tried again.",
+            retryable=True,
+        )
     raise EngineError(
         "translation",
         f"no engine can translate {source}→{target} ({hint}). Install a model with "
@@ -71,8 +85,9 @@ def engine_for(source: str, target: str) -> TranslationEngine:
 
 
 def can_translate(source: str, target: str) -> bool:
+    """True when an engine supports the pair, or may once its service answers again."""
     try:
         engine_for(source, target)
         return True
-    except EngineError:
-        return False
+    except EngineError as exc:
+        return exc.retryable

@@ -677,6 +677,11 @@ def _strip_trailing(piece: list) -> bool:
 # --- Restoring ------------------------------------------------------------------------------------
 
 
+def _first_upper(text: str) -> str:
+    # Not str.capitalize(), which lowercases the rest: names, terms and web addresses keep their case.
+    return text[:1].upper() + text[1:]
+
+
 def _normalise(fragment: str) -> str:
     fragment = _LOOSE_TAG.sub(lambda m: f"<{m[1]}{m[2]}{m[3]}{m[4]}>", fragment)
     return _EMPTY_PAIR.sub(r"<x\1/>", fragment)
@@ -715,13 +720,13 @@ def _restore(segment: Segment, fragment: str, *, is_html: bool, alts: dict, orig
             continue
         if letter == "x":
             if n in used:
-                problems.append(f"{item.describe().capitalize()} appeared twice; the extra copy was removed.")
+                problems.append(f"{_first_upper(item.describe())} appeared twice; the extra copy was removed.")
                 continue
             used.add(n)
             out.append(item.html(alts, original) if is_html else item.plain(original))
         elif not closing:
             if n in used:
-                problems.append(f"{item.describe().capitalize()} appeared twice; the extra copy was removed.")
+                problems.append(f"{_first_upper(item.describe())} appeared twice; the extra copy was removed.")
                 dropped.append(n)  # its end tag goes too, without a second report
                 continue
             used.add(n)
@@ -735,26 +740,26 @@ def _restore(segment: Segment, fragment: str, *, is_html: bool, alts: dict, orig
                 if top == n:
                     break
                 overlapped.add(top)
-                problems.append(f"{items[top - 1].describe().capitalize()} overlapped other markup; it was closed early.")
+                problems.append(f"{_first_upper(items[top - 1].describe())} overlapped other markup; it was closed early.")
         elif n in overlapped:
             overlapped.discard(n)  # already closed (and reported) above
         elif n in dropped:
             dropped.remove(n)
         elif n in used:
-            problems.append(f"{item.describe().capitalize()} was closed twice; the extra end was removed.")
+            problems.append(f"{_first_upper(item.describe())} was closed twice; the extra end was removed.")
         else:
-            problems.append(f"{item.describe().capitalize()} ended before it began; the stray end was removed.")
+            problems.append(f"{_first_upper(item.describe())} ended before it began; the stray end was removed.")
     while stack:
         n = stack.pop()
         close(n)
-        problems.append(f"{items[n - 1].describe().capitalize()} was not closed; it now runs to the end of the segment.")
+        problems.append(f"{_first_upper(items[n - 1].describe())} was not closed; it now runs to the end of the segment.")
     for n, item in enumerate(items, start=1):
         if n in used:
             continue
         if isinstance(item, _Pair):
-            problems.append(f"{item.describe().capitalize()} was lost in the translation.")
+            problems.append(f"{_first_upper(item.describe())} was lost in the translation.")
         else:
-            problems.append(f"{item.describe().capitalize()} was missing; it was added at the end.")
+            problems.append(f"{_first_upper(item.describe())} was missing; it was added at the end.")
             restored = item.html(alts, original) if is_html else item.plain(original)
             if out and restored and not "".join(out[-1:]).endswith((" ", "\n")):
                 out.append(" ")

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from babelpress.newsroom.models import Article
 from babelpress.translation import registry
-from babelpress.translation.models import Segment, Translation, TranslationJob, text_hash
+from babelpress.translation.models import Translation, TranslationJob
 
 log = logging.getLogger(__name__)
 
@@ -27,29 +27,69 @@ def backoff(attempt: int) -> timedelta:
 
 
 def enqueue(source: Article, languages: list[str], *, user=None, run_after=None) -> list[TranslationJob]:
-    """Queue one job per language (joining an open job if there is one); the worker runs them."""
-    from babelpress.translation.tasks import run_translation_job
+    """Queue one job per language (joining an open job if there is one); the worker runs them.
 
+    A failed job for the same story and language is queued again rather than left beside a new
+    one, so a failure shows until it is retried and disappears once it is.
+    """
     jobs = []
     for language in languages:
         if language == source.language:
             continue
         job = TranslationJob.objects.filter(source=source, target_language=language, status__in=OPEN).first()
         if job is None:
-            try:
-                with transaction.atomic():
-                    job = TranslationJob.objects.create(source=source, target_language=language, requested_by=user)
-            except IntegrityError:  # another request created it a moment ago
-                job = TranslationJob.objects.get(source=source, target_language=language, status__in=OPEN)
-            schedule(job, run_after)
+            job, new = _reopen_failed(source, language, user) or _create(source, language, user)
+            if new:
+                schedule(job, run_after)
         jobs.append(job)
     return jobs
 
 
+def _create(source: Article, language: str, user) -> tuple[TranslationJob, bool]:
+    try:
+        with transaction.atomic():
+            return TranslationJob.objects.create(source=source, target_language=language, requested_by=user), True
+    except IntegrityError:  # another request created it a moment ago: join it
+        return TranslationJob.objects.get(source=source, target_language=language, status__in=OPEN), False
+
+
+def _reopen_failed(source: Article, language: str, user) -> tuple[TranslationJob, bool] | None:
+    failed = (
+        TranslationJob.objects.filter(source=source, target_language=language, status=TranslationJob.Status.FAILED)
+        .order_by("-created_at", "-pk").first()
+    )
+    if failed is None:
+        return None
+    try:
+        with transaction.atomic():
+            reopened = TranslationJob.objects.filter(pk=failed.pk, status=TranslationJob.Status.FAILED).update(
+                status=TranslationJob.Status.QUEUED, attempts=0, next_attempt_at=None, finished_at=None,
+                requested_by_id=user.pk if user else failed.requested_by_id, updated_at=timezone.now(),
+            )
+    except IntegrityError:  # another request opened a job for the pair meanwhile
+        reopened = 0
+    return (TranslationJob.objects.get(pk=failed.pk), True) if reopened else None
+
+
+def retry(job: TranslationJob, *, user=None) -> TranslationJob | None:
+    """Queue a failed job again (the admin's retry button). None when it is not failed any more."""
+    if job.status != TranslationJob.Status.FAILED:
+        return None
+    return enqueue(job.source, [job.target_language], user=user)[0]
+
+
 def schedule(job: TranslationJob, run_after=None) -> None:
+    """Enqueue the task that runs ``job`` once the current transaction commits."""
     from babelpress.translation.tasks import run_translation_job
 
-    task = run_translation_job.using(run_after=run_after) if run_after else run_translation_job
+    task = run_translation_job
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            # This task backend runs tasks at once (tests, development): the job stays queued and
+            # recover_stale_jobs picks it up when it is due.
+            log.info("translation job %s: the task backend cannot defer; it will be picked up later", job.pk)
+            return
+        task = task.using(run_after=run_after)
     transaction.on_commit(lambda: task.enqueue(job.pk))
 
 
@@ -73,46 +113,92 @@ def targets_needing_work(source: Article) -> list[str]:
 
 
 def on_article_saved(article: Article) -> None:
-    """A published original was created or edited: translate it where needed (if automatic)."""
-    if not settings.BABELPRESS_TRANSLATION_AUTO or article.status != Article.Status.PUBLISHED:
+    """A published original was created or edited: release the translations that were waiting for
+    it, and translate it where needed (if automatic)."""
+    if article.status != Article.Status.PUBLISHED or article.translation_method:
+        return
+    release_translations(article)
+    if not settings.BABELPRESS_TRANSLATION_AUTO:
         return
     languages = targets_needing_work(article)
     if languages:
         enqueue(article, languages)
 
 
+def release_translations(source: Article) -> list[Article]:
+    """Publish the translations of ``source`` that were ready but waiting for it to be published:
+    approved ones, and clean machine drafts under the "publish" policy."""
+    from babelpress.translation.pipeline import is_outdated, policy_for, publication_time
+
+    if source.status != Article.Status.PUBLISHED:
+        return []
+    released = []
+    waiting = Translation.objects.filter(source=source).exclude(article__status=Article.Status.PUBLISHED)
+    for state in waiting.select_related("article", "source__section"):
+        ready = state.state == Translation.State.REVIEWED or (
+            state.state == Translation.State.MACHINE and policy_for(source) == "publish"
+            and not state.qa_errors and not state.conflicts
+        )
+        if ready and not is_outdated(state):
+            target = state.article
+            target.status, target.published_at = Article.Status.PUBLISHED, publication_time(source)
+            target.save()
+            released.append(target)
+    return released
+
+
 class ReviewError(Exception):
     pass
 
 
-@transaction.atomic
-def save_review(state: Translation, edits: dict[int, str], user, *, approve: bool) -> Translation:
+def save_review(state: Translation, edits: dict[int, str], user, *, approve: bool, resolved=()) -> Translation:
     """Store a reviewer's segment edits; with ``approve``, apply the text and record the reviewer.
 
-    Edited segments go to the memory as human translations, so re-translation keeps them.
-    Approval is refused while QA errors or unresolved conflicts remain.
-    """
-    from babelpress.translation.pipeline import article_fields, glossary_for, rebuild_and_check, remember
-    from babelpress.translation.segmenter import segment_article
+    ``edits`` maps segment positions to the reviewer's text (the review form sends every segment;
+    only those that differ count as edits). Edited segments go to the memory as human
+    translations, so re-translation keeps them. A conflict (the source of an edited segment
+    changed) is resolved by editing the segment again, or by listing its position in ``resolved``
+    (the reviewer keeps the edit for the new source).
 
+    Approval is refused (ReviewError) while QA errors or unresolved conflicts remain, or when the
+    source changed since the draft; the edits are saved all the same.
+    """
+    with transaction.atomic():
+        state, refusal = _store_review(state, edits, set(resolved), user, approve)
+    if refusal:
+        raise ReviewError(refusal)
+    return state
+
+
+def _store_review(state: Translation, edits: dict[int, str], resolved: set[int], user, approve: bool):
+    from babelpress.translation.pipeline import (
+        article_fields, glossary_for, publication_time, rebuild_and_check, remember,
+    )
+
+    state = Translation.objects.select_for_update().select_related("article", "source").get(pk=state.pk)
     source, target = state.source, state.article
     rows = list(state.segments.order_by("position"))
     human_pairs = []
     for row in rows:
-        if row.position in edits:
-            new_text = edits[row.position]
-            if new_text != row.target_text or row.conflict:
-                row.target_text = new_text
-                row.human_edited = True
-                row.edited_source_text = row.source_text
-                row.conflict = False
-                human_pairs.append((row.source_text, new_text))
+        changed = row.position in edits and edits[row.position] != row.target_text
+        if changed or (row.conflict and row.position in resolved):
+            if changed:
+                row.target_text = edits[row.position]
+            row.human_edited = True
+            row.edited_source_text = row.source_text
+            row.conflict = False
+            human_pairs.append((row.source_text, row.target_text))
     remember(source.language, target.language, "human", human_pairs, human=True)
 
-    glossary = glossary_for(source.language, target.language)
-    segmented = segment_article(article_fields(source), source.language, glossary=glossary)
-    if [s.text for s in segmented.segments] != [r.source_text for r in rows]:
-        raise ReviewError("The source changed since this draft was made: translate it again, then review.")
+    segmented = _segment_like(state, rows, article_fields(source), glossary_for(source.language, target.language))
+    if segmented is None:
+        # The source changed since this draft was made: keep the edits, check nothing, approve nothing.
+        for row in rows:
+            row.save()
+        state.conflicts = sum(1 for r in rows if r.conflict)
+        state.save()
+        return state, ("The source changed since this draft was made: your edits are saved; translate it again "
+                       "(they are kept), then review and approve.") if approve else ""
     draft = {seg.key: row.target_text for seg, row in zip(segmented.segments, rows)}
     rebuilt, issues = rebuild_and_check(segmented, draft, source.language, target.language)
     for seg, row in zip(segmented.segments, rows):
@@ -121,21 +207,38 @@ def save_review(state: Translation, edits: dict[int, str], user, *, approve: boo
     state.qa_errors = sum(1 for r in rows for i in r.qa if i["level"] == "error")
     state.qa_warnings = sum(1 for r in rows for i in r.qa if i["level"] == "warning")
     state.conflicts = sum(1 for r in rows if r.conflict)
-    if approve:
-        if state.qa_errors or state.conflicts:
-            state.save()
-            raise ReviewError(
-                f"{state.qa_errors} quality error(s) and {state.conflicts} conflict(s) remain: fix the flagged "
-                "segments before approving."
-            )
+    refusal = ""
+    if approve and (state.qa_errors or state.conflicts):
+        refusal = (
+            f"{state.qa_errors} quality error(s) and {state.conflicts} conflict(s) remain: fix the flagged "
+            "segments before approving. Your edits are saved."
+        )
+    elif approve:
         for name, value in rebuilt.items():
             setattr(target, name, value)
         target.reviewed_by = user
         target.reviewed_at = timezone.now()
         target.translated_from = source
-        if target.status != Article.Status.PUBLISHED:
+        # Published with (never before) the original: an unpublished original's approved
+        # translation waits for it (release_translations).
+        if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
             target.status = Article.Status.PUBLISHED
+            target.published_at = publication_time(source)
         target.save()
         state.state = Translation.State.REVIEWED
     state.save()
-    return state
+    return state, refusal
+
+
+def _segment_like(state: Translation, rows, fields, glossary):
+    """The source segmented as it was for this draft (same engine segment size), or None if the
+    source no longer gives the draft's segments."""
+    from babelpress.translation.segmenter import segment_article
+
+    engine = registry.configured_engines().get(state.engine) if state.engine else None
+    sizes = dict.fromkeys([getattr(engine, "max_segment_chars", None), None])
+    for max_chars in sizes:
+        segmented = segment_article(fields, state.source.language, glossary=glossary, max_chars=max_chars)
+        if [s.text for s in segmented.segments] == [r.source_text for r in rows]:
+            return segmented
+    return None

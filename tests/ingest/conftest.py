@@ -261,3 +261,122 @@ def wait_for(predicate, timeout: float = 2.0) -> bool:
             return True
         time.sleep(0.01)
     return predicate()
+
+
+# --- Stories, pages and feeds for the importer's end-to-end specifications --------------------------
+
+import random as _random  # noqa: E402
+from email.utils import format_datetime as _format_datetime  # noqa: E402
+from html import escape as _escape  # noqa: E402
+from types import SimpleNamespace as _NS  # noqa: E402
+
+_WORDS = {
+    "en": ("council mayor bridge river budget school harbour workers union museum festival railway station "
+           "hospital doctors farmers market village election minister report court judge police storm water "
+           "energy prices housing tenants students teachers library theatre garden forest mountain coast "
+           "fishermen trade company factory engineers record season team coach players city region").split(),
+    "fr": ("conseil maire pont rivière budget école port ouvriers syndicat musée festival chemin gare hôpital "
+           "médecins agriculteurs marché village élection ministre rapport tribunal juge police tempête eau "
+           "énergie prix logement locataires étudiants enseignants bibliothèque théâtre jardin forêt montagne "
+           "côte pêcheurs commerce entreprise usine ingénieurs saison équipe ville région").split(),
+    "de": ("Rat Bürgermeister Brücke Fluss Haushalt Schule Hafen Arbeiter Gewerkschaft Museum Bahnhof "
+           "Krankenhaus Ärzte Bauern Markt Dorf Wahl Minister Bericht Gericht Richter Polizei Sturm Wasser "
+           "Energie Preise Wohnungen Mieter Studenten Lehrer Bibliothek Theater Garten Wald Küste Stadt").split(),
+}
+_GLUE = {"en": "the a of and in on for with from after before".split(),
+         "fr": "le la les de et dans sur pour avec après avant".split(),
+         "de": "der die das und mit für nach vor über unter".split()}
+
+
+def story(seed: int, paragraphs: int = 5, words: int = 60, lang: str = "en") -> list[str]:
+    """Paragraphs of plausible, distinct prose (distinct seeds share almost no 5-word shingles)."""
+    rng = _random.Random(seed)
+    out = []
+    for _ in range(paragraphs):
+        tokens = [rng.choice(_WORDS[lang] if i % 3 else _GLUE[lang]) for i in range(words)]
+        text = " ".join(tokens)
+        out.append(text[0].upper() + text[1:] + ".")
+    return out
+
+
+def article_page(headline: str, paragraphs: list[str], *, lang: str | None = "en", author: str | None = "Jane Doe",
+                 published: str | None = "2026-03-02T10:00:00+00:00", canonical: str | None = None,
+                 sitename: str = "Partner Daily", description: str | None = None) -> str:
+    head = [f"<title>{_escape(headline)} | {_escape(sitename)}</title>",
+            f'<meta property="og:site_name" content="{_escape(sitename)}">',
+            f'<meta property="og:title" content="{_escape(headline)}">']
+    if author:
+        head.append(f'<meta name="author" content="{_escape(author)}">')
+    if published:
+        head.append(f'<meta property="article:published_time" content="{published}">')
+    if canonical:
+        head.append(f'<link rel="canonical" href="{_escape(canonical)}">')
+    if description:
+        head.append(f'<meta name="description" content="{_escape(description)}">')
+    body = "".join(f"<p>{_escape(p)}</p>" for p in paragraphs)
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (f"<!doctype html><html{lang_attr}><head><meta charset='utf-8'>{''.join(head)}</head><body>"
+            f"<header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header>"
+            f"<main><article><h1>{_escape(headline)}</h1><p class='byline'>By {_escape(author or '')}</p>"
+            f"{body}</article></main><footer>© Partner</footer></body></html>")
+
+
+def rss(items: list[dict], *, title: str = "Partner feed", link: str = "https://partner.example/",
+        language: str | None = "en") -> bytes:
+    """An RSS 2.0 document; each item: title, link, guid, description, content, author, published (datetime)."""
+    parts = []
+    for item in items:
+        fields = []
+        for tag in ("title", "link", "guid", "description", "author"):
+            if item.get(tag):
+                attrs = ' isPermaLink="false"' if tag == "guid" else ""
+                fields.append(f"<{tag}{attrs}>{_escape(item[tag])}</{tag}>")
+        if item.get("content"):
+            fields.append(f"<content:encoded><![CDATA[{item['content']}]]></content:encoded>")
+        if item.get("published"):
+            fields.append(f"<pubDate>{_format_datetime(item['published'])}</pubDate>")
+        parts.append(f"<item>{''.join(fields)}</item>")
+    lang = f"<language>{language}</language>" if language else ""
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            f'xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>{_escape(title)}</title>'
+            f"<link>{_escape(link)}</link>{lang}{''.join(parts)}</channel></rss>").encode("utf-8")
+
+
+@pytest.fixture
+def sections(db):
+    """Two sections, named in French and English; "news" comes first."""
+    from babelpress.newsroom.models import Section, SectionName
+
+    news = Section.objects.create(key="news", position=1)
+    SectionName.objects.create(section=news, language="fr", name="Actualités")
+    SectionName.objects.create(section=news, language="en", name="News")
+    culture = Section.objects.create(key="culture", position=2)
+    SectionName.objects.create(section=culture, language="fr", name="Culture", slug="culture-fr")
+    SectionName.objects.create(section=culture, language="en", name="Arts", slug="arts")
+    return _NS(news=news, culture=culture)
+
+
+@pytest.fixture
+def partner(server, allow_private, sections):
+    """A partner site on the local server, with helpers to publish pages and feeds on it."""
+
+    class Partner:
+        def __init__(self):
+            self.server, self.sections = server, sections
+
+        def url(self, path: str) -> str:
+            return server.url(path)
+
+        def page(self, path: str, headline: str, seed: int, **kwargs) -> str:
+            paragraphs = kwargs.pop("paragraphs", None) or story(seed, lang=kwargs.get("lang") or "en")
+            kwargs.setdefault("canonical", server.url(path))
+            server.html(path, article_page(headline, paragraphs, **kwargs))
+            return server.url(path)
+
+        def feed(self, path: str, items: list[dict], headers: dict | None = None, **kwargs) -> str:
+            server.route(path, body=rss(items, **kwargs),
+                         headers={"Content-Type": "application/rss+xml; charset=utf-8", **(headers or {})})
+            return server.url(path)
+
+    server.route("/robots.txt", body=b"User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"})
+    return Partner()

@@ -46,6 +46,11 @@ class TranslationEngine:
         """Can this engine translate ``source`` → ``target`` (ISO 639-1 codes) right now?"""
         raise NotImplementedError
 
+    def check_supports(self, source: str, target: str) -> bool:
+        """Like ``supports``, but raises a retryable EngineError when the engine cannot tell right now
+        (its service is down), so that work for the pair waits instead of being dropped."""
+        return self.supports(source, target)
+
     def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
         """Translate each segment; returns exactly one string per input segment, in order.
 

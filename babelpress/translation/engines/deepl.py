@@ -137,11 +137,15 @@ class DeepLEngine(TranslationEngine):
     def target_languages(self) -> frozenset[str]:
         return self._targets.get(lambda: self._fetch("target"))
 
-    def supports(self, source: str, target: str) -> bool:
+    def check_supports(self, source: str, target: str) -> bool:
         if self.source_code(source) == self.source_code(target):
             return False  # DeepL translates between languages, not between variants of one
+        sources, targets = self.source_languages(), self.target_languages()
+        return self.source_code(source) in sources and self.target_code(target) in targets
+
+    def supports(self, source: str, target: str) -> bool:
         try:
-            sources, targets = self.source_languages(), self.target_languages()
+            return self.check_supports(source, target)
         except EngineError as exc:
             if not exc.retryable:
                 raise  # bad key or URL: the operator must see it
@@ -150,7 +154,6 @@ class DeepLEngine(TranslationEngine):
                 self.name, source, target, exc,
             )
             return False
-        return self.source_code(source) in sources and self.target_code(target) in targets
 
     def usage(self) -> dict:
         """Characters used and allowed in the current billing period: {"character_count", "character_limit"}."""

@@ -97,9 +97,12 @@ class LibreTranslateEngine(TranslationEngine):
         tgt = self._server_code(target, langs[src])
         return (src, tgt) if tgt and tgt != src else None
 
+    def check_supports(self, source: str, target: str) -> bool:
+        return self._pair(source, target) is not None
+
     def supports(self, source: str, target: str) -> bool:
         try:
-            return self._pair(source, target) is not None
+            return self.check_supports(source, target)
         except EngineError as exc:
             if not exc.retryable:
                 raise  # misconfiguration (bad key, wrong URL): the operator must see it

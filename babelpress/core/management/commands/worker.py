@@ -1,6 +1,8 @@
 """`babelpress worker`: runs background jobs (translation, imports, feed polling).
 
-A thin wrapper over django-tasks-db's db_worker so the operator needs one name to remember.
+A thin wrapper over django-tasks-db's db_worker so the operator needs one name to remember. Beside
+it, a thread queues a poll job for every followed feed that is due, once a minute (see
+babelpress/ingest/polling.py); with --batch that happens once, before the queued jobs run.
 """
 
 from django.core.management import call_command
@@ -15,17 +17,33 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls when idle.")
         parser.add_argument("--batch", action="store_true", help="Run what is queued, then exit.")
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many jobs.")
+        parser.add_argument("--no-feeds", action="store_true",
+                            help="Do not queue feed polls from this worker (when another worker does).")
 
     def handle(self, *args, **options):
+        from babelpress.ingest import polling
         from babelpress.translation.tasks import recover_stale_jobs
 
         # A worker that crashed mid-job left it "running": queue it again before taking new work.
         recovered = recover_stale_jobs()
         if recovered:
             self.stdout.write(f"Queued again {recovered} job(s) left running by a stopped worker.")
+        scheduler = None
+        if not options["no_feeds"]:
+            if options["batch"]:
+                queued = polling.enqueue_due_feeds()
+                if queued:
+                    self.stdout.write(f"Queued {queued} due feed poll(s).")
+            else:
+                scheduler = polling.FeedScheduler()
+                scheduler.start()
         kwargs = {"queue_name": options["queue"], "interval": options["interval"], "reload": False}
         if options["batch"]:
             kwargs["batch"] = True
         if options["max_tasks"]:
             kwargs["max_tasks"] = options["max_tasks"]
-        call_command("db_worker", **kwargs)
+        try:
+            call_command("db_worker", **kwargs)
+        finally:
+            if scheduler is not None:
+                scheduler.stop()

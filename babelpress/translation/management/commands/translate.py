@@ -4,11 +4,30 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from babelpress.newsroom.models import Article
 from babelpress.translation import pipeline, workflow
 from babelpress.translation.engines.base import EngineError
+
+
+class _Stream:
+    """The command's stdout as a file for rich (so call_command(stdout=...) captures the progress)."""
+
+    def __init__(self, wrapper):
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> int:
+        self.wrapper.write(text, ending="")
+        return len(text)
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self.wrapper.isatty()
 
 
 class Command(BaseCommand):
@@ -36,7 +55,14 @@ class Command(BaseCommand):
             missing = set(options["article_ids"]) - set(found)
             if missing:
                 raise CommandError(f"No article with id {', '.join(map(str, sorted(missing)))}.")
-            for source in found.values():
+            copies = [a for a in found.values() if a.translation_method]
+            if copies:
+                raise CommandError("; ".join(
+                    f"Article {a.pk} is a translation ({a.language}); translate its original"
+                    + (f", article {a.translated_from_id}" if a.translated_from_id else "")
+                    for a in sorted(copies, key=lambda a: a.pk)
+                ) + ".")
+            for source in sorted(found.values(), key=lambda a: a.pk):
                 work += [(source, lang) for lang in targets if lang != source.language]
         else:
             raise CommandError("Name article ids, or use --all-untranslated.")
@@ -49,8 +75,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued {len(work)} translation job(s); `babelpress worker` will run them.")
             return
         done = failed = calls = from_memory = 0
+        console = Console(file=_Stream(self.stdout), highlight=False)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      transient=False) as progress:
+                      console=console, transient=False) as progress:
             bar = progress.add_task("Translating", total=len(work))
             for source, lang in work:
                 progress.update(bar, description=f"{source.language}→{lang} #{source.pk}")
@@ -63,7 +90,7 @@ class Command(BaseCommand):
                         progress.console.print(f"[yellow]#{source.pk} → {lang}: {result.errors} QA error(s), held for review")
                 except (EngineError, pipeline.CapReached, pipeline.HumanTranslationExists) as exc:
                     failed += 1
-                    progress.console.print(f"[red]#{source.pk} → {lang}: {exc}")
+                    progress.console.print(f"[red]#{source.pk} → {lang}: {escape(str(exc))}")
                 progress.advance(bar)
         self.stdout.write(f"{done} translated, {failed} not translated; {calls} engine call(s), "
                           f"{from_memory} segment(s) from memory.")

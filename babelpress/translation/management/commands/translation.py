@@ -53,7 +53,8 @@ class Command(BaseCommand):
     def status(self, **_):
         table = coverage.totals()
         self.stdout.write("Coverage of published originals per language:")
-        header = ["language", "stories", "original", "reviewed", "machine", "outdated", "failed", "missing"]
+        header = ["language", "stories", "original", "human", "reviewed", "machine", "outdated", "queued", "failed",
+                  "missing"]
         self.stdout.write("  ".join(f"{h:>9}" for h in header))
         for lang, counts in table.items():
             self.stdout.write("  ".join([f"{lang:>9}"] + [f"{counts.get(k, 0):>9}" for k in header[1:]]))

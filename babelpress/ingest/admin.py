@@ -1,0 +1,419 @@
+"""The importer's screens: followed feeds, import records (provenance, same-story links, newer
+versions waiting as a diff) and the Import page (paste a URL or upload an HTML file)."""
+
+from __future__ import annotations
+
+import difflib
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _, ngettext
+
+from babelpress.newsroom import provenance
+from babelpress.newsroom.models import Section, StaleEdit
+
+from . import conf, polling, service
+from .models import Feed, ImportedItem
+
+
+def _language_choices(empty_label):
+    return [("", empty_label)] + [(code, f"{provenance.language_name(code)} ({code})")
+                                  for code in settings.BABELPRESS_CONTENT_LANGUAGES]
+
+
+def _article_url(article) -> str:
+    return reverse("admin:newsroom_article_change", args=[article.pk])
+
+
+# --- Provenance on the article page --------------------------------------------------------------
+
+
+def provenance_html(article) -> str:
+    """Where an imported article came from, for a read-only field of the Article change page.
+
+    Source, original link, retrieval time, language (declared or detected), warnings, same-story
+    links and a newer version waiting; "" for an article that was not imported.
+    """
+    item = ImportedItem.objects.filter(article_id=getattr(article, "pk", None)).select_related("feed").first() \
+        if getattr(article, "pk", None) else None
+    if item is None:
+        return ""
+    record_url = reverse("admin:ingest_importeditem_change", args=[item.pk])
+    rows = [
+        (_("Source"), format_html("{}", article.source.name if article.source_id else _("(none: set one before publishing)"))),
+        (_("Original"), format_html('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>', item.original_url)
+         if item.original_url else _("(uploaded file)")),
+        (_("Retrieved"), format_html("{}", item.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"))),
+        (_("Language"), format_html("{} — {}", item.detected_language,
+                                    _("declared") if item.language_declared else _("detected from the text"))),
+    ]
+    if item.feed_id:
+        rows.append((_("Feed"), format_html("{}", item.feed)))
+    if item.warnings:
+        rows.append((_("Warnings"), format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in item.warnings)))))
+    same = item.same_story()
+    if same:
+        rows.append((_("Same story"), format_html("<ul>{}</ul>", format_html_join(
+            "", '<li><a href="{}">{}</a> ({}, {}% similar)</li>',
+            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
+             for o, s in same)))))
+    if item.pending_update:
+        rows.append((_("Newer version"), format_html('<strong><a href="{}">{}</a></strong>', record_url,
+                                                     _("A newer version was imported: compare and apply it"))))
+    return format_html(
+        '<table class="babelpress-provenance">{}</table><p><a href="{}">{}</a></p>',
+        format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows), record_url, _("Import record"),
+    )
+
+
+# --- Feeds ---------------------------------------------------------------------------------------
+
+
+class FeedForm(forms.ModelForm):
+    language = forms.ChoiceField(required=False, label=_("language"),
+                                 help_text=_("Detect: use what each page declares, else detect it from the text."))
+
+    class Meta:
+        model = Feed
+        fields = ["url", "title", "source", "section", "language", "interval_minutes", "trusted", "active",
+                  "respect_robots"]
+        widgets = {"url": forms.URLInput(attrs={"size": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices(_("Detect"))
+        self.fields["interval_minutes"].min_value = 5
+
+    def clean_interval_minutes(self):
+        value = self.cleaned_data["interval_minutes"]
+        if value < 5:
+            raise forms.ValidationError(_("Poll at most every 5 minutes: partners do not like being hammered."))
+        return value
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    form = FeedForm
+    list_display = ["__str__", "source", "section", "language_shown", "active", "trusted", "last_status",
+                    "last_polled_at", "next_poll_at", "failures", "short_error"]
+    list_filter = ["active", "trusted", "last_status", "source"]
+    search_fields = ["url", "title"]
+    autocomplete_fields = ["source"]
+    actions = ["poll_now", "reset_backoff"]
+    readonly_fields = ["last_status", "last_error", "last_polled_at", "last_success_at", "next_poll_at", "failures",
+                       "items_seen", "report_panel", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["url", "title", "source", "section", "language", "interval_minutes", "trusted", "active",
+                           "respect_robots"]}),
+        (_("Polling"), {"fields": ["last_status", "last_error", "report_panel", "last_polled_at", "last_success_at",
+                                   "next_poll_at", "failures", "items_seen", "created_at"]}),
+    ]
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_shown(self, obj):
+        return obj.language or _("detect")
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:160] + ("…" if len(obj.last_error) > 160 else "")
+
+    @admin.display(description=_("last poll"))
+    def report_panel(self, obj):
+        report = obj.last_report or {}
+        counts = report.get("counts") or {}
+        if not counts and not report.get("error"):
+            return _("Not polled yet: the worker (`babelpress worker`) polls it within a minute.")
+        text = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n) or _("nothing new")
+        failed = report.get("failed") or []
+        return format_html("<p>{}</p>{}", text, format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", failed)) if failed else "")
+
+    def save_model(self, request, obj, form, change):
+        if change and ("url" in form.changed_data or ("active" in form.changed_data and obj.active)):
+            obj.next_poll_at, obj.failures = timezone.now(), 0  # a new address or a re-activation: poll soon
+            if "url" in form.changed_data:
+                obj.etag, obj.last_modified = "", ""  # validators belong to the old address
+        super().save_model(request, obj, form, change)
+        if not change:
+            messages.info(request, _("The worker (`babelpress worker`) will poll this feed within a minute; "
+                                     "its stories appear under Imported articles."))
+
+    @admin.action(description=_("Poll now"))
+    def poll_now(self, request, queryset):
+        count = 0
+        for feed in queryset:
+            if not feed.active:
+                messages.warning(request, _("%(feed)s is not active: activate it first.") % {"feed": feed})
+                continue
+            polling.queue_now(feed)
+            count += 1
+        if count:
+            messages.success(request, ngettext(
+                "%(count)d feed queued: the worker polls it within seconds (run `babelpress worker` if none is running).",
+                "%(count)d feeds queued: the worker polls them within seconds (run `babelpress worker` if none is running).",
+                count) % {"count": count})
+
+    @admin.action(description=_("Reset backoff (poll at the next turn)"))
+    def reset_backoff(self, request, queryset):
+        count = queryset.update(failures=0, next_poll_at=timezone.now(), queued_at=None)
+        messages.success(request, ngettext("%(count)d feed will be polled at the next turn.",
+                                           "%(count)d feeds will be polled at the next turn.", count) % {"count": count})
+
+
+# --- Import records ------------------------------------------------------------------------------
+
+
+class PendingFilter(admin.SimpleListFilter):
+    title = _("newer version waiting")
+    parameter_name = "pending"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pending_update__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(pending_update__isnull=True)
+        return queryset
+
+
+def _lines(value: str) -> list[str]:
+    return [line for line in service.html_text(value).split("\n\n") if line] if "<" in (value or "") else \
+        [line for line in (value or "").splitlines() if line.strip()]
+
+
+def pending_diff_html(item: ImportedItem) -> str:
+    """The article as it is now next to the newer imported version, field by field (difflib)."""
+    pending = item.pending_update
+    if not pending:
+        return ""
+    article = item.article
+    parts = []
+    for label, current, new in ((_("Headline"), article.headline, pending.get("headline", "")),
+                                (_("Standfirst"), article.standfirst, pending.get("standfirst", "")),
+                                (_("Body"), article.body, pending.get("body", ""))):
+        before, after = _lines(current), _lines(new)
+        if before == after:
+            continue
+        # HtmlDiff escapes the compared text itself; only our own labels go in unescaped.
+        table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+            before, after, str(_("On the article now")), str(_("Newly imported")), context=True, numlines=2)
+        parts.append(format_html("<h3>{}</h3>{}", label, mark_safe(table)))  # noqa: S308 - escaped by difflib
+    return format_html("{}", mark_safe("".join(str(p) for p in parts)))  # noqa: S308 - built from format_html
+
+
+class ImportForm(forms.Form):
+    url = forms.URLField(label=_("Article URL"), required=False, max_length=1000, assume_scheme="https",
+                         widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://"}))
+    file = forms.FileField(label=_("or an HTML file"), required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}))
+    section = forms.ModelChoiceField(queryset=Section.objects.all(), required=False, label=_("Section"),
+                                     empty_label=_("(the first section)"))
+    language = forms.ChoiceField(required=False, label=_("Language"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices(_("As declared by the page, else detected"))
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("url")) == bool(data.get("file")):
+            raise forms.ValidationError(_("Paste an article URL or choose an HTML file (one of the two)."))
+        upload = data.get("file")
+        if upload is not None and upload.size > conf.max_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than the %(limit)s bytes allowed (BABELPRESS_IMPORT_MAX_BYTES).")
+                % {"limit": f"{conf.max_bytes():,}"})
+        return data
+
+
+@admin.register(ImportedItem)
+class ImportedItemAdmin(admin.ModelAdmin):
+    list_display = ["headline", "source", "origin", "detected_language", "language_declared", "retrieved_at",
+                    "has_pending", "warning_count"]
+    list_filter = ["origin", "detected_language", PendingFilter, "feed"]
+    search_fields = ["article__headline", "original_url", "canonical_url"]
+    list_select_related = ["article__source", "feed"]
+    change_list_template = "admin/ingest/importeditem/change_list.html"
+    change_form_template = "admin/ingest/importeditem/change_form.html"
+    fieldsets = [
+        (None, {"fields": ["article_link", "original_link", "canonical_url", "origin", "feed", "retrieved_at",
+                           "original_published_at", "language_shown", "sitename", "lead_image_url", "imported_by"]}),
+        (_("Warnings and same story"), {"fields": ["warnings_list", "same_story_panel"]}),
+        (_("Newer version"), {"fields": ["pending_panel"]}),
+    ]
+    readonly_fields = ["article_link", "original_link", "canonical_url", "origin", "feed", "retrieved_at",
+                       "original_published_at", "language_shown", "sitename", "lead_image_url", "imported_by",
+                       "warnings_list", "same_story_panel", "pending_panel"]
+
+    def has_add_permission(self, request):
+        return False  # imports come from the Import page, a feed or the command line
+
+    @admin.display(description=_("headline"), ordering="article__headline")
+    def headline(self, obj):
+        return obj.article.headline
+
+    @admin.display(description=_("source"))
+    def source(self, obj):
+        return obj.article.source or "—"
+
+    @admin.display(description=_("newer version"), boolean=True)
+    def has_pending(self, obj):
+        return bool(obj.pending_update)
+
+    @admin.display(description=_("warnings"))
+    def warning_count(self, obj):
+        return len(obj.warnings or [])
+
+    @admin.display(description=_("article"))
+    def article_link(self, obj):
+        return format_html('<a href="{}">{}</a> — {}', _article_url(obj.article), obj.article.headline,
+                           obj.article.get_status_display())
+
+    @admin.display(description=_("original URL"))
+    def original_link(self, obj):
+        if not obj.original_url:
+            return _("(uploaded file)")
+        return format_html('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>', obj.original_url)
+
+    @admin.display(description=_("language"))
+    def language_shown(self, obj):
+        how = _("declared") if obj.language_declared else _("detected from the text")
+        return f"{provenance.language_name(obj.detected_language)} ({obj.detected_language}) — {how}"
+
+    @admin.display(description=_("warnings"))
+    def warnings_list(self, obj):
+        if not obj.warnings:
+            return _("None")
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in obj.warnings)))
+
+    @admin.display(description=_("same story"))
+    def same_story_panel(self, obj):
+        same = obj.same_story()
+        if not same:
+            return _("No near-duplicate found among recent imports.")
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", '<li><a href="{}">{}</a> — {} ({}% similar)</li>',
+            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
+             for o, s in same)))
+
+    @admin.display(description=_("newer version"))
+    def pending_panel(self, obj):
+        if not obj.pending_update:
+            return _("None: the article holds the latest imported version, or an editor's own.")
+        # formaction posts the surrounding change form (and its CSRF token): no nested form.
+        buttons = format_html(
+            '<p><input type="hidden" name="loaded_version" value="{}">'
+            '<button type="submit" class="button default" formaction="{}" formnovalidate>{}</button> '
+            '<button type="submit" class="button" formaction="{}" formnovalidate>{}</button></p>',
+            obj.article.version,
+            reverse("admin:ingest_importeditem_apply", args=[obj.pk]), _("Apply the new version"),
+            reverse("admin:ingest_importeditem_discard", args=[obj.pk]), _("Keep the article as it is"),
+        )
+        note = _("Imported %(when)s from %(url)s. Applying replaces the headline, standfirst and body "
+                 "(editors' changes shown on the left are lost).") % {
+            "when": obj.pending_update.get("retrieved_at", "")[:16].replace("T", " "),
+            "url": obj.pending_update.get("url") or _("the same source")}
+        return format_html("<p>{}</p>{}{}", note, pending_diff_html(obj), buttons)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A record of what happened: nothing to save here (the buttons act on the newer version).
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="ingest_import"),
+            path("<int:pk>/apply/", self.admin_site.admin_view(self.apply_view), name="ingest_importeditem_apply"),
+            path("<int:pk>/discard/", self.admin_site.admin_view(self.discard_view), name="ingest_importeditem_discard"),
+        ] + super().get_urls()
+
+    def _may_edit_articles(self, request) -> bool:
+        return request.user.has_perm("newsroom.change_article")
+
+    def apply_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = get_object_or_404(ImportedItem, pk=pk)
+        if not self._may_edit_articles(request):
+            raise PermissionDenied
+        try:
+            version = int(request.POST.get("loaded_version") or 0) or None
+            article = service.apply_pending_update(item, expected_version=version)
+        except StaleEdit as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
+        except service.ImportFailed as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
+        messages.success(request, _("The newer version replaced the article's text."))
+        return HttpResponseRedirect(_article_url(article))
+
+    def discard_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        item = get_object_or_404(ImportedItem, pk=pk)
+        if not self._may_edit_articles(request):
+            raise PermissionDenied
+        service.discard_pending_update(item)
+        messages.success(request, _("The newer version was set aside; the article is unchanged."))
+        return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
+
+    def import_view(self, request):
+        """Paste a URL or upload an HTML file; success lands on the new draft, failure writes nothing."""
+        if not request.user.has_perm("newsroom.add_article"):
+            raise PermissionDenied
+        feed_add_url = None
+        if request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                data = form.cleaned_data
+                options = {"section": data["section"], "language": data["language"] or None, "user": request.user}
+                if data["url"]:
+                    outcome = service.import_url(data["url"], **options)
+                else:
+                    upload = data["file"]
+                    outcome = service.import_html(upload.read(), filename=upload.name, **options)
+                if outcome.ok:
+                    return self._after_import(request, outcome)
+                form.add_error(None, outcome.reason)
+                if data["url"] and "is a feed" in outcome.reason:
+                    feed_add_url = reverse("admin:ingest_feed_add") + "?" + urlencode({"url": data["url"]})
+        else:
+            form = ImportForm(initial={"url": request.GET.get("url", "")})
+        context = {
+            **self.admin_site.each_context(request), "title": _("Import a story"), "form": form,
+            "opts": self.model._meta, "feed_add_url": feed_add_url,
+            "feeds_url": reverse("admin:ingest_feed_changelist"),
+        }
+        return TemplateResponse(request, "admin/ingest/import.html", context)
+
+    def _after_import(self, request, outcome):
+        article = outcome.article
+        if outcome.status == service.NEW:
+            state = article.get_status_display()
+            messages.success(request, _("Imported “%(headline)s” (%(status)s). Check it against the original, then "
+                                        "publish.") % {"headline": article.headline, "status": state})
+            for warning in outcome.warnings:
+                messages.warning(request, warning)
+            return HttpResponseRedirect(_article_url(article))
+        if outcome.status == service.PENDING:
+            messages.warning(request, outcome.reason)
+            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk]))
+        labels = {service.UPDATED: _("Already imported; updated with the latest version."),
+                  service.UNCHANGED: _("Already imported, and unchanged since: here it is."),
+                  service.DUPLICATE: _("This story was already imported: here it is.")}
+        messages.info(request, f"{labels.get(outcome.status, '')} ({outcome.reason})")
+        return HttpResponseRedirect(_article_url(article))
