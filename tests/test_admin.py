@@ -111,3 +111,32 @@ def test_a_stale_save_is_refused_and_keeps_the_first_editors_work(editor_client,
     newsroom.bridge.refresh_from_db()
     assert newsroom.bridge.headline == "First editor's headline"
     assert newsroom.bridge.version == 2
+
+
+def test_editing_a_machine_translation_by_hand_makes_it_a_human_translation(editor_client, newsroom):
+    Article.objects.filter(pk=newsroom.bridge_en.pk).update(translation_method="machine", translation_engine="local")
+    newsroom.bridge_en.refresh_from_db()
+    url = reverse("admin:newsroom_article_change", args=[newsroom.bridge_en.pk])
+    response = editor_client.post(url, form_data(newsroom.bridge_en, headline="Valmont bridge reopens, at last"))
+    assert response.status_code == 302
+    newsroom.bridge_en.refresh_from_db()
+    assert newsroom.bridge_en.translation_method == "human"
+    assert newsroom.bridge_en.headline == "Valmont bridge reopens, at last"
+
+
+def test_translate_action_queues_only_pairs_an_engine_supports(editor_client, newsroom, settings, tmp_path):
+    from babelpress.translation import registry
+    from babelpress.translation.models import TranslationJob
+
+    settings.BABELPRESS_TRANSLATION_ENGINES = {
+        "local": {"CLASS": "babelpress.translation.engines.local.LocalEngine", "OPTIONS": {"models_dir": str(tmp_path)}}
+    }
+    registry.clear_cache()
+    try:
+        response = editor_client.post(reverse("admin:newsroom_article_changelist"), {
+            "action": "queue_translations", "_selected_action": [newsroom.festival.pk],
+        }, follow=True)
+    finally:
+        registry.clear_cache()
+    assert TranslationJob.objects.count() == 0  # no model installed: nothing doomed to fail is queued
+    assert "have no translation engine" in response.content.decode()

@@ -134,15 +134,28 @@ class ArticleAdmin(admin.ModelAdmin):
     def queue_translations(self, request, queryset):
         from babelpress.translation import workflow
 
-        queued = skipped = 0
+        from babelpress.translation import registry
+
+        queued = skipped = unsupported = 0
         for source in queryset.select_related("section"):
             if source.translation_method:
                 skipped += 1  # translations are made from originals only
                 continue
-            targets = [code for code in languages.content_language_codes() if code != source.language]
+            targets = []
+            for code in languages.content_language_codes():
+                if code == source.language:
+                    continue
+                if registry.can_translate(source.language, code):
+                    targets.append(code)
+                else:
+                    unsupported += 1
             queued += len(workflow.enqueue(source, targets, user=request.user))
         messages.success(request, _("%(queued)d translation job(s) queued; %(skipped)d translation(s) skipped "
                                     "(only originals are translated).") % {"queued": queued, "skipped": skipped})
+        if unsupported:
+            messages.warning(request, _("%(count)d language pair(s) have no translation engine: install a model "
+                                        "(babelpress translation install-model) or configure an engine.") % {
+                "count": unsupported})
 
     @admin.display(description=_("import provenance"))
     def import_provenance(self, obj):
@@ -203,6 +216,12 @@ class ArticleAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[draft.pk]))
 
     def save_model(self, request, obj, form, change):
+        edited = {"headline", "alternative_headline", "standfirst", "body", "summary"} & set(form.changed_data)
+        if change and obj.translation_method == Article.TranslationMethod.MACHINE and edited:
+            # Text edited here by a person is a human translation now: re-translation must not overwrite it.
+            obj.translation_method = Article.TranslationMethod.HUMAN
+            messages.info(request, _("You edited a machine translation: it is now marked as a human translation, "
+                                     "and automatic re-translation will leave it alone."))
         if change:
             obj.save_if_current(form.cleaned_data.get("loaded_version") or obj.version)
         else:
