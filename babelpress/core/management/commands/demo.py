@@ -37,9 +37,9 @@ class Command(ServeCommand):
                 "Loaded the demo newsroom: {articles} articles, {sections} sections, {sources} sources, "
                 "{authors} authors.".format(**counts)
             )
+        call_command("collectstatic", interactive=False, verbosity=0)
         if options["no_serve"]:
             return
-        call_command("collectstatic", interactive=False, verbosity=0)
         host, port = options["host"], options["port"]
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
         username, password = demo_loader.DEMO_EDITOR
