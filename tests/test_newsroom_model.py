@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.newsroom.sanitize import clean_body
@@ -108,7 +109,7 @@ def test_two_editors_saving_at_once_the_second_is_refused(newsroom):
     first.headline = "Première version"
     first.save_if_current(first.version)
     second.headline = "Seconde version"
-    with pytest.raises(StaleEdit, match="Reload"):
+    with translation.override("en"), pytest.raises(StaleEdit, match="Reload"):
         second.save_if_current(second.version)
     assert Article.objects.get(pk=newsroom.bridge.pk).headline == "Première version"
 

@@ -23,6 +23,19 @@ from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
 
+class NamedWithSlug(models.Model):
+    """A name shown to readers and a slug made from it when left empty."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.name = clean_text(self.name)
+        if not self.slug:
+            self.slug = make_slug(self.name)
+        super().save(*args, **kwargs)
+
+
 class Section(models.Model):
     """A department of the paper (News, Culture ...), named and slugged in each language."""
 
@@ -55,7 +68,7 @@ class Section(models.Model):
         return name.name if name else self.key
 
 
-class SectionName(models.Model):
+class SectionName(NamedWithSlug):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="names", verbose_name=_("section"))
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -71,12 +84,6 @@ class SectionName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
-
-    def save(self, *args, **kwargs):
-        self.name = clean_text(self.name)
-        if not self.slug:
-            self.slug = make_slug(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("site:section", kwargs={"lang": self.language, "slug": self.slug})
@@ -116,7 +123,7 @@ class Author(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(NamedWithSlug):
     """A keyword in one language; the same idea in another language is another tag."""
 
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
@@ -131,12 +138,6 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
-
-    def save(self, *args, **kwargs):
-        self.name = clean_text(self.name)
-        if not self.slug:
-            self.slug = make_slug(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("site:tag", kwargs={"lang": self.language, "slug": self.slug})

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from babelpress.translation.segmenter import _URL, _trim_url  # one definition of what a URL is
+
 ERROR, WARNING = "error", "warning"
 
 #: Languages the detector may answer besides the source and target: enough to notice a
@@ -43,8 +45,6 @@ def summarise(issues) -> tuple[int, int]:
 # --- Reading a segment ----------------------------------------------------------------------------
 
 _LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
-_URL = re.compile(r"(?:\bhttps?://|(?<![\w.@/])www\.)[^\s<>\"«»“”„‹›]+", re.IGNORECASE)
-_URL_TRAILING = ".,;:!?'’)]}"
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number in thousands groups ("1 200", "1,200", "10.000.000") or a run of digits.
 _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+(?!\d)|\d+")
@@ -84,14 +84,6 @@ def _read(value: str) -> _Read:
     reader.feed(value)
     reader.close()
     return _Read("".join(reader.text), reader.links, reader.quotations)
-
-
-def _trim_url(url: str) -> str:
-    while url and url[-1] in _URL_TRAILING:
-        if url[-1] == ")" and url.count("(") >= url.count(")"):
-            break
-        url = url[:-1]
-    return url
 
 
 def _urls(text: str) -> list[str]:
