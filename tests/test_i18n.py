@@ -337,6 +337,11 @@ def test_python_format_strings_still_format(code):
         if not message.python_format:
             continue
         ids = message.id if message.pluralizable else (message.id,)
-        names = {name for msgid in ids for name in re.findall(r"%\((\w+)\)", msgid)}
+        # A number for numeric conversions (%(count)d), text for the rest (%(name)s).
+        values = {
+            name: 1 if conversion in "dixXeEfFgG" else "X"
+            for msgid in ids
+            for name, conversion in re.findall(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?([a-zA-Z])", msgid)
+        }
         for string in forms(message):
-            string % {name: "X" for name in names}
+            string % values

@@ -1,8 +1,8 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class IngestConfig(AppConfig):
     name = "babelpress.ingest"
     label = "ingest"
-    verbose_name = _("Import")
+    verbose_name = pgettext_lazy("app name", "Import")

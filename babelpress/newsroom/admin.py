@@ -10,7 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.newsroom import provenance
@@ -150,12 +150,18 @@ class ArticleAdmin(admin.ModelAdmin):
                 else:
                     unsupported += 1
             queued += len(workflow.enqueue(source, targets, user=request.user))
-        messages.success(request, _("%(queued)d translation job(s) queued; %(skipped)d translation(s) skipped "
-                                    "(only originals are translated).") % {"queued": queued, "skipped": skipped})
+        messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.",
+                                           queued) % {"count": queued})
+        if skipped:
+            messages.info(request, ngettext(
+                "%(count)d article skipped: only originals are translated.",
+                "%(count)d articles skipped: only originals are translated.", skipped) % {"count": skipped})
         if unsupported:
-            messages.warning(request, _("%(count)d language pair(s) have no translation engine: install a model "
-                                        "(babelpress translation install-model) or configure an engine.") % {
-                "count": unsupported})
+            messages.warning(request, ngettext(
+                "%(count)d language pair has no translation engine: install a model "
+                "(babelpress translation install-model) or configure an engine.",
+                "%(count)d language pairs have no translation engine: install a model "
+                "(babelpress translation install-model) or configure an engine.", unsupported) % {"count": unsupported})
 
     @admin.display(description=_("import provenance"))
     def import_provenance(self, obj):

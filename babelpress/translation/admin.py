@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.newsroom.models import Article, Section
@@ -175,7 +175,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
         for job in queryset.filter(status=TranslationJob.Status.FAILED).select_related("source"):
             if workflow.retry(job, user=request.user):
                 count += 1
-        messages.success(request, _("%(count)d job(s) queued again.") % {"count": count})
+        messages.success(request, ngettext("%(count)d job queued again.", "%(count)d jobs queued again.", count) % {"count": count})
 
 
 @admin.register(Translation)
@@ -259,7 +259,7 @@ def coverage_view(request):
             if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
                 workflow.enqueue(source, [lang], user=request.user)
                 queued += 1
-        messages.success(request, _("%(count)d translation job(s) queued.") % {"count": queued})
+        messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.", queued) % {"count": queued})
         return HttpResponseRedirect(request.get_full_path())
     sources = coverage.originals()
     section = request.GET.get("section", "")
@@ -284,7 +284,7 @@ def coverage_view(request):
         "rows": rows,
         "languages": languages.content_languages(),
         "totals": [(lang, [totals[lang.code].get(s, 0) for s in coverage.STATES]) for lang in languages.content_languages()],
-        "states": coverage.STATES,
+        "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
         "sections": Section.objects.prefetch_related("names"),
         "current": {"language": language_filter, "state": state_filter, "section": section},
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.conf import settings
+from django.utils.translation import pgettext_lazy
 
 from babelpress.newsroom.models import Article
 from babelpress.translation.models import TranslationJob
@@ -12,6 +13,17 @@ from babelpress.translation.pipeline import article_fields
 from babelpress.translation.segmenter import source_digest
 
 STATES = ("original", "human", "reviewed", "machine", "outdated", "queued", "failed", "missing")
+# What editors read for each state (the keys stay English: they are CSS classes and filter values).
+STATE_LABELS = {
+    "original": pgettext_lazy("translation state", "original"),
+    "human": pgettext_lazy("translation state", "human translation"),
+    "reviewed": pgettext_lazy("translation state", "reviewed"),
+    "machine": pgettext_lazy("translation state", "machine draft"),
+    "outdated": pgettext_lazy("translation state", "outdated"),
+    "queued": pgettext_lazy("translation state", "queued"),
+    "failed": pgettext_lazy("translation state", "failed"),
+    "missing": pgettext_lazy("translation state", "missing"),
+}
 
 
 def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
@@ -35,7 +47,8 @@ def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
         for language in settings.BABELPRESS_CONTENT_LANGUAGES:
             article = by_key.get(source.translation_key, {}).get(language)
             job = jobs.get((source.pk, language))
-            row[language] = {"state": state_of(source, language, article, job, digest), "article": article, "job": job}
+            state = state_of(source, language, article, job, digest)
+            row[language] = {"state": state, "label": STATE_LABELS[state], "article": article, "job": job}
         table[source.pk] = row
     return table
 
