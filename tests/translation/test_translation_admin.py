@@ -72,7 +72,7 @@ def test_review_screen_shows_source_machine_draft_and_an_editable_translation_si
     doc = get(client, review_url(draft))
 
     assert [text(th) for th in doc.cssselect(".review-table thead th")] == [
-        "Field", "Source", "Machine draft", "Translation"]
+        "Field", "Original", "Machine draft", "Translation"]
     rows = doc.cssselect(".review-table tbody tr")
     cells = [[text(td) for td in row.cssselect("td")[:3]] for row in rows]
     assert [c[:2] for c in cells[:2]] == [["headline", "Le pont"], ["body", "Le pont rouvre ce matin."]]
