@@ -272,12 +272,14 @@ def test_mo_is_up_to_date(code):
     compiled = {key: value for key, value in mo._catalog.items() if key != ""}
     expected = {}
     for message in messages(code):
+        # A .mo stores a message with a context under "context\x04msgid".
+        prefix = f"{message.context}\x04" if message.context else ""
         if message.pluralizable:
             if any(message.string):
                 for i, string in enumerate(message.string):
-                    expected[(message.id[0], i)] = string
+                    expected[(prefix + message.id[0], i)] = string
         elif message.string:
-            expected[message.id] = message.string
+            expected[prefix + message.id] = message.string
     stale = {k: (compiled.get(k), v) for k, v in expected.items() if compiled.get(k) != v}
     extra = sorted(map(str, set(compiled) - set(expected)))
     assert not stale, f"{code}: .mo differs from .po for {list(stale)[:5]}; run compilemessages"
