@@ -149,6 +149,9 @@ def test_provenance_for_the_article_page(partner):
     assert provenance_html(Article(headline="not imported")) == ""
 
 
+# Real commits: the worker, like a real one, checks its database connection between jobs, and
+# would close the connection a rolled-back test transaction lives on (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_a_new_user_follows_a_feed_runs_the_worker_and_sees_credited_drafts(editor, partner):
     pages = [partner.page(f"/n/{n}", f"Partner story {n}", seed=10 + n) for n in (1, 2)]
     feed_url = partner.feed("/feed.xml", [{"title": f"S{n}", "link": p, "guid": p} for n, p in enumerate(pages)],
