@@ -31,6 +31,7 @@ import nh3
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import format_html
 
 from babelpress.newsroom.models import Article, Author, Section, Source
 from babelpress.newsroom.sanitize import clean_body, clean_text
@@ -337,8 +338,14 @@ def _from_extracted(ex, *, url: str | None, origin: str, requested: str | None =
     if canonical and _site_root(canonical):
         canonical = ""  # a canonical pointing at the home page would merge every story of the site
     declared = not any(w.startswith(DETECTED_PREFIX) for w in ex.warnings)
+    body_html = ex.body_html
+    if ex.lead_image_url and len(ex.lead_image_url) <= MAX_URL_LENGTH and "<img" not in body_html:
+        # The page's lead image (og:image …) heads the draft: the site's Open Graph image and JSON-LD
+        # take the first image of the body, and editors see what the partner illustrated it with.
+        body_html = format_html('<figure><img src="{}" alt="{}"></figure>', ex.lead_image_url,
+                                ex.lead_image_alt or "") + body_html
     return Candidate(
-        headline=headline[:300], body_html=ex.body_html, text=ex.text, origin=origin,
+        headline=headline[:300], body_html=body_html, text=ex.text, origin=origin,
         standfirst=_standfirst(ex.description, headline, ex.text),
         author=ex.author or (entry.author if entry else None),
         published_at=ex.published_at or (entry.published_at if entry else None),

@@ -282,3 +282,19 @@ def test_the_user_agent_can_be_set_for_partners_who_allow_list_it(partner, setti
     service.import_url(partner.page("/ua", "Coach signs for two seasons", seed=14))
     page_request = [seen for seen in partner.server.requests if seen.path == "/ua"][0]
     assert page_request.headers["user-agent"] == "ValmontGazette-Importer/1.0 (+https://gazette.example/bot)"
+
+
+def test_the_pages_lead_image_heads_the_draft_with_its_alt_text(partner):
+    html = article_page("Harbour cranes come down", story(21)).replace(
+        "</head>",
+        '<meta property="og:image" content="https://partner.example/img/cranes.jpg">'
+        '<meta property="og:image:alt" content="Two cranes against a grey sky"></head>',
+    )
+    partner.server.html("/cranes", html)
+
+    article = service.import_url(partner.url("/cranes")).article
+
+    assert article.body.startswith(
+        '<figure><img src="https://partner.example/img/cranes.jpg" alt="Two cranes against a grey sky"></figure>'
+    )
+    assert article.body.count("<img") == 1
