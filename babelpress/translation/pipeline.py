@@ -84,27 +84,35 @@ def month() -> str:
     return timezone.now().strftime("%Y-%m")
 
 
-def check_cap(engine, characters: int) -> None:
-    """Refuse (CapReached) before spending past a paid engine's monthly cap."""
+def reserve(engine, characters: int) -> str | None:
+    """Count ``characters`` against a paid engine's month before sending them; CapReached past the cap.
+
+    One conditional UPDATE checks and counts at once, so two workers cannot both slip under the
+    cap. Returns the month charged (for ``refund``), or None for engines that are not metered.
+    """
     if not getattr(engine, "paid", False):
-        return
+        return None
+    charged = month()
+    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=charged)
     cap = settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS.get(engine.name)
-    if cap is None:
-        return
-    used = EngineUsage.objects.filter(engine=engine.name, month=month()).values_list("characters", flat=True).first() or 0
-    if used + characters > cap:
+    room = EngineUsage.objects.filter(pk=usage.pk)
+    if cap is not None:
+        room = room.filter(characters__lte=cap - characters)
+    if not room.update(characters=F("characters") + characters, requests=F("requests") + 1):
+        used = EngineUsage.objects.filter(pk=usage.pk).values_list("characters", flat=True).first() or 0
         raise CapReached(
             f"{engine.name} has used {used} of its {cap} characters this month; this job needs "
             f"{characters} more. It will run next month, or raise BABELPRESS_TRANSLATION_MONTHLY_CAPS."
         )
+    return charged
 
 
-def meter(engine, characters: int) -> None:
-    """Count the characters a paid engine was sent (after the call succeeded: failures cost nothing)."""
-    if not getattr(engine, "paid", False):
-        return
-    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=month())
-    EngineUsage.objects.filter(pk=usage.pk).update(characters=F("characters") + characters, requests=F("requests") + 1)
+def refund(engine, characters: int, charged: str | None) -> None:
+    """Give back a reservation whose call failed: failures cost nothing."""
+    if charged is not None:
+        EngineUsage.objects.filter(engine=engine.name, month=charged).update(
+            characters=F("characters") - characters, requests=F("requests") - 1
+        )
 
 
 def lookup_memory(source: str, target: str, hashes: set[str], engine_name: str) -> dict[str, MemoryEntry]:
@@ -175,10 +183,14 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
     result.segments_from_memory = len(segments) - len(to_send)
     if unique_texts:
         result.characters_sent = sum(len(t) for t in unique_texts)
-        check_cap(engine, result.characters_sent)
-        translated = engine.translate_batch(unique_texts, source.language, target_language)
-        if len(translated) != len(unique_texts):
-            raise EngineError(engine.name, f"returned {len(translated)} texts for {len(unique_texts)} segments.")
+        charged = reserve(engine, result.characters_sent)
+        try:
+            translated = engine.translate_batch(unique_texts, source.language, target_language)
+            if len(translated) != len(unique_texts):
+                raise EngineError(engine.name, f"returned {len(translated)} texts for {len(unique_texts)} segments.")
+        except BaseException:
+            refund(engine, result.characters_sent, charged)
+            raise
         result.engine_calls = 1
         by_text = dict(zip(unique_texts, translated))
         for seg in to_send:
@@ -186,7 +198,6 @@ def translate_article(source: Article, target_language: str, *, user=None) -> Re
 
     with transaction.atomic():
         if unique_texts:
-            meter(engine, result.characters_sent)
             remember(source.language, target_language, engine.name, list(by_text.items()))
         if memory:
             MemoryEntry.objects.filter(pk__in=[e.pk for e in memory.values()]).update(

@@ -378,3 +378,32 @@ def test_an_engine_failure_writes_nothing(use_engines, make_story):
 def test_a_story_is_not_translated_into_its_own_language(phrasebook, make_story):
     with pytest.raises(ValueError):
         pipeline.translate_article(make_story(language="en"), "en")
+
+
+class _PaidEngine:
+    name, paid = "deepl", True
+
+
+@pytest.mark.django_db
+def test_a_reservation_past_the_monthly_cap_is_refused_and_counts_nothing(settings):
+    from babelpress.translation.models import EngineUsage
+    from babelpress.translation.pipeline import CapReached, reserve
+
+    settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 1000}
+    assert reserve(_PaidEngine(), 600) is not None
+    with pytest.raises(CapReached, match="600 of its 1000"):
+        reserve(_PaidEngine(), 600)  # a second worker asking at the same time gets no room
+    assert reserve(_PaidEngine(), 400) is not None  # exactly up to the cap is fine
+    assert EngineUsage.objects.get(engine="deepl").characters == 1000
+
+
+@pytest.mark.django_db
+def test_a_failed_call_gives_its_reservation_back(settings):
+    from babelpress.translation.models import EngineUsage
+    from babelpress.translation.pipeline import refund, reserve
+
+    settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 1000}
+    charged = reserve(_PaidEngine(), 700)
+    refund(_PaidEngine(), 700, charged)
+    usage = EngineUsage.objects.get(engine="deepl")
+    assert (usage.characters, usage.requests) == (0, 0)
