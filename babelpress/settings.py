@@ -229,6 +229,7 @@ def _engine_from_env(name: str) -> dict:
             "url": env("BABELPRESS_OPENAI_URL", "http://127.0.0.1:8080/v1"),
             "api_key": env("BABELPRESS_OPENAI_API_KEY", ""),
             "model": env("BABELPRESS_OPENAI_MODEL", ""),
+            "paid": env_bool("BABELPRESS_OPENAI_PAID", False),
         }}
     raise ImproperlyConfigured(
         f"BABELPRESS_TRANSLATION_ENGINE names {name!r}: use local, libretranslate, deepl or openai."

@@ -505,3 +505,11 @@ def test_parse_reply():
         parse_reply('{"translations": ["a"]}', 2)
     with pytest.raises(ValueError, match="not JSON"):
         parse_reply("Je ne peux pas.", 1)
+
+
+def test_an_openai_compatible_engine_is_metered_only_when_said_to_be_paid():
+    from babelpress.translation.engines.openai_compat import OpenAICompatibleEngine
+
+    local = OpenAICompatibleEngine(url="http://127.0.0.1:9/v1", model="m")
+    hosted = OpenAICompatibleEngine(url="http://127.0.0.1:9/v1", model="m", paid="true")
+    assert (local.paid, hosted.paid) == (False, True)

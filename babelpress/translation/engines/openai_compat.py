@@ -108,6 +108,9 @@ class OpenAICompatibleEngine(TranslationEngine):
 
     def __init__(self, name: str | None = None, **options):
         super().__init__(name, **options)
+        # A hosted API bills per token: OPTIONS {"paid": True} meters it like DeepL (monthly caps).
+        paid = options.get("paid", False)
+        self.paid = paid if isinstance(paid, bool) else str(paid).strip().lower() in ("1", "true", "yes", "on")
         url, self.model = options.get("url"), options.get("model")
         if not url:
             raise ImproperlyConfigured(
