@@ -54,3 +54,18 @@ def test_pages_differ_per_language_and_query(client, newsroom, page_cache, setti
     settings.BABELPRESS_PAGE_SIZE = 1
     assert client.get("/fr/").content != client.get("/en/").content
     assert client.get("/fr/section/actualites/").content != client.get("/fr/section/actualites/?page=2").content
+
+
+def test_unknown_query_strings_share_the_pages_one_cache_entry(client, newsroom, page_cache):
+    url = newsroom.bridge.get_absolute_url()
+    client.get(url)
+    entries = len(cache._cache)
+    for n in range(20):
+        assert client.get(f"{url}?utm_source=mail&n={n}").status_code == 200
+    assert len(cache._cache) == entries
+
+
+def test_a_bad_page_number_is_still_a_404_when_the_first_page_is_cached(client, newsroom, page_cache):
+    assert client.get("/fr/section/actualites/").status_code == 200
+    for bad in ("abc", "-1", "0", "99999"):
+        assert client.get(f"/fr/section/actualites/?page={bad}").status_code == 404

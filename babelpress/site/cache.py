@@ -40,7 +40,13 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.BABELPRESS_PAGE_CACHE:
             return view(request, *args, **kwargs)
-        digest = hashlib.sha1(request.get_full_path().encode("utf-8", "surrogateescape")).hexdigest()
+        # Only what the pages read goes into the key: the path and a page number. Arbitrary query
+        # strings (?utm_source=…, or a flood of random ones) share the page's one entry.
+        page = request.GET.get("page")
+        if page is not None and not (page.isascii() and page.isdigit()):
+            return view(request, *args, **kwargs)  # let the view answer a bad page number (404)
+        variant = request.path + (f"?page={page}" if page is not None else "")
+        digest = hashlib.sha1(variant.encode("utf-8", "surrogateescape")).hexdigest()
         key = f"babelpress:page:{content_version()}:{digest}"
         hit = cache.get(key)
         if hit is not None:
