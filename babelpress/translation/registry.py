@@ -7,6 +7,7 @@ language pair; the first engine that supports the pair translates it.
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
 
 from django.conf import settings
@@ -34,6 +35,7 @@ def configured_engines() -> dict[str, TranslationEngine]:
 
 def clear_cache() -> None:
     configured_engines.cache_clear()
+    _unreachable_since.clear()
 
 
 def preference(source: str, target: str) -> list[str]:
@@ -41,6 +43,12 @@ def preference(source: str, target: str) -> list[str]:
     pairs = settings.BABELPRESS_TRANSLATION_PAIRS
     names = pairs.get(f"{source}-{target}") or pairs.get(f"{source}-*") or pairs.get(f"*-{target}") or pairs.get("*")
     return list(names or configured_engines().keys())
+
+
+# Engines found unreachable, and when: asked again only after UNREACHABLE_SECONDS, so one outage
+# costs one round of timeouts and retries, not one per language of every story being saved.
+UNREACHABLE_SECONDS = 60
+_unreachable_since: dict[str, float] = {}
 
 
 def engine_for(source: str, target: str) -> TranslationEngine:
@@ -59,13 +67,20 @@ def engine_for(source: str, target: str) -> TranslationEngine:
             raise ImproperlyConfigured(
                 f"BABELPRESS_TRANSLATION_PAIRS names engine {name!r}, which is not in BABELPRESS_TRANSLATION_ENGINES."
             )
+        since = _unreachable_since.get(name)
+        if since is not None and time.monotonic() - since < UNREACHABLE_SECONDS:
+            tried.append(f"{name}: unreachable a moment ago")
+            unreachable.append(name)
+            continue
         try:
             if engine.check_supports(source, target):
+                _unreachable_since.pop(name, None)
                 return engine
         except EngineError as exc:
             tried.append(f"{name}: {exc}")
             if exc.retryable:
                 unreachable.append(name)
+                _unreachable_since[name] = time.monotonic()
             continue
         tried.append(f"{name}: pair not supported")
     hint = "; ".join(tried) or "no engine is configured"
