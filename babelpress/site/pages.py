@@ -44,7 +44,8 @@ def sections_for(language: str) -> list[Section]:
 def article_for_page(language: str, slug: str) -> Article | None:
     qs = Article.objects.published().select_related("author", "source", "section", "translated_from", "reviewed_by")
     qs = with_section_names(qs, language)
-    return qs.filter(language=language, slug=slug).first()
+    # (language, slug) is unique: no ORDER BY to build, and the first row is the only one.
+    return next(iter(qs.filter(language=language, slug=slug).order_by()[:1]), None)
 
 
 def published_translations(article: Article) -> list[Article]:
