@@ -6,7 +6,6 @@ import json
 
 import lxml.html
 import pytest
-from django.utils import translation
 
 from babelpress.newsroom.models import Article
 

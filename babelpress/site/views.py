@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
-from babelpress.newsroom.models import Article, SectionName, Tag
+from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
 from babelpress.site.cache import cached_page
