@@ -47,6 +47,15 @@ def _page_number(request) -> int:
     return int(raw)
 
 
+def _page(request, stories):
+    """The page of ``stories`` that ?page= asks for; 404 for a page that does not exist."""
+    paginator = Paginator(stories, settings.BABELPRESS_PAGE_SIZE)
+    try:
+        return paginator.page(_page_number(request))
+    except InvalidPage:
+        raise Http404(_("This page number does not exist.")) from None
+
+
 @require_safe
 def root(request):
     """/ sends the reader to the home page in the language their browser prefers."""
@@ -98,12 +107,7 @@ def section(request, lang, slug):
     name = SectionName.objects.select_related("section").filter(language=lang, slug=slug).first()
     if name is None:
         raise Http404(_("There is no such section."))
-    qs = pages.listing(lang).filter(section_id=name.section_id)
-    paginator = Paginator(qs, settings.BABELPRESS_PAGE_SIZE, allow_empty_first_page=True)
-    try:
-        page = paginator.page(_page_number(request))
-    except InvalidPage:
-        raise Http404(_("This page number does not exist.")) from None
+    page = _page(request, pages.listing(lang).filter(section_id=name.section_id))
     other_names = SectionName.objects.filter(section_id=name.section_id).exclude(language=lang)
     alternates = [(lang, name.get_absolute_url())] + [
         (n.language, n.get_absolute_url()) for n in other_names if n.language in settings.BABELPRESS_CONTENT_LANGUAGES
@@ -129,11 +133,7 @@ def tag(request, lang, slug):
     tag = Tag.objects.filter(language=lang, slug=slug).first()
     if tag is None:
         raise Http404(_("There is no such tag."))
-    paginator = Paginator(pages.listing(lang).filter(tags=tag), settings.BABELPRESS_PAGE_SIZE)
-    try:
-        page = paginator.page(_page_number(request))
-    except InvalidPage:
-        raise Http404(_("This page number does not exist.")) from None
+    page = _page(request, pages.listing(lang).filter(tags=tag))
     response = render(
         request,
         "site/tag.html",
