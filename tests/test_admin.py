@@ -140,3 +140,22 @@ def test_translate_action_queues_only_pairs_an_engine_supports(editor_client, ne
         registry.clear_cache()
     assert TranslationJob.objects.count() == 0  # no model installed: nothing doomed to fail is queued
     assert "have no translation engine" in response.content.decode()
+
+
+def test_article_list_shows_each_storys_languages_without_a_query_per_row(editor_client, newsroom, django_assert_max_num_queries):
+    url = reverse("admin:newsroom_article_changelist")
+    with django_assert_max_num_queries(12) as captured:
+        response = editor_client.get(url)
+    few = len(captured)
+    for i in range(10):
+        Article.objects.create(language="fr", headline=f"Encore {i}", section=newsroom.news)
+    with django_assert_max_num_queries(few):
+        response = editor_client.get(url)
+    row = next(r for r in response.context["cl"].result_list if r.pk == newsroom.bridge.pk)
+    assert languages_column(row) == "en, fr, hy"
+
+
+def languages_column(article):
+    from django.contrib import admin as django_admin
+
+    return django_admin.site._registry[Article].languages_list(article)

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -20,6 +21,17 @@ from babelpress.newsroom.models import Article, Author, Section, SectionName, So
 admin.site.index_template = "admin/babelpress_index.html"
 admin.site.site_header = _("Babelpress newsroom")
 admin.site.site_title = _("Babelpress")
+
+
+class LanguageCodes(Aggregate):
+    """Comma-joined language codes: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
 class SectionNameInline(admin.TabularInline):
@@ -171,8 +183,18 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("languages"))
     def languages_list(self, obj):
-        codes = Article.objects.filter(translation_key=obj.translation_key).values_list("language", flat=True)
-        return ", ".join(sorted(codes))
+        codes = getattr(obj, "story_languages", None)
+        if codes is None:  # an object not loaded through get_queryset
+            codes = ",".join(Article.objects.filter(translation_key=obj.translation_key).values_list("language", flat=True))
+        return ", ".join(sorted(codes.split(",")))
+
+    def get_queryset(self, request):
+        # Every language of each listed story in the same query, not one query per row.
+        versions = (
+            Article.objects.filter(translation_key=OuterRef("translation_key"))
+            .order_by().values("translation_key").annotate(codes=LanguageCodes("language")).values("codes")
+        )
+        return super().get_queryset(request).annotate(story_languages=Subquery(versions[:1]))
 
     @admin.display(description=_("this story in other languages"))
     def translations_panel(self, obj):
