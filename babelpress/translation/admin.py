@@ -261,12 +261,11 @@ def coverage_view(request):
                 queued += 1
         messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.", queued) % {"count": queued})
         return HttpResponseRedirect(request.get_full_path())
-    sources = coverage.originals()
+    # One pass over every published original serves both the totals and the filtered rows.
+    everything = list(coverage.originals())
+    table = coverage.cells(everything)
     section = request.GET.get("section", "")
-    if section.isdigit():
-        sources = sources.filter(section_id=int(section))
-    sources = list(sources[:500])
-    table = coverage.cells(sources)
+    sources = [s for s in everything if not section.isdigit() or s.section_id == int(section)][:500]
     language_filter = request.GET.get("language", "")
     state_filter = request.GET.get("state", "")
     rows = []
@@ -277,7 +276,7 @@ def coverage_view(request):
         ):
             continue
         rows.append((source, [(lang, row[lang]) for lang in settings.BABELPRESS_CONTENT_LANGUAGES]))
-    totals = coverage.totals()
+    totals = coverage.totals(table)
     context = {
         **admin.site.each_context(request),
         "title": _("Translation coverage"),

@@ -75,11 +75,13 @@ def originals():
     return Article.objects.published().filter(translation_method="").select_related("section").order_by("-published_at")
 
 
-def totals() -> dict[str, Counter]:
-    """Counts of each state per content language, over published originals."""
-    sources = list(originals())
+def totals(table: dict | None = None) -> dict[str, Counter]:
+    """Counts of each state per content language, over published originals (or ``table``, the
+    ``cells`` of all of them when the caller has it already)."""
+    if table is None:
+        table = cells(list(originals()))
     counts = {lang: Counter() for lang in settings.BABELPRESS_CONTENT_LANGUAGES}
-    for row in cells(sources).values():
+    for row in table.values():
         for language, cell in row.items():
             counts[language][cell["state"]] += 1
             counts[language]["stories"] += 1
