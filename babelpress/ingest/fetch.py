@@ -489,7 +489,8 @@ def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
     if advice is None:
         advice = "the server failed; try again later" if status >= 500 else "the server refused the request"
     retry_after = response.headers.get("retry-after")
-    extra = f" (Retry-After: {retry_after})" if retry_after else ""
+    # Shown as sent (short): record_poll reads it with babelpress.retry_after, defensively.
+    extra = f" (Retry-After: {retry_after[:64]})" if retry_after else ""
     reason = f" {response.reason_phrase}" if response.reason_phrase else ""
     return HTTPStatusError(f"{url} answered HTTP {status}{reason}: {advice}{extra}.", url, status, retry_after)
 

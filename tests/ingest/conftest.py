@@ -422,6 +422,18 @@ def sections(db):
 
 
 @pytest.fixture
+def editor(client, db):
+    """The test client, logged in as an editor (a superuser) reading the admin in English."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.user = user
+    return client
+
+
+@pytest.fixture
 def partner(server, allow_private, sections):
     """A partner site on the local server, with helpers to publish pages and feeds on it."""
 

@@ -24,15 +24,6 @@ from .conftest import article_page, story
 IMPORT = "/admin/ingest/importeditem/import/"
 
 
-@pytest.fixture
-def editor(client, db):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.user = user
-    return client
-
-
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
