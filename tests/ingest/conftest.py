@@ -422,6 +422,12 @@ def sections(db):
 
 
 @pytest.fixture
+def immediate_tasks(settings):
+    """Jobs run as soon as they are queued, in the same thread (django-tasks' immediate backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
 def editor(client, db):
     """The test client, logged in as an editor (a superuser) reading the admin in English."""
     from django.contrib.auth import get_user_model
