@@ -57,7 +57,7 @@ def test_with_the_database_backend_the_worker_imports_while_the_editor_watches(e
     page = waiting.content.decode()
     assert waiting.status_code == 200
     assert '<meta http-equiv="refresh" content="2">' in page
-    assert "Waiting for the worker…" in page and url in page
+    assert "<strong>Waiting for the worker</strong>" in page and url in page
     assert "No worker has picked this import up yet" not in page  # only after a while
 
     call_command("worker", "--batch", "--no-feeds", stdout=io.StringIO(), stderr=io.StringIO())
@@ -116,7 +116,7 @@ def test_an_import_whose_worker_stopped_says_so_and_offers_to_try_again(editor, 
     settings.BABELPRESS_IMPORT_FETCH_BUDGET = 60
     job = tasks.queue_import(partner.url("/x"), user=editor.user)
     ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now() - timedelta(seconds=30))
-    assert "Importing…" in editor.get(job_url(job)).content.decode()
+    assert "<strong>Importing</strong>" in editor.get(job_url(job)).content.decode()
 
     ImportJob.objects.filter(pk=job.pk).update(started_at=timezone.now() - timedelta(minutes=4))
     page = editor.get(job_url(job)).content.decode()
