@@ -12,6 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from babelpress.ingest.ssrf import parse_allow_private
 from babelpress.languages import describe, parse_codes
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -270,11 +271,19 @@ BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMP
 
 # --- Import ---------------------------------------------------------------------------------------
 
-BABELPRESS_IMPORT_ALLOW_PRIVATE = env_bool("BABELPRESS_IMPORT_ALLOW_PRIVATE", False)
+# true/false, or the networks the importer may reach besides the public internet: "10.1.2.0/24,192.168.0.7".
+BABELPRESS_IMPORT_ALLOW_PRIVATE = parse_allow_private(os.environ.get("BABELPRESS_IMPORT_ALLOW_PRIVATE"))
 # Largest page, feed or upload accepted, in bytes (also after gzip/deflate decoding).
 BABELPRESS_IMPORT_MAX_BYTES = env_int("BABELPRESS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
-# Seconds to wait for a partner's server to connect or send (each fetch also has a 60 s budget).
+# Seconds to wait for a partner's server to connect or send the next bytes.
 BABELPRESS_IMPORT_TIMEOUT = env_int("BABELPRESS_IMPORT_TIMEOUT", 10)
+# Seconds one fetch may take in all (DNS, robots.txt, connecting, headers, redirects, body).
+BABELPRESS_IMPORT_FETCH_BUDGET = env_int("BABELPRESS_IMPORT_FETCH_BUDGET", 60)
+if BABELPRESS_IMPORT_FETCH_BUDGET < 1:
+    raise ImproperlyConfigured(
+        f"BABELPRESS_IMPORT_FETCH_BUDGET={BABELPRESS_IMPORT_FETCH_BUDGET} must be at least 1 (seconds); "
+        "the default is 60."
+    )
 # User-Agent sent to partners; empty: "Babelpress/<version> (+https://github.com/babelpress)".
 BABELPRESS_IMPORT_USER_AGENT = os.environ.get("BABELPRESS_IMPORT_USER_AGENT", "")
 # Minutes between two polls of a newly followed feed (each feed can change its own).

@@ -1,38 +1,27 @@
 """The importer's screens: followed feeds, import records (provenance, same-story links, newer
-versions waiting as a diff) and the Import page (paste a URL or upload an HTML file)."""
+versions waiting as a diff) and the Import page (paste a URL or upload an HTML file; admin_import.py)."""
 
 from __future__ import annotations
 
 import difflib
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress.newsroom import provenance
-from babelpress.newsroom.models import Section, StaleEdit
+from babelpress.newsroom.models import StaleEdit
 
-from . import conf, polling, service
+from . import admin_import, polling, service
+from .admin_import import article_url as _article_url, language_choices as _language_choices
 from .models import Feed, ImportedItem
-
-
-def _language_choices(empty_label):
-    return [("", empty_label)] + [(code, f"{provenance.language_name(code)} ({code})")
-                                  for code in settings.BABELPRESS_CONTENT_LANGUAGES]
-
-
-def _article_url(article) -> str:
-    return reverse("admin:newsroom_article_change", args=[article.pk])
 
 
 # --- Provenance on the article page --------------------------------------------------------------
@@ -213,31 +202,6 @@ def pending_diff_html(item: ImportedItem) -> str:
     return format_html("{}", mark_safe("".join(str(p) for p in parts)))  # noqa: S308 - built from format_html
 
 
-class ImportForm(forms.Form):
-    url = forms.URLField(label=_("Article URL"), required=False, max_length=1000, assume_scheme="https",
-                         widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://"}))
-    file = forms.FileField(label=_("or an HTML file"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}))
-    section = forms.ModelChoiceField(queryset=Section.objects.all(), required=False, label=_("Section"),
-                                     empty_label=_("(the first section)"))
-    language = forms.ChoiceField(required=False, label=_("Language"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices(_("As declared by the page, else detected"))
-
-    def clean(self):
-        data = super().clean()
-        if bool(data.get("url")) == bool(data.get("file")):
-            raise forms.ValidationError(_("Paste an article URL or choose an HTML file (one of the two)."))
-        upload = data.get("file")
-        if upload is not None and upload.size > conf.max_bytes():
-            raise forms.ValidationError(
-                _("The file is larger than the %(limit)s bytes allowed (BABELPRESS_IMPORT_MAX_BYTES).")
-                % {"limit": f"{conf.max_bytes():,}"})
-        return data
-
-
 @admin.register(ImportedItem)
 class ImportedItemAdmin(admin.ModelAdmin):
     list_display = ["headline", "source", "origin", "detected_language", "language_declared", "retrieved_at",
@@ -336,9 +300,16 @@ class ImportedItemAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("import/", self.admin_site.admin_view(self.import_view), name="ingest_import"),
+            path("import/<uuid:job_id>/", self.admin_site.admin_view(self.import_job_view), name="ingest_import_job"),
             path("<int:pk>/apply/", self.admin_site.admin_view(self.apply_view), name="ingest_importeditem_apply"),
             path("<int:pk>/discard/", self.admin_site.admin_view(self.discard_view), name="ingest_importeditem_discard"),
         ] + super().get_urls()
+
+    def import_view(self, request):
+        return admin_import.import_view(self, request)
+
+    def import_job_view(self, request, job_id):
+        return admin_import.import_job_view(self, request, job_id)
 
     def _may_edit_articles(self, request) -> bool:
         return request.user.has_perm("newsroom.change_article")
@@ -370,50 +341,3 @@ class ImportedItemAdmin(admin.ModelAdmin):
         service.discard_pending_update(item)
         messages.success(request, _("The newer version was set aside; the article is unchanged."))
         return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
-
-    def import_view(self, request):
-        """Paste a URL or upload an HTML file; success lands on the new draft, failure writes nothing."""
-        if not request.user.has_perm("newsroom.add_article"):
-            raise PermissionDenied
-        feed_add_url = None
-        if request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                data = form.cleaned_data
-                options = {"section": data["section"], "language": data["language"] or None, "user": request.user}
-                if data["url"]:
-                    outcome = service.import_url(data["url"], **options)
-                else:
-                    upload = data["file"]
-                    outcome = service.import_html(upload.read(), filename=upload.name, **options)
-                if outcome.ok:
-                    return self._after_import(request, outcome)
-                form.add_error(None, outcome.reason)
-                if data["url"] and "is a feed" in outcome.reason:
-                    feed_add_url = reverse("admin:ingest_feed_add") + "?" + urlencode({"url": data["url"]})
-        else:
-            form = ImportForm(initial={"url": request.GET.get("url", "")})
-        context = {
-            **self.admin_site.each_context(request), "title": _("Import a story"), "form": form,
-            "opts": self.model._meta, "feed_add_url": feed_add_url,
-            "feeds_url": reverse("admin:ingest_feed_changelist"),
-        }
-        return TemplateResponse(request, "admin/ingest/import.html", context)
-
-    def _after_import(self, request, outcome):
-        article = outcome.article
-        if outcome.status == service.NEW:
-            state = article.get_status_display()
-            messages.success(request, _("Imported “%(headline)s” (%(status)s). Check it against the original, then "
-                                        "publish.") % {"headline": article.headline, "status": state})
-            for warning in outcome.warnings:
-                messages.warning(request, warning)
-            return HttpResponseRedirect(_article_url(article))
-        if outcome.status == service.PENDING:
-            messages.warning(request, outcome.reason)
-            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk]))
-        labels = {service.UPDATED: _("Already imported; updated with the latest version."),
-                  service.UNCHANGED: _("Already imported, and unchanged since: here it is."),
-                  service.DUPLICATE: _("This story was already imported: here it is.")}
-        messages.info(request, f"{labels.get(outcome.status, '')} ({outcome.reason})")
-        return HttpResponseRedirect(_article_url(article))

@@ -15,6 +15,11 @@ def timeout() -> float:
     return float(getattr(settings, "BABELPRESS_IMPORT_TIMEOUT", fetch_module.DEFAULT_TIMEOUT))
 
 
+def fetch_budget() -> float:
+    """Seconds one fetch may take in all: DNS, robots.txt, connecting, headers, redirects and body."""
+    return float(getattr(settings, "BABELPRESS_IMPORT_FETCH_BUDGET", fetch_module.DEFAULT_TOTAL_TIMEOUT))
+
+
 def user_agent() -> str:
     return getattr(settings, "BABELPRESS_IMPORT_USER_AGENT", "") or fetch_module.USER_AGENT
 

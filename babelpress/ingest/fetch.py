@@ -3,47 +3,59 @@
 ``fetch()`` is the only way the importer touches the network. It is built for URLs typed by
 editors and found in feeds, i.e. URLs we do not control:
 
-* SSRF guard: the host name is resolved here, every address is vetted (loopback, private,
-  link-local, multicast, reserved, unspecified, and IPv6 forms that embed such an IPv4 address are
-  refused), and the connection is then made to the vetted address itself. The URL handed to httpx
-  carries the IP, while the Host header and the TLS SNI/certificate check keep the host name, so a
-  DNS answer that changes between the check and the connection (DNS rebinding) cannot move us.
-  Redirects are followed by hand so every hop goes through the same checks.
-* Bounded: explicit connect/read timeouts plus a wall-clock budget for the whole fetch, a body
-  size limit applied while streaming and again after gzip/deflate decoding (a gzip bomb is refused
-  once it inflates past the limit, never inflated whole), and a redirect limit.
-* Polite: a User-Agent naming Babelpress, robots.txt honoured (cached per host), conditional GET.
+* SSRF guard (ssrf.py): the host name is resolved here, every address is vetted, and the
+  connection is then made to the vetted address itself. The URL handed to httpx carries the IP,
+  while the Host header and the TLS SNI/certificate check keep the host name, so a DNS answer that
+  changes between the check and the connection (DNS rebinding) cannot move us. Redirects are
+  followed by hand so every hop goes through the same checks.
+* Bounded: connect/read timeouts, and ONE deadline for the whole fetch (``total_timeout``; the
+  importer passes BABELPRESS_IMPORT_FETCH_BUDGET) over DNS, robots.txt, connecting, TLS, request,
+  response headers, redirects and body. Every socket operation's timeout is cut to what is left of
+  it, so a server that dribbles its headers one byte a second is stopped at the deadline like one
+  that sends nothing. A body size limit applies while streaming and again after gzip/deflate
+  decoding (inflate.py), and a redirect limit.
+* Polite: a User-Agent naming Babelpress, robots.txt honoured (robots.py), conditional GET.
 
-Every failure is a ``FetchError`` whose message says what happened and, when something can be
-done about it, what.
+Every failure is a ``FetchError`` (errors.py) whose message says what happened and, when
+something can be done about it, what.
 """
 
 from __future__ import annotations
 
-import codecs
-import concurrent.futures
-import ipaddress
-import logging
-import re
-import socket
 import ssl
 import threading
 import time
 import zlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from urllib.parse import unquote
-from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from babelpress import __version__
 
-log = logging.getLogger("babelpress.ingest")
+from . import robots
+from .charsets import charset_from_content_type, decode_bytes  # noqa: F401 - part of this module's API
+from .errors import (  # noqa: F401 - re-exported: callers catch them from here
+    BadContentType,
+    ConnectionFailed,
+    ContentDecodingError,
+    EmptyResponse,
+    FetchError,
+    ForbiddenAddress,
+    HTTPStatusError,
+    InvalidURL,
+    RobotsDisallowed,
+    Timeout,
+    TLSError,
+    TooLarge,
+    TooManyRedirects,
+)
+from .inflate import Overflow, decoders
+from .robots import ROBOTS_AGENT, clear_robots_cache  # noqa: F401 - re-exported
+from .ssrf import AllowPrivate, IPAddress, address_kind, allowed_networks, check_url, is_ip_literal, vetted_addresses  # noqa: F401
 
 USER_AGENT = f"Babelpress/{__version__} (+https://github.com/babelpress)"
-#: The token robots.txt rules are matched against (urllib.robotparser matches the product name).
-ROBOTS_AGENT = "Babelpress"
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.5"
 FEED_ACCEPT = (
@@ -55,92 +67,11 @@ ACCEPT_ENCODING = "gzip, deflate"
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIMEOUT = 10.0
+#: The whole fetch, everything included (BABELPRESS_IMPORT_FETCH_BUDGET for the importer).
 DEFAULT_TOTAL_TIMEOUT = 60.0
-#: RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt.
-ROBOTS_MAX_BYTES = 512 * 1024
-ROBOTS_TIMEOUT = 5.0
-#: RFC 9309: a cached robots.txt should not be used for more than 24 hours.
-ROBOTS_CACHE_SECONDS = 24 * 3600
-#: When robots.txt could not be read (5xx, timeout), try again sooner than that.
-ROBOTS_RETRY_SECONDS = 600
+SETTING_BUDGET = "BABELPRESS_IMPORT_FETCH_BUDGET"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-SETTING_ALLOW_PRIVATE = "BABELPRESS_IMPORT_ALLOW_PRIVATE"
-
-
-# --- Errors --------------------------------------------------------------------------------------
-
-
-class FetchError(Exception):
-    """A fetch failed. ``message`` is for people, ``reason_code`` for code, ``url`` the culprit."""
-
-    reason_code = "fetch_error"
-
-    def __init__(self, message: str, url: str | None = None, reason_code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.url = url
-        if reason_code:
-            self.reason_code = reason_code
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class InvalidURL(FetchError):
-    reason_code = "invalid_url"
-
-
-class ForbiddenAddress(FetchError):
-    reason_code = "forbidden_address"
-
-
-class ConnectionFailed(FetchError):
-    reason_code = "connection_failed"
-
-
-class TLSError(ConnectionFailed):
-    reason_code = "tls_error"
-
-
-class Timeout(FetchError):
-    reason_code = "timeout"
-
-
-class TooLarge(FetchError):
-    reason_code = "too_large"
-
-
-class TooManyRedirects(FetchError):
-    reason_code = "too_many_redirects"
-
-
-class HTTPStatusError(FetchError):
-    reason_code = "http_status"
-
-    def __init__(self, message: str, url: str | None = None, status: int = 0, retry_after: str | None = None):
-        super().__init__(message, url)
-        self.status = status
-        self.retry_after = retry_after
-
-
-class RobotsDisallowed(FetchError):
-    reason_code = "robots_disallowed"
-
-
-class EmptyResponse(FetchError):
-    reason_code = "empty_response"
-
-
-class BadContentType(FetchError):
-    reason_code = "bad_content_type"
-
-
-class ContentDecodingError(FetchError):
-    reason_code = "bad_content_encoding"
-
-
-# --- Result --------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -160,408 +91,6 @@ class FetchResult:
     warnings: list[str] = field(default_factory=list)
 
 
-# --- The SSRF guard ------------------------------------------------------------------------------
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
-_SHARED = ipaddress.ip_network("100.64.0.0/10")
-_HOST_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
-_LEGACY_IPV4_RE = re.compile(r"^(?:0[xX][0-9a-fA-F]*|[0-9]+)(?:\.(?:0[xX][0-9a-fA-F]*|[0-9]+)){0,3}\.?$")
-# Kinds a deployment may open with allow_private=True (its own LAN, a partner over a VPN).
-# Link-local (cloud metadata at 169.254.169.254), multicast, unspecified and reserved ranges
-# never serve articles, so True does not open them; an explicit network list can.
-_PRIVATE_KINDS = frozenset({"loopback", "private", "shared (carrier-grade NAT)", "non-public"})
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address stands for, when it is one of the translation forms."""
-    if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d
-        return ip.ipv4_mapped
-    if ip.sixtofour is not None:  # 2002:AABB:CCDD::/48
-        return ip.sixtofour
-    if ip.teredo is not None:  # 2001::/32 (server, client): the client is who we would reach
-        return ip.teredo[1]
-    if ip in _NAT64:  # 64:ff9b::a.b.c.d, the well-known NAT64 prefix
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    packed = int(ip)
-    if packed >> 32 == 0 and packed > 1:  # ::a.b.c.d, the deprecated IPv4-compatible form
-        return ipaddress.IPv4Address(packed)
-    return None
-
-
-def address_kind(ip: IPAddress) -> str | None:
-    """Why ``ip`` is not a public internet address (e.g. "loopback"), or None when it is."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.scope_id:
-            ip = ipaddress.IPv6Address(str(ip).split("%", 1)[0])
-        inner = _embedded_ipv4(ip)
-        if inner is not None:
-            kind = address_kind(inner)
-            return f"{kind} (IPv4 {inner} written as IPv6)" if kind else None
-    if ip.is_unspecified or (isinstance(ip, ipaddress.IPv4Address) and ip in _THIS_NETWORK):
-        return "unspecified"
-    if ip.is_multicast:
-        return "multicast"
-    if ip.is_loopback:
-        return "loopback"
-    if ip.is_link_local:
-        return "link-local"
-    if isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local:
-        return "private"
-    if ip.is_reserved:
-        return "reserved"
-    if isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED:
-        return "shared (carrier-grade NAT)"
-    if ip.is_private:
-        return "private"
-    if not ip.is_global:  # documentation, benchmarking and other special-purpose ranges
-        return "non-public"
-    return None
-
-
-AllowPrivate = bool | str | Iterable[str] | None
-
-
-def _allowed_networks(allow_private: AllowPrivate) -> bool | list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    """Normalise allow_private: a bool, or the networks explicitly opened."""
-    if allow_private is None:
-        allow_private = _setting_allow_private()
-    if isinstance(allow_private, bool):
-        return allow_private
-    if isinstance(allow_private, str):
-        allow_private = [part for part in allow_private.split(",") if part.strip()]
-    networks = []
-    for item in allow_private:
-        try:
-            networks.append(ipaddress.ip_network(str(item).strip(), strict=False))
-        except ValueError:
-            raise ValueError(
-                f"{SETTING_ALLOW_PRIVATE}: {item!r} is not an IP address or network; "
-                "use True/False or a list such as ['10.1.2.0/24', '192.168.0.7']."
-            ) from None
-    return networks
-
-
-def _setting_allow_private() -> AllowPrivate:
-    # Read at call time so tests (and the lead's settings overrides) take effect; outside Django
-    # (bench scripts, a bare shell) the guard stays on.
-    try:
-        from django.conf import settings
-
-        return getattr(settings, SETTING_ALLOW_PRIVATE, False)
-    except Exception:  # ImportError, ImproperlyConfigured: no Django settings here
-        return False
-
-
-def _address_refusal(ip: IPAddress, allowed) -> str | None:
-    kind = address_kind(ip)
-    if kind is None:
-        return None
-    if allowed is True:
-        base_kind = kind.split(" (", 1)[0]
-        return None if base_kind in _PRIVATE_KINDS else kind
-    if allowed:
-        plain = ipaddress.ip_address(str(ip).split("%", 1)[0])
-        if isinstance(plain, ipaddress.IPv6Address) and _embedded_ipv4(plain) is not None:
-            candidates = [plain, _embedded_ipv4(plain)]
-        else:
-            candidates = [plain]
-        if any(c in net for c in candidates for net in allowed if c.version == net.version):
-            return None
-    return kind
-
-
-def _forbidden_message(url: str, host: str, ip: IPAddress, kind: str) -> str:
-    try:
-        literal = ipaddress.ip_address(host) == ip
-    except ValueError:
-        literal = False
-    what = f"{host} is" if literal else f"{host} resolves to {ip}, which is"
-    return (
-        f"Refusing to fetch {url}: {what} a {kind} address, not a public internet one. "
-        "Babelpress only imports from public addresses so that an imported URL cannot reach "
-        "internal services. If this is a trusted partner on your own network, set "
-        f"{SETTING_ALLOW_PRIVATE} (True, or a list of networks such as ['10.1.2.0/24'])."
-    )
-
-
-def _is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(unquote(host))
-        return True
-    except ValueError:
-        return bool(_LEGACY_IPV4_RE.match(host))
-
-
-_dns_executor: concurrent.futures.ThreadPoolExecutor | None = None
-_dns_lock = threading.Lock()
-
-
-def _dns_pool() -> concurrent.futures.ThreadPoolExecutor:
-    global _dns_executor
-    with _dns_lock:
-        if _dns_executor is None:
-            _dns_executor = concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="babelpress-dns")
-        return _dns_executor
-
-
-def _resolve(host: str, port: int, url: str, timeout: float = DEFAULT_TIMEOUT) -> list[IPAddress]:
-    """All addresses of ``host``, in the resolver's order. IP literals resolve to themselves."""
-    literal = unquote(host)
-    try:
-        return [ipaddress.ip_address(literal)]
-    except ValueError:
-        pass
-    if _LEGACY_IPV4_RE.match(host):
-        # "127.1", "0x7f.0.0.1", "2130706433", "0177.0.0.1": the C library reads these as IPv4
-        # addresses; read them the same way here rather than trust what a resolver makes of them.
-        try:
-            return [ipaddress.IPv4Address(socket.inet_aton(host))]
-        except OSError:
-            pass
-    if not _HOST_RE.match(host):
-        raise InvalidURL(f"{url} has an invalid host name {host!r}. Check the address.", url, "invalid_host")
-    try:
-        # getaddrinfo has no timeout of its own: run it aside so a dead resolver cannot hold the
-        # fetch past its budget. (socket.getaddrinfo is looked up at call time: tests fake it.)
-        future = _dns_pool().submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-        infos = future.result(timeout=timeout)
-    except concurrent.futures.TimeoutError:
-        raise Timeout(
-            f"Looking up the host name {host!r} of {url} took more than {timeout:g} s. The site's DNS "
-            "may be down; try again later.",
-            url,
-        ) from None
-    except (socket.gaierror, UnicodeError, OSError) as exc:
-        raise ConnectionFailed(
-            f"Could not resolve the host name {host!r} of {url} ({exc}). Check the address for typos; "
-            "if it is right, the site's DNS may be down: try again later.",
-            url,
-            "dns_error",
-        ) from None
-    addresses: list[IPAddress] = []
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if ip not in addresses:
-            addresses.append(ip)
-    if not addresses:
-        raise ConnectionFailed(f"The host name {host!r} of {url} has no address.", url, "dns_error")
-    return addresses
-
-
-def check_url(url: str) -> httpx.URL:
-    """Parse a URL and refuse what we never fetch (other schemes, credentials, no host)."""
-    if not isinstance(url, str) or not url.strip():
-        raise InvalidURL("No URL given: paste the full address, starting with https://.", str(url))
-    url = url.strip()
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise InvalidURL(f"{url!r} is not a valid URL ({exc}). Check the address.", url) from None
-    if parsed.scheme not in ("http", "https"):
-        scheme = parsed.scheme or "(none)"
-        raise InvalidURL(
-            f"Refusing to fetch {url}: only http:// and https:// addresses can be imported, "
-            f"not {scheme}:. Use the web address of the page or feed.",
-            url,
-            "unsupported_scheme",
-        )
-    if parsed.userinfo:
-        raise InvalidURL(
-            f"Refusing to fetch {parsed.copy_with(username=None, password=None)}: the address contains a "
-            "user name or password. Remove the credentials from the URL; Babelpress does not send "
-            "credentials to partner sites.",
-            str(parsed.copy_with(username=None, password=None)),
-            "credentials_in_url",
-        )
-    if not parsed.host:
-        raise InvalidURL(f"{url!r} has no host name. Check the address.", url, "invalid_host")
-    return parsed.copy_with(fragment=None)
-
-
-# --- Bounded content decoding --------------------------------------------------------------------
-
-
-class _Inflater:
-    """One Content-Encoding stage (gzip or deflate) whose output never exceeds a given limit."""
-
-    def __init__(self, coding: str):
-        self.coding = coding
-        self._raw_fallback = coding == "deflate"
-        self._obj = zlib.decompressobj(31 if coding == "gzip" else 15)
-        self._started = False
-
-    def feed(self, data: bytes, limit: int) -> bytes:
-        out = bytearray()
-        while data:
-            # max_length bounds each step: a 1 KB bomb never turns into more than limit+1 bytes.
-            try:
-                piece = self._obj.decompress(data, limit - len(out) + 1)
-            except zlib.error:
-                if self._raw_fallback and not self._started:
-                    # "deflate" is often sent raw, without the zlib header it should have.
-                    self._raw_fallback = False
-                    self._obj = zlib.decompressobj(-15)
-                    continue
-                raise
-            self._started = True
-            out += piece
-            if len(out) > limit:
-                raise _Overflow
-            if self._obj.eof:
-                rest = self._obj.unused_data + self._obj.unconsumed_tail
-                if self.coding == "gzip" and rest.lstrip(b"\x00")[:2] == b"\x1f\x8b":
-                    # Concatenated gzip members are one valid stream (RFC 1952).
-                    self._obj = zlib.decompressobj(31)
-                    data = rest.lstrip(b"\x00")
-                    continue
-                break  # trailing garbage after the stream: ignored, as browsers do
-            data = self._obj.unconsumed_tail
-        return bytes(out)
-
-    def flush(self, limit: int) -> bytes:
-        out = self._obj.flush(limit + 1) if not self._obj.eof else b""
-        if len(out) > limit:
-            raise _Overflow
-        return out
-
-
-class _Overflow(Exception):
-    pass
-
-
-def _decoders(content_encoding: str | None, url: str) -> list[_Inflater]:
-    stages = []
-    for coding in (content_encoding or "").lower().split(","):
-        coding = coding.strip()
-        if coding in ("", "identity"):
-            continue
-        if coding in ("gzip", "x-gzip"):
-            stages.append(_Inflater("gzip"))
-        elif coding == "deflate":
-            stages.append(_Inflater("deflate"))
-        else:
-            raise ContentDecodingError(
-                f"{url} was sent with Content-Encoding {coding!r}, which Babelpress did not ask for and "
-                "cannot decode (it accepts gzip and deflate). The server is misconfigured; ask the "
-                "publisher to honour Accept-Encoding.",
-                url,
-            )
-    return list(reversed(stages))  # applied in reverse order of listing
-
-
-# --- Charsets ------------------------------------------------------------------------------------
-
-# WHATWG Encoding Standard: these labels mean a superset in practice (browsers decode them so).
-_CHARSET_SUPERSETS = {
-    "ascii": "cp1252", "latin-1": "cp1252", "iso8859-1": "cp1252",
-    "iso8859-9": "cp1254", "iso8859-11": "cp874", "tis-620": "cp874",
-    "gb2312": "gb18030", "gbk": "gb18030", "euc_kr": "cp949",
-}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.IGNORECASE)
-_CHARSET_PARAM_RE = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
-
-
-def _codec(label: str | bytes | None) -> str | None:
-    """Python codec name for a charset label, None when unknown."""
-    if not label:
-        return None
-    if isinstance(label, bytes):
-        label = label.decode("ascii", "ignore")
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    return _CHARSET_SUPERSETS.get(name, name)
-
-
-def _strict(content: bytes, codec: str) -> str | None:
-    try:
-        return content.decode(codec)
-    except (UnicodeDecodeError, LookupError):
-        if codec == "cp1252":  # five bytes are undefined in cp1252; ISO-8859-1 maps them all
-            return content.decode("latin-1")
-        return None
-
-
-def charset_from_content_type(content_type: str | None) -> str | None:
-    match = _CHARSET_PARAM_RE.search(content_type or "")
-    return match.group(1) if match else None
-
-
-def decode_bytes(content: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode a document: (text, codec name).
-
-    Order: a byte-order mark (it cannot lie, and the Encoding Standard lets it win over the
-    header); the HTTP charset; <meta charset> / http-equiv; the XML declaration; then sniffing
-    (UTF-8 if valid, charset_normalizer if installed), last UTF-8 with replacement characters.
-    A declared legacy charset on bytes that are valid, non-ASCII UTF-8 is taken to be wrong:
-    servers that default to ISO-8859-1 are far more common than such a coincidence.
-    """
-    for bom, codec in _BOMS:
-        if content.startswith(bom):
-            return content[len(bom):].decode(codec, "replace"), codec.replace("-le", "").replace("-be", "")
-    head = content[:4096]
-    declared = [
-        charset_from_content_type(content_type),
-        *(m.group(1).decode("ascii", "ignore") for m in _META_CHARSET_RE.finditer(head)),
-    ]
-    xml = _XML_DECL_RE.match(head)
-    if xml:
-        declared.append(xml.group(1).decode("ascii", "ignore"))
-    utf8_text = None
-    try:
-        utf8_text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    for label in declared:
-        codec = _codec(label)
-        if codec is None:
-            continue
-        if codec.startswith(("utf-16", "utf-32")):
-            # Without a BOM, an ASCII-compatible document cannot really be UTF-16 (WHATWG: use UTF-8).
-            if b"\x00" not in head:
-                codec = "utf-8"
-            else:
-                text = _strict(content, codec)
-                if text is not None:
-                    return text, codec
-                continue
-        if utf8_text is not None and codec != "utf-8" and not content.isascii():
-            return utf8_text, "utf-8"
-        text = _strict(content, codec)
-        if text is not None:
-            return text, codec
-    if utf8_text is not None:
-        return utf8_text, "utf-8"
-    try:
-        from charset_normalizer import from_bytes
-    except ImportError:  # pragma: no cover - charset_normalizer ships with our dependencies
-        from_bytes = None
-    if from_bytes is not None:
-        matches = list(from_bytes(content[:65536]))
-        codec = None
-        if matches:
-            least = min(m.chaos for m in matches)
-            tied = [m for m in matches if m.chaos <= least + 0.001]
-            # Equally plausible single-byte guesses (French in cp1250 and cp1252 look alike to the
-            # detector): prefer windows-1252, the Encoding Standard's default for undeclared legacy
-            # pages, which turns "à" into "ŕ" far less often than the alternatives.
-            if any("cp1252" in m.could_be_from_charset for m in tied):
-                codec = "cp1252"
-            else:
-                codec = _codec(matches[0].encoding)
-        if codec:
-            return content.decode(codec, "replace"), codec
-    return content.decode("utf-8", "replace"), "utf-8"
-
-
 def _is_textual(media_type: str) -> bool:
     return (
         not media_type
@@ -579,59 +108,102 @@ def _media_matches(media_type: str, allowed: Collection[str]) -> bool:
     return False
 
 
-# --- robots.txt ----------------------------------------------------------------------------------
-
-_robots_cache: dict[str, tuple[float, RobotFileParser | None]] = {}
-_robots_lock = threading.Lock()
+# --- One deadline for the whole fetch ------------------------------------------------------------
 
 
-def clear_robots_cache() -> None:
-    with _robots_lock:
-        _robots_cache.clear()
+class _Budget:
+    """The wall-clock budget of one fetch: ``seconds`` in all, ending at ``deadline``."""
 
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.deadline = time.monotonic() + self.seconds
 
-def _robots_allows(url: httpx.URL, allowed, warnings: list[str]) -> tuple[bool, str]:
-    origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
-    robots_url = f"{origin}/robots.txt"
-    now = time.monotonic()
-    with _robots_lock:
-        cached = _robots_cache.get(origin)
-    if cached is not None and cached[0] > now:
-        parser = cached[1]
-    else:
-        parser, ttl = _load_robots(robots_url, allowed, warnings)
-        with _robots_lock:
-            _robots_cache[origin] = (now + ttl, parser)
-    if parser is None:
-        return True, robots_url
-    return parser.can_fetch(USER_AGENT, str(url)), robots_url
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
 
+    def spent(self) -> bool:
+        return self.left() <= 0
 
-def _load_robots(robots_url: str, allowed, warnings: list[str]) -> tuple[RobotFileParser | None, float]:
-    """The parsed robots.txt, or None for "everything allowed"; and how long to keep the answer."""
-    try:
-        result = _fetch(
-            robots_url, etag=None, last_modified=None, allowed=allowed, max_bytes=ROBOTS_MAX_BYTES,
-            timeout=httpx.Timeout(ROBOTS_TIMEOUT), total_timeout=ROBOTS_TIMEOUT * 2, max_redirects=5,
-            respect_robots=False, accept="text/plain,*/*;q=0.5", content_types=None,
+    def error(self, url: str) -> Timeout:
+        return Timeout(
+            f"{url}: the fetch took longer than the {self.seconds:g} s allowed for it (connecting, headers "
+            "and body together); the server is too slow or keeps the connection open without finishing. "
+            f"Try again later; if this site is always this slow, raise {SETTING_BUDGET}.",
+            url,
         )
-    except HTTPStatusError as exc:
-        if 400 <= exc.status < 500:  # RFC 9309: unavailable robots.txt, no restrictions
-            return None, ROBOTS_CACHE_SECONDS
-        problem = f"HTTP {exc.status}"
-    except EmptyResponse:
-        return None, ROBOTS_CACHE_SECONDS
-    except FetchError as exc:
-        problem = exc.reason_code
-    else:
-        parser = RobotFileParser(robots_url)
-        # Decoded whatever its Content-Type: robots.txt is UTF-8 by RFC 9309, often mislabelled.
-        parser.parse(result.content.decode("utf-8", "replace").splitlines())
-        return parser, ROBOTS_CACHE_SECONDS
-    message = f"{robots_url} could not be read ({problem}); fetched as allowed."
-    log.warning(message)
-    warnings.append(message)
-    return None, ROBOTS_RETRY_SECONDS
+
+
+class _BudgetSpent(httpcore.TimeoutException):
+    """A socket operation cut short by the fetch's deadline (not by its own timeout)."""
+
+
+def _within(budget: _Budget, timeout: float | None, operation, *args):
+    """Run a socket operation with its timeout cut to what is left of the fetch's budget."""
+    left = budget.left()
+    if left <= 0:
+        raise _BudgetSpent("the time allowed for the whole fetch ran out")
+    capped = left if timeout is None else min(timeout, left)
+    try:
+        return operation(*args, timeout=capped)
+    except httpcore.TimeoutException as exc:
+        if timeout is None or capped < timeout or budget.spent():
+            raise _BudgetSpent("the time allowed for the whole fetch ran out") from exc
+        raise
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read, write and TLS handshake ends by the fetch's deadline.
+
+    httpx's timeouts apply to each socket operation: a server sending one byte every few seconds
+    never trips them. Capping each operation at what is left of the budget does.
+    """
+
+    def __init__(self, stream: httpcore.NetworkStream, budget: _Budget):
+        self._stream, self._budget = stream, budget
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return _within(self._budget, timeout, self._stream.read, max_bytes)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _within(self._budget, timeout, self._stream.write, buffer)
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
+        tls = _within(self._budget, timeout, self._stream.start_tls, ssl_context, server_hostname)
+        return _DeadlineStream(tls, self._budget)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, budget: _Budget):
+        self._backend, self._budget = httpcore.SyncBackend(), budget
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        def connect(timeout):
+            return self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+
+        stream = _within(self._budget, timeout, connect)
+        return _DeadlineStream(stream, self._budget)
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore sleeps only between retries
+        time.sleep(min(seconds, max(0.0, self._budget.left())))
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's own transport (request/response mapping, errors), on a deadline-bound connection."""
+
+    def __init__(self, budget: _Budget):
+        super().__init__(verify=_ssl_context(), trust_env=False, http2=False)
+        # httpx has no parameter for httpcore's network backend: give its pool one that keeps
+        # the deadline. (Guarded by the header slowloris test in tests/ingest/test_fetch.py.)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=_ssl_context(), max_connections=1, max_keepalive_connections=0, http1=True,
+            http2=False, network_backend=_DeadlineBackend(budget),
+        )
 
 
 # --- The fetch itself ----------------------------------------------------------------------------
@@ -685,25 +257,25 @@ def fetch(
     ``allow_private``: None reads settings.BABELPRESS_IMPORT_ALLOW_PRIVATE (default False).
     True also opens loopback and private networks; a list of networks opens exactly those.
     ``timeout``: connect/read/write seconds (a number, (connect, read) or an httpx.Timeout);
-    ``total_timeout``: wall-clock budget for the whole fetch, redirects and body included.
+    ``total_timeout``: wall-clock budget for the whole fetch: DNS, robots.txt, connecting,
+    headers, redirects and body.
     ``content_types``: media types accepted (``text/*`` patterns allowed); others raise
     BadContentType. None accepts anything.
     ``user_agent``: the User-Agent header sent (default USER_AGENT); robots.txt rules are still
     matched against ROBOTS_AGENT.
     """
     return _fetch(
-        url, etag=etag, last_modified=last_modified, allowed=_allowed_networks(allow_private),
-        max_bytes=max_bytes, timeout=_timeout(timeout), total_timeout=total_timeout,
+        url, etag=etag, last_modified=last_modified, allowed=allowed_networks(allow_private),
+        max_bytes=max_bytes, timeout=_timeout(timeout), budget=_Budget(total_timeout),
         max_redirects=max_redirects, respect_robots=respect_robots, accept=accept,
         content_types=content_types, user_agent=user_agent or USER_AGENT,
     )
 
 
 def _fetch(
-    url: str, *, etag, last_modified, allowed, max_bytes, timeout, total_timeout, max_redirects,
+    url: str, *, etag, last_modified, allowed, max_bytes, timeout, budget: _Budget, max_redirects,
     respect_robots, accept, content_types, user_agent=USER_AGENT,
 ) -> FetchResult:
-    deadline = time.monotonic() + total_timeout
     warnings: list[str] = []
     redirects: list[tuple[int, str]] = []
     current = check_url(url)
@@ -717,69 +289,88 @@ def _fetch(
     while True:
         shown = str(current)
         # Vet the address before anything, robots.txt included, is sent to the host.
-        budget = max(0.001, min(timeout.connect or DEFAULT_TIMEOUT, deadline - time.monotonic()))
-        addresses = _vetted_addresses(current, allowed, budget)
+        if budget.spent():
+            raise budget.error(shown)
+        addresses = vetted_addresses(current, allowed, max(0.001, min(timeout.connect or DEFAULT_TIMEOUT, budget.left())))
         if respect_robots:
-            permitted, robots_url = _robots_allows(current, allowed, warnings)
-            if not permitted:
-                raise RobotsDisallowed(
-                    f"{robots_url} does not allow Babelpress to fetch {shown}. Ask the publisher to "
-                    f"allow the '{ROBOTS_AGENT}' user agent, or, if an agreement with them permits it, "
-                    "import with robots.txt checks turned off.",
-                    shown,
-                )
-        with _open(current, addresses, headers, timeout, deadline) as response:
+            _check_robots(current, allowed, budget, warnings)
+        with _open(current, addresses, headers, timeout, budget) as response:
             status = response.status_code
             if status in REDIRECT_STATUSES and response.headers.get("location"):
-                location = response.headers["location"]
-                try:
-                    target = current.join(location.strip())
-                except (httpx.InvalidURL, ValueError) as exc:
-                    raise InvalidURL(
-                        f"{shown} redirects to an invalid address {location!r} ({exc}).", shown
-                    ) from None
-                redirects.append((status, str(target.copy_with(fragment=None))))
-                if len(redirects) > max_redirects:
-                    raise TooManyRedirects(
-                        f"{url} redirected more than {max_redirects} times (last to {target}). "
-                        "Use the final address of the page directly, or tell the publisher about the loop.",
-                        shown,
-                    )
-                try:
-                    current = check_url(str(target))
-                except InvalidURL as exc:
-                    raise type(exc)(f"{shown} redirected: {exc.message}", exc.url, exc.reason_code) from None
-                if str(current) in seen:
-                    raise TooManyRedirects(f"{url} redirects in a loop (back to {current}).", shown)
-                seen.add(str(current))
+                current = _redirect_target(url, current, response, redirects, max_redirects, seen)
                 continue
-            return _finish(response, current, status, etag, last_modified, max_bytes, deadline,
+            return _finish(response, current, status, etag, last_modified, max_bytes, budget,
                            content_types, redirects, warnings)
 
 
-def _vetted_addresses(url: httpx.URL, allowed, timeout: float = DEFAULT_TIMEOUT) -> list[IPAddress]:
-    """Resolve the host of ``url`` once and refuse it if ANY of its addresses is off limits.
+class _OutOfBudget(Exception):
+    """robots.txt could not be read because the page's own budget ran out (not the site's fault)."""
 
-    Refusing on any (rather than picking a good one) keeps a host that mixes public and internal
-    answers from being a way in; the caller then connects only to these very addresses.
-    """
+
+def _check_robots(url: httpx.URL, allowed, budget: _Budget, warnings: list[str]) -> None:
+    def load(robots_url: str) -> bytes:
+        # Within the page's budget: robots.txt is one more step of the same fetch.
+        left = budget.left()
+        if left <= 0:
+            raise _OutOfBudget
+        try:
+            return _fetch(
+                robots_url, etag=None, last_modified=None, allowed=allowed, max_bytes=robots.ROBOTS_MAX_BYTES,
+                timeout=httpx.Timeout(min(robots.ROBOTS_TIMEOUT, left)),
+                budget=_Budget(min(robots.ROBOTS_TIMEOUT * 2, left)), max_redirects=5,
+                respect_robots=False, accept="text/plain,*/*;q=0.5", content_types=None,
+            ).content
+        except Timeout:
+            if budget.spent():
+                raise _OutOfBudget from None
+            raise
+
     shown = str(url)
-    host = url.raw_host.decode("ascii")
-    port = url.port or (443 if url.scheme == "https" else 80)
-    addresses = _resolve(host, port, shown, timeout)
-    for ip in addresses:
-        kind = _address_refusal(ip, allowed)
-        if kind:
-            raise ForbiddenAddress(_forbidden_message(shown, unquote(host), ip, kind), shown)
-    return addresses
+    try:
+        permitted, robots_url = robots.allows(url, load, warnings, USER_AGENT)
+    except _OutOfBudget:
+        raise budget.error(shown) from None
+    if not permitted:
+        raise RobotsDisallowed(
+            f"{robots_url} does not allow Babelpress to fetch {shown}. Ask the publisher to "
+            f"allow the '{ROBOTS_AGENT}' user agent, or, if an agreement with them permits it, "
+            "import with robots.txt checks turned off.",
+            shown,
+        )
+
+
+def _redirect_target(url: str, current: httpx.URL, response: httpx.Response, redirects: list, max_redirects: int,
+                     seen: set[str]) -> httpx.URL:
+    """The checked next hop of a redirect, recorded in ``redirects``."""
+    shown, status = str(current), response.status_code
+    location = response.headers["location"]
+    try:
+        target = current.join(location.strip())
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise InvalidURL(f"{shown} redirects to an invalid address {location!r} ({exc}).", shown) from None
+    redirects.append((status, str(target.copy_with(fragment=None))))
+    if len(redirects) > max_redirects:
+        raise TooManyRedirects(
+            f"{url} redirected more than {max_redirects} times (last to {target}). "
+            "Use the final address of the page directly, or tell the publisher about the loop.",
+            shown,
+        )
+    try:
+        following = check_url(str(target))
+    except InvalidURL as exc:
+        raise type(exc)(f"{shown} redirected: {exc.message}", exc.url, exc.reason_code) from None
+    if str(following) in seen:
+        raise TooManyRedirects(f"{url} redirects in a loop (back to {following}).", shown)
+    seen.add(str(following))
+    return following
 
 
 class _open:
     """Context manager: a streamed response from one of the vetted ``addresses`` of ``url``."""
 
     def __init__(self, url: httpx.URL, addresses: list[IPAddress], headers: dict, timeout: httpx.Timeout,
-                 deadline: float):
-        self.url, self.addresses, self.headers, self.timeout, self.deadline = url, addresses, headers, timeout, deadline
+                 budget: _Budget):
+        self.url, self.addresses, self.headers, self.timeout, self.budget = url, addresses, headers, timeout, budget
         self.client: httpx.Client | None = None
         self.stream = None
 
@@ -788,21 +379,18 @@ class _open:
         host = url.raw_host.decode("ascii")
         request_headers = {**self.headers, "Host": url.netloc.decode("ascii")}
         extensions = {}
-        if url.scheme == "https" and not _is_ip_literal(host):
+        if url.scheme == "https" and not is_ip_literal(host):
             # Certificate checked against the name, while the socket goes to the pinned IP.
             extensions["sni_hostname"] = host
         last_error: Exception | None = None
         for ip in addresses:
-            remaining = self.deadline - time.monotonic()
+            remaining = self.budget.left()
             if remaining <= 0:
                 break
             pinned = url.copy_with(host=str(ip))
             # One client per hop: no cookie or pooled connection carries over to another host.
-            client = httpx.Client(
-                verify=_ssl_context(), trust_env=False, follow_redirects=False, http2=False,
-                timeout=_capped(self.timeout, remaining),
-                limits=httpx.Limits(max_connections=1, max_keepalive_connections=0),
-            )
+            client = httpx.Client(transport=_DeadlineTransport(self.budget), trust_env=False, follow_redirects=False,
+                                  timeout=_capped(self.timeout, remaining))
             try:
                 stream = client.stream("GET", pinned, headers=request_headers, extensions=extensions)
                 response = stream.__enter__()
@@ -814,12 +402,12 @@ class _open:
                 continue  # next address of the host
             except BaseException as exc:
                 client.close()
-                raise _translate(exc, shown, self.timeout) from None
+                raise _translate(exc, shown, self.timeout, self.budget) from None
             self.client, self.stream = client, stream
             return response
         if last_error is None:
-            raise Timeout(f"{shown}: the time allowed for the whole fetch ran out. Try again later.", shown)
-        raise _translate(last_error, shown, self.timeout) from None
+            raise self.budget.error(shown)
+        raise _translate(last_error, shown, self.timeout, self.budget) from None
 
     def __exit__(self, exc_type, exc, tb):
         try:
@@ -829,7 +417,7 @@ class _open:
             if self.client is not None:
                 self.client.close()
         if exc is not None and not isinstance(exc, FetchError) and isinstance(exc, (httpx.HTTPError, OSError)):
-            raise _translate(exc, str(self.url), self.timeout) from None
+            raise _translate(exc, str(self.url), self.timeout, self.budget) from None
         return False
 
 
@@ -846,9 +434,11 @@ def _is_tls_error(exc: Exception) -> bool:
     return isinstance(exc.__cause__ or exc.__context__, ssl.SSLError) or "SSL" in text or "certificate" in text
 
 
-def _translate(exc: BaseException, url: str, timeout: httpx.Timeout) -> BaseException:
+def _translate(exc: BaseException, url: str, timeout: httpx.Timeout, budget: _Budget) -> BaseException:
     if isinstance(exc, FetchError):
         return exc
+    if isinstance(exc, httpx.TimeoutException) and (isinstance(exc.__cause__, _BudgetSpent) or budget.spent()):
+        return budget.error(url)
     if isinstance(exc, httpx.TimeoutException):
         kind = {
             httpx.ConnectTimeout: f"could not connect within {timeout.connect} s",
@@ -899,12 +489,13 @@ def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
     if advice is None:
         advice = "the server failed; try again later" if status >= 500 else "the server refused the request"
     retry_after = response.headers.get("retry-after")
-    extra = f" (Retry-After: {retry_after})" if retry_after else ""
+    # Shown as sent (short): record_poll reads it with babelpress.retry_after, defensively.
+    extra = f" (Retry-After: {retry_after[:64]})" if retry_after else ""
     reason = f" {response.reason_phrase}" if response.reason_phrase else ""
     return HTTPStatusError(f"{url} answered HTTP {status}{reason}: {advice}{extra}.", url, status, retry_after)
 
 
-def _finish(response, current, status, etag, last_modified, max_bytes, deadline, content_types,
+def _finish(response, current, status, etag, last_modified, max_bytes, budget: _Budget, content_types,
             redirects, warnings) -> FetchResult:
     shown = str(current)
     raw_type = response.headers.get("content-type", "")
@@ -928,7 +519,7 @@ def _finish(response, current, status, etag, last_modified, max_bytes, deadline,
             "Check that the address points to the right kind of document.",
             shown,
         )
-    content = _read_body(response, shown, max_bytes, deadline)
+    content = _read_body(response, shown, max_bytes, budget)
     if not content.strip():
         raise EmptyResponse(
             f"{shown} answered HTTP {status} with an empty body. The page may be generated by "
@@ -942,7 +533,7 @@ def _finish(response, current, status, etag, last_modified, max_bytes, deadline,
     return FetchResult(content=content, text=text, encoding=encoding, **common)
 
 
-def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: float) -> bytes:
+def _read_body(response: httpx.Response, url: str, max_bytes: int, budget: _Budget) -> bytes:
     def too_large(what: str) -> TooLarge:
         return TooLarge(
             f"{url} is larger than the {max_bytes:,} bytes allowed{what}; it was not downloaded further. "
@@ -951,9 +542,9 @@ def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: flo
         )
 
     length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) > max_bytes:
+    if length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise too_large(f" (Content-Length {int(length):,})")
-    stages = _decoders(response.headers.get("content-encoding"), url)
+    stages = decoders(response.headers.get("content-encoding"), url)
     body = bytearray()
     received = 0
     try:
@@ -966,19 +557,15 @@ def _read_body(response: httpx.Response, url: str, max_bytes: int, deadline: flo
             body += chunk
             if len(body) > max_bytes:
                 raise too_large("")
-            if time.monotonic() > deadline:
-                raise Timeout(
-                    f"{url} was still sending when the time allowed for the whole fetch ran out; the "
-                    "server is too slow. Try again later.",
-                    url,
-                )
+            if budget.spent():
+                raise budget.error(url)
         tail = b""
         for stage in stages:
             limit = max_bytes - (len(body) if stage is stages[-1] else 0)
             tail = stage.feed(tail, limit)
             tail += stage.flush(limit - len(tail))
         body += tail
-    except _Overflow:
+    except Overflow:
         raise too_large(" once decompressed") from None
     except zlib.error as exc:
         raise ContentDecodingError(

@@ -1,9 +1,10 @@
 """What the importer remembers: followed feeds, where each imported article came from, which
-feed entries were already seen, and which imports tell the same story."""
+feed entries were already seen, which imports tell the same story, and imports running as jobs."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -186,3 +187,49 @@ class SameStory(models.Model):
         verbose_name = _("same-story link")
         verbose_name_plural = _("same-story links")
         constraints = [models.UniqueConstraint(fields=["item_a", "item_b"], name="ingest_same_story_once")]
+
+
+class ImportJob(models.Model):
+    """One "Import a story" of a URL from the admin, run by the worker.
+
+    The page is fetched in the background (the fetch budget is longer than a web request may
+    last); the editor's progress page reads this row until the job ends, then lands on the draft
+    with the outcome's messages, or shows the reason it failed.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # not guessable in URLs
+    url = models.URLField(_("URL"), max_length=1000)
+    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language = models.CharField(_("language"), max_length=12, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    #: The importer's outcome ("new", "updated", "pending_update", "duplicate", "unchanged", "failed").
+    outcome = models.CharField(max_length=20, blank=True)
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    item = models.ForeignKey("ImportedItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    #: Why it failed, or the outcome's note; empty on a failure means an internal error (see the log).
+    reason = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

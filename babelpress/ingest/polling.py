@@ -18,14 +18,15 @@ written was recorded in the same transaction as its article).
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import threading
 from datetime import timedelta
 
 from django.db import connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
+
+from babelpress.retry_after import parse_retry_after
 
 from .models import Feed, SeenEntry
 
@@ -46,21 +47,6 @@ def backoff_delay(interval_minutes: int, failures: int) -> timedelta:
     if failures <= 0:
         return interval
     return min(interval * (2 ** min(failures, 20)), cap)
-
-
-def _retry_after(value: str | None, now) -> timedelta | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return timedelta(seconds=int(value))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return max(timedelta(0), when - now)
 
 
 def _due(now):
@@ -109,10 +95,24 @@ def poll(feed: Feed, *, progress=None, limit=None):
     except Exception as exc:  # a bug must not leave the feed claimed until the lease runs out
         log.exception("polling %s crashed", feed.url)
         report = service.FeedReport(url=feed.url, error=f"Internal error while polling: {exc!r}. See the worker's log.")
-        record_poll(feed, report)
+        _record_or_note(feed, report)
         raise
-    record_poll(feed, report)
+    _record_or_note(feed, report)
     return report
+
+
+def _record_or_note(feed: Feed, report) -> None:
+    """record_poll, and should even that fail, an error the feed list shows and the usual backoff."""
+    try:
+        record_poll(feed, report)
+    except Exception as exc:
+        log.exception("recording the poll of %s failed", feed.url)
+        now = timezone.now()
+        Feed.objects.filter(pk=feed.pk).update(
+            last_status=Feed.Status.ERROR, failures=F("failures") + 1, queued_at=None, last_polled_at=now,
+            last_error=f"Internal error while recording the poll: {exc!r}. See the worker's log.",
+            next_poll_at=now + backoff_delay(feed.interval_minutes, feed.failures + 1), updated_at=now)
+        raise
 
 
 def record_poll(feed: Feed, report, now=None) -> None:
@@ -124,9 +124,10 @@ def record_poll(feed: Feed, report, now=None) -> None:
         feed.failures += 1
         feed.last_status, feed.last_error = Feed.Status.ERROR, report.error
         delay = backoff_delay(feed.interval_minutes, feed.failures)
-        asked = _retry_after(report.retry_after, now)
+        # The partner's own wish, when it is readable and longer; a hostile value is clamped or ignored.
+        asked = parse_retry_after(report.retry_after, now=now, maximum=MAX_BACKOFF.total_seconds())
         if asked is not None:
-            delay = max(delay, min(asked, MAX_BACKOFF))
+            delay = max(delay, timedelta(seconds=asked))
         feed.next_poll_at = now + delay
     else:
         feed.failures, feed.last_success_at = 0, now

@@ -318,7 +318,8 @@ def _author_for(byline: str | None, source: Source | None) -> Author | None:
 
 def _fetch(url: str, *, accept: str, respect_robots: bool, etag=None, last_modified=None) -> FetchResult:
     return fetch(url, etag=etag, last_modified=last_modified, max_bytes=conf.max_bytes(), timeout=conf.timeout(),
-                 respect_robots=respect_robots, accept=accept, user_agent=conf.user_agent())
+                 total_timeout=conf.fetch_budget(), respect_robots=respect_robots, accept=accept,
+                 user_agent=conf.user_agent())
 
 
 def fetch_any(url: str, *, respect_robots: bool = True) -> FetchResult:

@@ -248,6 +248,71 @@ def tls_server(tls_material):
     srv.close()
 
 
+class DribblingServer:
+    """A raw TCP server on 127.0.0.1 that answers every connection by sending ``payload`` one byte
+    every ``interval`` seconds (a slowloris in reverse: each byte comes well within any read
+    timeout, so only a deadline over the whole response can stop the client)."""
+
+    def __init__(self, payload: bytes, interval: float = 0.05):
+        self.payload, self.interval = payload, interval
+        self.stopping = threading.Event()
+        self.connections = 0
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.05)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/") -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except (TimeoutError, OSError):
+                continue
+            self.connections += 1
+            threading.Thread(target=self._dribble, args=(conn,), daemon=True).start()
+
+    def _dribble(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(1)
+                conn.recv(65536)  # the request
+                for byte in self.payload:
+                    if self.stopping.wait(self.interval):
+                        return
+                    conn.sendall(bytes([byte]))
+            except OSError:
+                pass  # the client hung up: what the tests expect
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.sock.close()
+
+
+@pytest.fixture
+def dribbling_server():
+    """Make a DribblingServer; all are closed after the test."""
+    made = []
+
+    def make(payload: bytes, interval: float = 0.05) -> DribblingServer:
+        made.append(DribblingServer(payload, interval))
+        return made[-1]
+
+    yield make
+    for srv in made:
+        srv.close()
+
+
+#: A status line, then headers that never end (a 10 000-byte header line, dribbled).
+SLOW_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Slow: " + b"a" * 10_000 + b"\r\n\r\n"
+
+
 def gzip_bomb(inflated_mb: int = 1024, member_mb: int = 16) -> bytes:
     """A gzip body of about 1 MB that inflates to ``inflated_mb`` MB (repeated members)."""
     member = gzip.compress(b"\0" * (member_mb * 1024 * 1024), compresslevel=9)
@@ -354,6 +419,24 @@ def sections(db):
     SectionName.objects.create(section=culture, language="fr", name="Culture", slug="culture-fr")
     SectionName.objects.create(section=culture, language="en", name="Arts", slug="arts")
     return _NS(news=news, culture=culture)
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Jobs run as soon as they are queued, in the same thread (django-tasks' immediate backend)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def editor(client, db):
+    """The test client, logged in as an editor (a superuser) reading the admin in English."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.user = user
+    return client
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ twice when a worker dies mid-feed. Partner feeds and pages are served on 127.0.0
 from __future__ import annotations
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from babelpress.ingest.models import Feed, ImportedItem, SeenEntry
 from babelpress.ingest.tasks import poll_feed
 from babelpress.newsroom.models import Article, Source
 
-from .conftest import CORPUS
+from .conftest import CORPUS, SLOW_HEADERS
 
 NOW = timezone.now
 
@@ -168,6 +169,62 @@ def test_retry_after_is_honoured_when_longer_than_the_backoff(partner):
     poll_feed.call(feed.pk)
     feed.refresh_from_db()
     assert close_to(feed.next_poll_at, NOW() + timedelta(hours=5))
+
+
+HOUR = timedelta(hours=1)
+
+
+@pytest.mark.parametrize("retry_after, expected_delay", [
+    ("²", 2 * HOUR),  # isdigit() says yes, int() says no: ignored, the usual backoff
+    ("٣".encode().decode("latin-1"), 2 * HOUR),  # an Arabic-Indic digit, sent as UTF-8 bytes
+    ("100000000000000000", 24 * HOUR),  # would overflow a timedelta: clamped to a day
+    ("-5", 2 * HOUR),  # "now": never shorter than the backoff
+    ("Fri, 31 Dec 9999 23:59:59 GMT", 24 * HOUR),  # far future: clamped
+    ("Thu, 01 Jan 99999 00:00:00 GMT", 2 * HOUR),  # year out of range: ignored
+    ("later, please", 2 * HOUR),  # garbage: ignored
+])
+def test_a_hostile_retry_after_is_recorded_as_the_failure_it_is(partner, editor, retry_after, expected_delay):
+    partner.server.route("/feed.xml", status=503, body=b"busy",
+                         headers={"Retry-After": retry_after, "Content-Type": "text/plain"})
+    feed = Feed.objects.create(url=partner.url("/feed.xml"), interval_minutes=60)
+
+    assert poll_feed.call(feed.pk).startswith("failed: ")
+
+    feed.refresh_from_db()
+    assert (feed.last_status, feed.failures, feed.queued_at) == ("error", 1, None)
+    assert "HTTP 503 Service Unavailable: the server failed; try again later" in feed.last_error
+    assert close_to(feed.next_poll_at, NOW() + expected_delay)
+    feed_list = editor.get("/admin/ingest/feed/").content.decode()
+    assert "HTTP 503 Service Unavailable" in feed_list
+
+
+def test_a_feed_whose_poll_cannot_be_recorded_still_shows_an_error_and_is_not_held(partner, monkeypatch):
+    feed = Feed.objects.create(url=partner.feed("/feed.xml", items(partner, 1)), interval_minutes=30)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(polling, "record_poll", broken)
+    with pytest.raises(RuntimeError):
+        poll_feed.call(feed.pk)
+
+    feed.refresh_from_db()
+    assert (feed.last_status, feed.failures, feed.queued_at) == ("error", 1, None)
+    assert "Internal error while recording the poll: RuntimeError('disk full')" in feed.last_error
+    assert close_to(feed.next_poll_at, NOW() + timedelta(minutes=60))  # the backoff, not the 30-minute lease
+
+
+def test_a_feed_that_dribbles_its_headers_fails_within_the_fetch_budget(partner, dribbling_server, settings):
+    settings.BABELPRESS_IMPORT_FETCH_BUDGET = 1
+    slow = dribbling_server(SLOW_HEADERS, interval=0.05)
+    feed = Feed.objects.create(url=slow.url("/feed.xml"), respect_robots=False)
+
+    started = time.monotonic()
+    poll_feed.call(feed.pk)
+
+    assert time.monotonic() - started < 2
+    feed.refresh_from_db()
+    assert feed.last_status == "error" and "longer than the 1 s allowed" in feed.last_error
 
 
 def test_some_failed_items_make_a_partial_poll_not_a_failure(partner):

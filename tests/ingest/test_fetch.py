@@ -4,15 +4,20 @@ SSRF guard. The network jail in conftest fails any test that tries to reach beyo
 from __future__ import annotations
 
 import gzip
+import runpy
 import ssl
 import time
 import tracemalloc
 import zlib
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
+import babelpress
 from babelpress import __version__
 from babelpress.ingest import fetch as fetch_module
+from babelpress.ingest import robots, ssrf
 from babelpress.ingest.fetch import (
     BadContentType,
     ContentDecodingError,
@@ -31,7 +36,7 @@ from babelpress.ingest.fetch import (
     fetch,
 )
 
-from .conftest import gzip_bomb
+from .conftest import SLOW_HEADERS, gzip_bomb
 
 HTML = "<!doctype html><html><head><title>t</title></head><body><p>{}</p></body></html>"
 LOCAL = ["127.0.0.1/32"]  # what a deployment would open for one partner on its own network
@@ -122,6 +127,38 @@ def test_dripping_server_hits_the_total_budget(server, allow_private):
     with pytest.raises(Timeout):
         fetch(server.url("/drip"), timeout=2, total_timeout=0.6)
     assert time.monotonic() - start < 3
+
+
+def test_headers_dribbled_a_byte_at_a_time_hit_the_total_budget(dribbling_server, allow_private):
+    # Every byte arrives well within the read timeout: only a deadline over connect, headers and
+    # body stops this (before, such a fetch ran until the server gave up, i.e. forever).
+    slow = dribbling_server(SLOW_HEADERS, interval=0.05)
+    start = time.monotonic()
+    with pytest.raises(Timeout) as caught:
+        fetch(slow.url("/story"), timeout=0.5, total_timeout=1, respect_robots=False)
+    elapsed = time.monotonic() - start
+    assert 0.9 < elapsed < 1.8, f"stopped after {elapsed:.2f} s, budget 1 s"
+    assert caught.value.reason_code == "timeout" and caught.value.url == slow.url("/story")
+    assert "longer than the 1 s allowed" in str(caught.value)
+    assert "Try again later" in str(caught.value) and "BABELPRESS_IMPORT_FETCH_BUDGET" in str(caught.value)
+
+
+def test_a_dribbling_robots_txt_spends_the_same_budget(dribbling_server, allow_private):
+    slow = dribbling_server(SLOW_HEADERS, interval=0.05)  # robots.txt comes from the same slow server
+    start = time.monotonic()
+    with pytest.raises(Timeout) as caught:
+        fetch(slow.url("/story"), timeout=0.5, total_timeout=1)
+    assert time.monotonic() - start < 1.8
+    assert "longer than the 1 s allowed" in str(caught.value)
+    assert slow.connections == 1  # the page itself was never asked for
+
+
+def test_a_silent_server_is_cut_by_the_budget_before_its_read_timeout(server, allow_private):
+    server.route("/hang", delay=10, body=b"late")
+    start = time.monotonic()
+    with pytest.raises(Timeout) as caught:
+        fetch(server.url("/hang"), timeout=30, total_timeout=0.5)
+    assert time.monotonic() - start < 1.5 and "0.5 s allowed" in str(caught.value)
 
 
 def test_server_stalling_mid_body_times_out(server, allow_private):
@@ -269,7 +306,7 @@ def test_robots_server_error_is_allowed_with_a_warning(server, allow_private, ca
 
 
 def test_robots_timeout_is_allowed_with_a_warning(server, allow_private, monkeypatch):
-    monkeypatch.setattr(fetch_module, "ROBOTS_TIMEOUT", 0.3)
+    monkeypatch.setattr(robots, "ROBOTS_TIMEOUT", 0.3)
     server.route("/robots.txt", delay=5, body=b"User-agent: *\nDisallow: /\n")
     server.html("/a", HTML.format("x"))
     result = fetch(server.url("/a"))
@@ -277,7 +314,7 @@ def test_robots_timeout_is_allowed_with_a_warning(server, allow_private, monkeyp
 
 
 def test_robots_txt_is_size_limited(server, allow_private):
-    server.route("/robots.txt", body=b"# " + b"x" * (fetch_module.ROBOTS_MAX_BYTES + 10) + b"\nUser-agent: *\nDisallow: /\n")
+    server.route("/robots.txt", body=b"# " + b"x" * (robots.ROBOTS_MAX_BYTES + 10) + b"\nUser-agent: *\nDisallow: /\n")
     server.html("/a", HTML.format("x"))
     result = fetch(server.url("/a"))
     assert result.status == 200 and "too_large" in result.warnings[0]
@@ -396,8 +433,77 @@ def test_explicit_networks_open_only_those(server):
     assert fetch(server.url("/a"), allow_private=LOCAL).status == 200
     with pytest.raises(ForbiddenAddress):
         fetch("http://10.0.0.1/", allow_private=LOCAL)
-    with pytest.raises(ValueError):
+    with pytest.raises(ImproperlyConfigured):
         fetch(server.url("/a"), allow_private=["not-a-network"])
+
+
+@pytest.mark.parametrize("value, expected", [
+    (False, False), (True, True), (None, False), ("", False), ("0", False), ("off", False), ("true", True),
+    ("Yes", True), ("1", True),
+    ("10.1.2.0/24,192.168.0.7", ("10.1.2.0/24", "192.168.0.7/32")),
+    (" 10.1.2.0/24 , fd00:1::/64 ", ("10.1.2.0/24", "fd00:1::/64")),
+    ("10.1.2.9/24", ("10.1.2.0/24",)),  # host bits are forgiven: the network is meant
+    ("['10.1.2.0/24', '192.168.0.7']", ("10.1.2.0/24", "192.168.0.7/32")),  # as older messages wrote it
+    (["127.0.0.1/32"], ("127.0.0.1/32",)),
+])
+def test_allow_private_is_a_boolean_or_a_list_of_networks(value, expected):
+    parsed = ssrf.parse_allow_private(value)
+    assert (parsed if isinstance(parsed, bool) else tuple(str(net) for net in parsed)) == expected
+
+
+@pytest.mark.parametrize("value", ["nope", "10.1.2.0/33", "true,10.0.0.0/8", "10.1.2.0/24;10.9.0.0/16", 5, [None]])
+def test_a_malformed_allow_private_is_refused_naming_the_variable_and_an_example(value):
+    with pytest.raises(ImproperlyConfigured) as caught:
+        ssrf.parse_allow_private(value)
+    message = str(caught.value)
+    assert message.startswith("BABELPRESS_IMPORT_ALLOW_PRIVATE: ") and "is not an IP address or network" in message
+    assert "true or false" in message and "e.g. BABELPRESS_IMPORT_ALLOW_PRIVATE=10.1.2.0/24,192.168.0.7" in message
+
+
+def test_allow_private_is_read_from_the_environment_as_a_list_of_networks(monkeypatch):
+    settings_file = str(Path(babelpress.__file__).with_name("settings.py"))
+    monkeypatch.setenv("BABELPRESS_IMPORT_ALLOW_PRIVATE", "10.1.2.0/24,192.168.0.7")
+    loaded = runpy.run_path(settings_file)["BABELPRESS_IMPORT_ALLOW_PRIVATE"]
+    assert [str(net) for net in loaded] == ["10.1.2.0/24", "192.168.0.7/32"]
+    monkeypatch.setenv("BABELPRESS_IMPORT_ALLOW_PRIVATE", "10.1.2.0/24,intranet")
+    with pytest.raises(ImproperlyConfigured, match="'intranet' is not an IP address or network"):
+        runpy.run_path(settings_file)
+
+
+def test_the_guard_opens_a_listed_network_and_only_it(dns, server, settings, network_jail):
+    settings.BABELPRESS_IMPORT_ALLOW_PRIVATE = ssrf.parse_allow_private("127.0.0.0/30,10.1.2.0/24")
+    dns.resolve("partner.example", "127.0.0.1")  # inside 127.0.0.0/30
+    dns.resolve("elsewhere.example", "127.0.0.9")  # loopback too, but outside the list
+    dns.resolve("intranet.example", "10.9.0.5")  # private, outside the list
+    server.html("/a", HTML.format("listed"))
+
+    assert "listed" in fetch(f"http://partner.example:{server.port}/a").text
+    for host in ("elsewhere.example", "intranet.example"):
+        with pytest.raises(ForbiddenAddress) as caught:
+            fetch(f"http://{host}:{server.port}/a")
+        assert "BABELPRESS_IMPORT_ALLOW_PRIVATE=" in str(caught.value)
+    assert [r.headers["host"] for r in server.requests if r.path == "/a"] == [f"partner.example:{server.port}"]
+    assert network_jail.violations == []
+
+
+def test_the_refusal_suggests_a_value_that_opens_just_that_address(dns, server, settings):
+    settings.BABELPRESS_IMPORT_ALLOW_PRIVATE = False
+    server.html("/a", HTML.format("partner on the LAN"))
+    with pytest.raises(ForbiddenAddress) as caught:
+        fetch(server.url("/a"))
+    message = str(caught.value)
+    assert "set BABELPRESS_IMPORT_ALLOW_PRIVATE to the networks to open, e.g. " \
+           "BABELPRESS_IMPORT_ALLOW_PRIVATE=127.0.0.1/32 for this address only" in message
+    suggested = message.split("e.g. BABELPRESS_IMPORT_ALLOW_PRIVATE=", 1)[1].split(" ", 1)[0]
+    settings.BABELPRESS_IMPORT_ALLOW_PRIVATE = ssrf.parse_allow_private(suggested)  # as the operator would
+    assert "partner on the LAN" in fetch(server.url("/a")).text
+
+
+def test_the_refusal_of_a_metadata_address_does_not_suggest_true():
+    with pytest.raises(ForbiddenAddress) as caught:
+        fetch("http://169.254.169.254/latest/meta-data/", allow_private=False)
+    assert "true does not open link-local addresses" in str(caught.value)
+    assert "BABELPRESS_IMPORT_ALLOW_PRIVATE=169.254.169.254/32" in str(caught.value)
 
 
 def test_redirect_from_an_allowed_host_to_a_forbidden_address_is_refused(dns, server):

@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from babelpress.ingest import service
 from babelpress.ingest.admin import provenance_html
-from babelpress.ingest.models import Feed, ImportedItem
+from babelpress.ingest.models import Feed, ImportedItem, ImportJob
 from babelpress.newsroom.models import Article
 
 from .conftest import article_page, story
@@ -24,13 +24,8 @@ from .conftest import article_page, story
 IMPORT = "/admin/ingest/importeditem/import/"
 
 
-@pytest.fixture
-def editor(client, db):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.user = user
-    return client
+def job_url(job) -> str:
+    return reverse("admin:ingest_import_job", args=[job.pk])
 
 
 def messages_of(response) -> list[str]:
@@ -45,13 +40,14 @@ def test_the_import_page_is_linked_from_the_admin_home_and_the_imports_list(edit
     assert page.status_code == 200 and b'name="url"' in page.content and b'name="file"' in page.content
 
 
-def test_pasting_a_url_lands_on_the_new_draft_with_its_warnings(editor, partner):
+def test_pasting_a_url_lands_on_the_new_draft_with_its_warnings(editor, partner, immediate_tasks):
     url = partner.page("/a", "Harbour reopens to ferries", seed=1, author=None)
 
     response = editor.post(IMPORT, {"url": url, "section": partner.sections.culture.pk, "language": ""}, follow=True)
 
-    article = Article.objects.get()
-    assert response.redirect_chain == [(reverse("admin:newsroom_article_change", args=[article.pk]), 302)]
+    article, job = Article.objects.get(), ImportJob.objects.get()
+    assert response.redirect_chain == [(job_url(job), 302),
+                                       (reverse("admin:newsroom_article_change", args=[article.pk]), 302)]
     shown = messages_of(response)
     assert shown[0] == "Imported “Harbour reopens to ferries” (In review). Check it against the original, then publish."
     assert "no author found" in shown
@@ -73,11 +69,11 @@ def test_uploading_an_html_file_lands_on_the_new_draft(editor, sections):
 
 
 def test_the_ssrf_guard_refuses_an_internal_address_with_the_reason_and_writes_nothing(editor, server, settings,
-                                                                                       sections):
+                                                                                       sections, immediate_tasks):
     settings.BABELPRESS_IMPORT_ALLOW_PRIVATE = False  # as in production
     server.html("/internal", article_page("Internal", story(3)))
 
-    response = editor.post(IMPORT, {"url": server.url("/internal")})
+    response = editor.post(IMPORT, {"url": server.url("/internal")}, follow=True)
 
     assert response.status_code == 200
     text = response.content.decode()
@@ -86,17 +82,17 @@ def test_the_ssrf_guard_refuses_an_internal_address_with_the_reason_and_writes_n
     assert server.requests == [] and Article.objects.count() == ImportedItem.objects.count() == 0
 
 
-def test_a_bad_page_is_explained_on_the_form_and_nothing_is_written(editor, partner):
+def test_a_bad_page_is_explained_on_the_form_and_nothing_is_written(editor, partner, immediate_tasks):
     partner.server.route("/gone", status=404, body=b"", headers={"Content-Type": "text/html"})
-    response = editor.post(IMPORT, {"url": partner.url("/gone")})
+    response = editor.post(IMPORT, {"url": partner.url("/gone")}, follow=True)
     assert response.status_code == 200
     assert "answered HTTP 404 Not Found: the page does not exist; check the address." in response.content.decode()
     assert Article.objects.count() == 0
 
 
-def test_a_feed_pasted_as_an_article_offers_to_follow_it(editor, partner):
+def test_a_feed_pasted_as_an_article_offers_to_follow_it(editor, partner, immediate_tasks):
     feed_url = partner.feed("/feed.xml", [{"title": "t", "link": "https://partner.example/1"}])
-    response = editor.post(IMPORT, {"url": feed_url})
+    response = editor.post(IMPORT, {"url": feed_url}, follow=True)
     text = response.content.decode()
     assert "is a feed (RSS, Atom or JSON Feed), not an article page" in text
     assert "/admin/ingest/feed/add/?url=http%3A%2F%2F127.0.0.1" in text

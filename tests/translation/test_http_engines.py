@@ -331,6 +331,22 @@ def test_deepl_gives_up_when_retry_after_is_too_long(deepl, sleeps):
     assert sleeps == [] and len(deepl.calls("/v2/translate")) == 1
 
 
+@pytest.mark.parametrize("retry_after", ["²", "-5", "Thu, 01 Jan 99999 00:00:00 GMT", "garbage", "NaN"])
+def test_a_hostile_retry_after_falls_back_to_the_engines_own_backoff(deepl, sleeps, retry_after):
+    deepl.script("/v2/translate", Reply(429, {"message": "Too many requests"}, headers={"Retry-After": retry_after}))
+    assert deepl_engine(deepl).translate_batch(["bonjour"], "fr", "en") == ["BONJOUR"]
+    assert len(sleeps) == 1 and 0 <= sleeps[0] <= FAST["backoff"]  # "-5" means "now"; the rest: backoff
+
+
+@pytest.mark.parametrize("retry_after", ["100000000000000000", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_huge_retry_after_is_clamped_and_the_job_retried_later(deepl, sleeps, retry_after):
+    deepl.script("/v2/translate", Reply(429, {"message": "Too many requests"}, headers={"Retry-After": retry_after}))
+    with pytest.raises(EngineError) as caught:
+        deepl_engine(deepl).translate_batch(["bonjour"], "fr", "en")
+    assert caught.value.retryable and "asks to wait 86400 s (more than max_retry_after=60 s)" in str(caught.value)
+    assert sleeps == []
+
+
 def test_deepl_400_and_dropped_markup(deepl):
     deepl.script("/v2/translate", Reply(400, {"message": "Value for 'target_lang' not supported."}), "drop_tag")
     engine = deepl_engine(deepl)

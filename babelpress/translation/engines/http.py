@@ -10,7 +10,6 @@ API keys only ever travel in headers or request bodies: never in URLs, log lines
 
 from __future__ import annotations
 
-import email.utils
 import html
 import logging
 import random
@@ -19,13 +18,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from babelpress import __version__
+from babelpress.retry_after import parse_retry_after
 
 from .base import EngineError, placeholders_in, split_on_placeholders
 
@@ -61,24 +60,6 @@ def build_timeout(value: Any = None, *, read: float = 30.0, connect: float = 5.0
         seconds = float(value)
         parts = {"connect": min(connect, seconds), "read": seconds, "write": seconds, "pool": min(connect, seconds)}
     return httpx.Timeout(**parts)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (delay-seconds or HTTP-date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 def host_of(url: str) -> str:

@@ -1,0 +1,81 @@
+"""robots.txt: whether a partner lets Babelpress fetch a URL (RFC 9309), cached per site.
+
+The file itself is fetched by fetch.py's own machinery (SSRF guard, limits, the caller's time
+budget), handed in as ``load``: this module only decides and remembers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from .errors import EmptyResponse, FetchError, HTTPStatusError
+
+log = logging.getLogger("babelpress.ingest")
+
+#: The token robots.txt rules are matched against (urllib.robotparser matches the product name).
+ROBOTS_AGENT = "Babelpress"
+#: RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt.
+ROBOTS_MAX_BYTES = 512 * 1024
+ROBOTS_TIMEOUT = 5.0
+#: RFC 9309: a cached robots.txt should not be used for more than 24 hours.
+ROBOTS_CACHE_SECONDS = 24 * 3600
+#: When robots.txt could not be read (5xx, timeout), try again sooner than that.
+ROBOTS_RETRY_SECONDS = 600
+
+#: Fetches a robots.txt URL and returns its body (raises FetchError).
+Loader = Callable[[str], bytes]
+
+_robots_cache: dict[str, tuple[float, RobotFileParser | None]] = {}
+_robots_lock = threading.Lock()
+
+
+def clear_robots_cache() -> None:
+    with _robots_lock:
+        _robots_cache.clear()
+
+
+def allows(url: httpx.URL, load: Loader, warnings: list[str], user_agent: str) -> tuple[bool, str]:
+    """(allowed, robots.txt URL) for ``url``; a robots.txt that cannot be read allows, with a warning."""
+    origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+    robots_url = f"{origin}/robots.txt"
+    now = time.monotonic()
+    with _robots_lock:
+        cached = _robots_cache.get(origin)
+    if cached is not None and cached[0] > now:
+        parser = cached[1]
+    else:
+        parser, ttl = _load_robots(robots_url, load, warnings)
+        with _robots_lock:
+            _robots_cache[origin] = (now + ttl, parser)
+    if parser is None:
+        return True, robots_url
+    return parser.can_fetch(user_agent, str(url)), robots_url
+
+
+def _load_robots(robots_url: str, load: Loader, warnings: list[str]) -> tuple[RobotFileParser | None, float]:
+    """The parsed robots.txt, or None for "everything allowed"; and how long to keep the answer."""
+    try:
+        content = load(robots_url)
+    except HTTPStatusError as exc:
+        if 400 <= exc.status < 500:  # RFC 9309: unavailable robots.txt, no restrictions
+            return None, ROBOTS_CACHE_SECONDS
+        problem = f"HTTP {exc.status}"
+    except EmptyResponse:
+        return None, ROBOTS_CACHE_SECONDS
+    except FetchError as exc:
+        problem = exc.reason_code
+    else:
+        parser = RobotFileParser(robots_url)
+        # Decoded whatever its Content-Type: robots.txt is UTF-8 by RFC 9309, often mislabelled.
+        parser.parse(content.decode("utf-8", "replace").splitlines())
+        return parser, ROBOTS_CACHE_SECONDS
+    message = f"{robots_url} could not be read ({problem}); fetched as allowed."
+    log.warning(message)
+    warnings.append(message)
+    return None, ROBOTS_RETRY_SECONDS
