@@ -6,6 +6,7 @@ Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -124,9 +125,21 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 
+
+def parse_database_url(url: str) -> dict:
+    try:
+        return dj_database_url.parse(url, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))
+    except ValueError:
+        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)  # never echo a password
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={shown!r} is not a database URL: use postgres://USER:PASSWORD@HOST:5432/NAME, "
+            "or leave it empty for SQLite in the data folder."
+        ) from None
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
