@@ -89,7 +89,8 @@ def test_demo_sets_up_serves_and_keeps_data_when_rerun(tmp_path):
         output, _ = server.communicate(timeout=30)
     assert "Loaded the demo newsroom" in output
     password = (tmp_path / "data" / "demo_password").read_text().strip()
-    assert f"Admin: http://127.0.0.1:{port}/admin/  (login: editor / password: {password}" in output
+    assert f"Admin: http://127.0.0.1:{port}/admin/\n" in output
+    assert f"Admin login: editor / password: {password}  (kept in {tmp_path / 'data' / 'demo_password'})" in output
     assert "WARNING" not in output  # on this machine only
     assert (tmp_path / "data" / "babelpress.sqlite3").exists()
 

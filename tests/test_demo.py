@@ -101,6 +101,15 @@ def test_the_demo_refuses_a_database_with_someone_elses_users_and_says_how_to_go
     assert not (data_dir / "demo_password").exists()
 
 
+def test_the_refusal_comes_before_migrate_touches_the_database(data_dir, monkeypatch):
+    get_user_model().objects.create_superuser("boss", "boss@news.example", "real-password")
+    commands = []
+    monkeypatch.setattr(demo_command, "call_command", lambda name, *a, **k: commands.append(name))
+    with pytest.raises(CommandError):
+        demo("--no-serve")
+    assert commands == []
+
+
 def test_the_demo_refuses_a_database_with_someone_elses_stories(data_dir, newsroom):
     with pytest.raises(CommandError, match=r"\(7 articles\)"):
         demo("--no-serve")
@@ -138,7 +147,7 @@ def served(monkeypatch):
 def test_serving_the_demo_beyond_this_machine_warns_loudly(data_dir, served):
     _, err = demo("--host", "0.0.0.0", "--port", "8123")
     assert "WARNING: the demo listens on 0.0.0.0:8123" in err and "--host 127.0.0.1" in err
-    assert "login: editor / password: " in served[0]
+    assert "Admin login: editor / password: " in served[0]
 
 
 def test_serving_the_demo_on_this_machine_does_not_warn(data_dir, served):

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from babelpress.datadir import write_private_file
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
@@ -51,7 +51,13 @@ def read_demo(folder: Path = DEMO_DIR) -> dict:
     return merged
 
 
+def _tables() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
 def is_loaded() -> bool:
+    if Article._meta.db_table not in _tables():
+        return False  # a new database, not migrated yet
     return Article.objects.filter(translation_key__in=[uuid.uuid5(DEMO_NAMESPACE, s["key"]) for s in read_demo()["stories"][:1]]).exists()
 
 
@@ -126,13 +132,15 @@ def foreign_data(folder: Path = DEMO_DIR) -> dict[str, int]:
     """
     data = read_demo(folder)
     keys = [uuid.uuid5(DEMO_NAMESPACE, story["key"]) for story in data["stories"]]
-    found = {
-        "users": get_user_model().objects.exclude(username=DEMO_USERNAME, email=DEMO_EMAIL).count(),
-        "articles": Article.objects.exclude(translation_key__in=keys).count(),
-        "sections": Section.objects.exclude(key__in=[item["key"] for item in data["sections"]]).count(),
-        "sources": Source.objects.exclude(name__in=[item["name"] for item in data["sources"]]).count(),
-        "authors": Author.objects.exclude(name__in=[item["name"] for item in data["authors"]]).count(),
+    queries = {  # counted only where the table exists: it runs before `migrate`, on any database
+        "users": get_user_model().objects.exclude(username=DEMO_USERNAME, email=DEMO_EMAIL),
+        "articles": Article.objects.exclude(translation_key__in=keys),
+        "sections": Section.objects.exclude(key__in=[item["key"] for item in data["sections"]]),
+        "sources": Source.objects.exclude(name__in=[item["name"] for item in data["sources"]]),
+        "authors": Author.objects.exclude(name__in=[item["name"] for item in data["authors"]]),
     }
+    tables = _tables()
+    found = {kind: query.count() for kind, query in queries.items() if query.model._meta.db_table in tables}
     return {kind: number for kind, number in found.items() if number}
 
 

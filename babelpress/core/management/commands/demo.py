@@ -48,8 +48,18 @@ class Command(ServeCommand):
             raise CommandError(f"--port {options['port']} is not a TCP port: use 1-65535.")
         ensure_private_dir(settings.DATA_DIR)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        loaded = demo_loader.is_loaded()
+        if not loaded:
+            self.refuse_a_real_newsroom(options["allow_existing_data"])  # before `migrate` changes anything
         call_command("migrate", interactive=False, verbosity=0)
-        self.load(options["allow_existing_data"])
+        if loaded:
+            self.stdout.write("Demo newsroom already loaded; keeping your data.")
+        else:
+            counts = demo_loader.load_demo()
+            self.stdout.write(
+                "Loaded the demo newsroom: {articles} articles, {sections} sections, {sources} sources, "
+                "{authors} authors.".format(**counts)
+            )
         username, password = demo_loader.ensure_editor(settings.DATA_DIR / "demo_password")
         login = self.describe_login(username, password)
         if not options["no_collectstatic"]:
@@ -64,15 +74,13 @@ class Command(ServeCommand):
         banner = (
             f"\nBabelpress demo is running.\n"
             f"  Site:  http://{shown}:{port}/\n"
-            f"  Admin: http://{shown}:{port}/admin/  (login: {login})\n"
+            f"  Admin: http://{shown}:{port}/admin/\n"
+            f"  Admin login: {login}\n"
             f"Press Ctrl-C to stop.\n"
         )
         self.serve(options, banner=banner)
 
-    def load(self, allow_existing_data: bool) -> None:
-        if demo_loader.is_loaded():
-            self.stdout.write("Demo newsroom already loaded; keeping your data.")
-            return
+    def refuse_a_real_newsroom(self, allow_existing_data: bool) -> None:
         foreign = demo_loader.foreign_data()
         if foreign and not allow_existing_data:
             found = ", ".join(f"{number} {kind if number > 1 else kind[:-1]}" for kind, number in foreign.items())
@@ -81,11 +89,6 @@ class Command(ServeCommand):
                 f"superuser '{demo_loader.DEMO_USERNAME}' to it. For a separate demo, unset DATABASE_URL and point "
                 "BABELPRESS_DATA_DIR to an empty folder; to load the demo here anyway, add --allow-existing-data."
             )
-        counts = demo_loader.load_demo()
-        self.stdout.write(
-            "Loaded the demo newsroom: {articles} articles, {sections} sections, {sources} sources, "
-            "{authors} authors.".format(**counts)
-        )
 
     def describe_login(self, username: str, password: str | None) -> str:
         if password is None:
