@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from babelpress import datadir
-from babelpress.datadir import data_dir  # noqa: F401  (the data folder's home; kept importable from here)
 
 
 class SetupError(Exception):
