@@ -6,6 +6,7 @@ Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -31,14 +32,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is too small: use {minimum} or more.")
+    return number
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -84,6 +88,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",
@@ -102,6 +107,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "babelpress.urls"
@@ -125,9 +132,21 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 
+
+def parse_database_url(url: str) -> dict:
+    try:
+        return dj_database_url.parse(url, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))
+    except ValueError:
+        shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)  # never echo a password
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={shown!r} is not a database URL: use postgres://USER:PASSWORD@HOST:5432/NAME, "
+            "or leave it empty for SQLite in the data folder."
+        ) from None
+
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))}
+    DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -325,6 +344,32 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
 LOGIN_URL = "admin:login"
+
+# --- Log-in throttling (django-axes; see babelpress/core/login_lockout.py) ----------------------
+
+# Failed log-ins that lock an account, and an address, out; counted per account and per address.
+BABELPRESS_LOGIN_FAILURE_LIMIT = env_int("BABELPRESS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Minutes a lock-out lasts after the last failed attempt (attempts during it are refused, not counted).
+BABELPRESS_LOGIN_LOCKOUT_MINUTES = env_int("BABELPRESS_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For), and how
+# many proxies of yours append to it. Unset: the TCP peer's address, since clients can forge headers.
+BABELPRESS_CLIENT_IP_HEADER = os.environ.get("BABELPRESS_CLIENT_IP_HEADER", "").strip()
+BABELPRESS_TRUSTED_PROXY_COUNT = env_int("BABELPRESS_TRUSTED_PROXY_COUNT", 1, minimum=1)
+
+AUTHENTICATION_BACKENDS = [
+    "babelpress.core.login_lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = "babelpress.core.login_lockout.failure_limit"
+AXES_COOLOFF_TIME = "babelpress.core.login_lockout.lockout_duration"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one reaching the limit locks
+AXES_LOCKOUT_CALLABLE = "babelpress.core.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "babelpress.client_address.client_address"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False  # done per account by login_lockout.forget_failures
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful log-in and its address
+AXES_ENABLE_ADMIN = False  # unlock with `babelpress axes_reset_username NAME` / `axes_reset_ip ADDRESS`
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

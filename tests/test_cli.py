@@ -1,4 +1,7 @@
-"""The `babelpress` command as an operator uses it: demo, serve, check --deploy."""
+"""The `babelpress` command as an operator uses it: demo, serve, check --deploy.
+
+See also test_demo.py (the demo editor), test_setup_errors.py and test_data_permissions.py.
+"""
 
 from __future__ import annotations
 
@@ -85,9 +88,13 @@ def test_demo_sets_up_serves_and_keeps_data_when_rerun(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert "Loaded the demo newsroom" in output
-    assert f"http://127.0.0.1:{port}/admin/" in output and "editor" in output
+    password = (tmp_path / "data" / "demo_password").read_text().strip()
+    assert f"Admin: http://127.0.0.1:{port}/admin/\n" in output
+    assert f"Admin login: editor / password: {password}  (kept in {tmp_path / 'data' / 'demo_password'})" in output
+    assert "WARNING" not in output  # on this machine only
     assert (tmp_path / "data" / "babelpress.sqlite3").exists()
 
     again = babelpress("demo", "--no-serve", env=env)
     assert again.returncode == 0, again.stderr
     assert "already loaded; keeping your data" in again.stdout
+    assert f"Admin login: editor / password: {password}" in again.stdout

@@ -22,19 +22,24 @@ File format (every file is optional but for its keys; files are merged in name o
 from __future__ import annotations
 
 import json
+import secrets
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
+from babelpress.datadir import write_private_file
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
 from babelpress.newsroom.slugs import make_slug
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_NAMESPACE = uuid.UUID("5b1c2f0e-6a51-4b8e-9d3e-b4be1a9e0001")
-DEMO_EDITOR = ("editor", "babelpress-demo")
+DEMO_USERNAME = "editor"
+DEMO_EMAIL = "editor@example.org"
+# The password earlier versions gave every demo editor (it was printed in the README): never valid again.
+PUBLISHED_PASSWORD = "babelpress-demo"
 
 
 def read_demo(folder: Path = DEMO_DIR) -> dict:
@@ -46,7 +51,13 @@ def read_demo(folder: Path = DEMO_DIR) -> dict:
     return merged
 
 
+def _tables() -> set[str]:
+    return set(connection.introspection.table_names())
+
+
 def is_loaded() -> bool:
+    if Article._meta.db_table not in _tables():
+        return False  # a new database, not migrated yet
     return Article.objects.filter(translation_key__in=[uuid.uuid5(DEMO_NAMESPACE, s["key"]) for s in read_demo()["stories"][:1]]).exists()
 
 
@@ -110,9 +121,47 @@ def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
             if language == original_language:
                 original = article
             count += 1
-    User = get_user_model()
-    username, password = DEMO_EDITOR
-    if not User.objects.filter(username=username).exists():
-        User.objects.create_superuser(username=username, email="editor@example.org", password=password,
-                                      first_name="Demo", last_name="Editor")
     return {"sections": len(sections), "sources": len(sources), "authors": len(authors), "articles": count}
+
+
+def foreign_data(folder: Path = DEMO_DIR) -> dict[str, int]:
+    """What the database holds that the demo did not put there: {"users": 2, "articles": 14, ...}.
+
+    The demo adds stories and a superuser; loading it into a real newsroom's database is a mistake
+    the demo command refuses unless told otherwise.
+    """
+    data = read_demo(folder)
+    keys = [uuid.uuid5(DEMO_NAMESPACE, story["key"]) for story in data["stories"]]
+    queries = {  # counted only where the table exists: it runs before `migrate`, on any database
+        "users": get_user_model().objects.exclude(username=DEMO_USERNAME, email=DEMO_EMAIL),
+        "articles": Article.objects.exclude(translation_key__in=keys),
+        "sections": Section.objects.exclude(key__in=[item["key"] for item in data["sections"]]),
+        "sources": Source.objects.exclude(name__in=[item["name"] for item in data["sources"]]),
+        "authors": Author.objects.exclude(name__in=[item["name"] for item in data["authors"]]),
+    }
+    tables = _tables()
+    found = {kind: query.count() for kind, query in queries.items() if query.model._meta.db_table in tables}
+    return {kind: number for kind, number in found.items() if number}
+
+
+def ensure_editor(password_file: Path) -> tuple[str, str | None]:
+    """Create the demo superuser with a random password kept in ``password_file`` (mode 0600).
+
+    Returns (username, password), the password None when the account's password is no longer the one
+    kept (changed in the admin: the demo leaves it alone). An account still on the password that
+    earlier versions published gets a random one.
+    """
+    User = get_user_model()
+    kept = password_file.read_text(encoding="utf-8").strip() if password_file.exists() else ""
+    user = User.objects.filter(username=DEMO_USERNAME).first()
+    if user is not None and not user.check_password(PUBLISHED_PASSWORD):
+        return DEMO_USERNAME, (kept if kept and user.check_password(kept) else None)
+    password = kept or secrets.token_urlsafe(12)
+    write_private_file(password_file, password + "\n")
+    if user is None:
+        User.objects.create_superuser(username=DEMO_USERNAME, email=DEMO_EMAIL, password=password,
+                                      first_name="Demo", last_name="Editor")
+    else:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return DEMO_USERNAME, password

@@ -54,11 +54,9 @@ class Command(BaseCommand):
         from django.db import connection
         from django.db.migrations.executor import MigrationExecutor
 
-        try:
-            executor = MigrationExecutor(connection)
-            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        except Exception as exc:
-            raise CommandError(f"Cannot open the database ({exc}). Check DATABASE_URL or BABELPRESS_DATA_DIR.") from exc
+        # A database that cannot be opened raises here; the `babelpress` command explains it in one line.
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
         if pending:
             raise CommandError("The database is not up to date: run `babelpress migrate` first.")
 
