@@ -103,7 +103,7 @@ class ArticleForm(forms.ModelForm):
                 # The admin saves in one transaction: holding the row until then means nobody can
                 # save between this check and ours, so the editor gets this form error (their
                 # changes still on screen), not the StaleEdit fallback below.
-                current = current.select_for_update()
+                current = current.select_for_update(no_key=True)
             current = current.values_list("version", flat=True).first()
             if current is not None and current != loaded:
                 raise ValidationError(

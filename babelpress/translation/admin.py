@@ -127,9 +127,10 @@ class EngineUsageAdmin(admin.ModelAdmin):
 @admin.register(TranslationJob)
 class TranslationJobAdmin(admin.ModelAdmin):
     list_display = ["id", "source", "target_language", "status", "attempts", "engine", "engine_calls",
-                    "segments_from_memory", "short_error", "updated_at", "retry_button"]
+                    "segments_from_memory", "short_error", "worker", "updated_at", "retry_button"]
     list_filter = ["status", "target_language", "engine"]
-    readonly_fields = [f.name for f in TranslationJob._meta.fields]
+    readonly_fields = [f.name for f in TranslationJob._meta.fields if f.name != "lease_token"]
+    exclude = ["lease_token"]
     actions = ["retry_jobs"]
     list_select_related = ["source"]
 
@@ -266,7 +267,8 @@ class TranslationAdmin(admin.ModelAdmin):
             "target_language": languages.get(state.article.language),
             "can_change": self.has_change_permission(request, state),
         }
-        return TemplateResponse(request, "admin/translation/review.html", context, status=409 if posted is not None else 200)
+        status = 409 if posted is not None else 200  # 409 Conflict: the refused POST's page
+        return TemplateResponse(request, "admin/translation/review.html", context, status=status)
 
 
 def _posted_version(request) -> int | None:

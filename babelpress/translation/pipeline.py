@@ -194,7 +194,7 @@ def current_target(source: Article, target_language: str, *, lock: bool = False)
     found = Article.objects.filter(translation_key=source.translation_key, language=target_language)
     states = Translation.objects.all()
     if lock:
-        found, states = found.select_for_update(), states.select_for_update()
+        found, states = found.select_for_update(no_key=True), states.select_for_update(no_key=True)
     target = found.exclude(pk=source.pk).first()
     state = states.filter(article=target).first() if target is not None else None
     if target is not None and (

@@ -73,9 +73,9 @@ def _run(job: TranslationJob) -> str:
         return _retry_or_fail(job, str(exc), exc.retryable)
     except StaleEdit:
         # Someone kept saving the translation while this job wrote it: nothing was overwritten.
-        return _retry_or_fail(job, f"The {job.target_language} version was saved by someone else each time this "
-                                   "job tried to write it; nothing was overwritten. It runs again on the saved version.",
-                              retryable=True)
+        note = (f"The {job.target_language} version was saved by someone else each time this job tried to write "
+                "it; nothing was overwritten. It runs again on the saved version.")
+        return _retry_or_fail(job, note, retryable=True)
     except pipeline.HumanTranslationExists as exc:
         if not leases.settle(job, status=TranslationJob.Status.DONE, last_error=str(exc), finished_at=timezone.now()):
             return LOST

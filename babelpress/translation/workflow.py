@@ -183,7 +183,8 @@ def draft_token(rows) -> str:
     and a draft that changed meanwhile (translated again, saved by someone else) is not overwritten."""
     digest = hashlib.sha256()
     for row in rows:
-        digest.update(f"{row.position}\0{row.source_hash}\0{row.target_text}\0{row.human_edited:d}{row.conflict:d}\0".encode())
+        seen = (row.position, row.source_hash, row.target_text, row.human_edited, row.conflict)
+        digest.update(("\0".join(map(str, seen)) + "\0\0").encode())
     return digest.hexdigest()[:32]
 
 

@@ -234,6 +234,31 @@ def test_the_worker_looks_for_expired_leases_continuously_not_only_at_start():
     assert not thread.is_alive()
 
 
+def test_the_worker_command_keeps_recovering_while_it_runs_jobs(monkeypatch, settings):
+    from babelpress.core.management.commands import worker
+    from babelpress.translation import tasks
+
+    settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS = 0.01
+    looks, enough = [], threading.Event()
+
+    def recover():
+        looks.append(threading.current_thread().name)
+        if len(looks) >= 3:
+            enough.set()
+        return 0
+
+    def db_worker(name, **options):  # the job loop: recovery must go on beside it
+        assert name == "db_worker" and enough.wait(5)
+
+    monkeypatch.setattr(tasks, "recover_stale_jobs", recover)
+    monkeypatch.setattr(worker, "call_command", db_worker)
+
+    call_command("worker", no_feeds=True, stdout=_null())
+
+    assert looks[0] == threading.current_thread().name  # once at start …
+    assert set(looks[1:]) == {"babelpress-job-recovery"}  # … then from the recovery thread
+
+
 def test_a_failing_turn_does_not_stop_the_recovery_thread():
     turns = []
     done = threading.Event()

@@ -35,7 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Queued again {recovered} job(s) left running by a stopped worker.")
         threads = []
         if not options["batch"]:
-            threads.append(Periodic("job-recovery", recover_stale_jobs, settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS))
+            every = settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS
+            threads.append(Periodic("job-recovery", recover_stale_jobs, every))
         if not options["no_feeds"]:
             if options["batch"]:
                 queued = polling.enqueue_due_feeds()
