@@ -2,13 +2,13 @@
 
 * A worker **claims** a queued job with one conditional UPDATE (queued or waiting → running, with
   a fresh token, ``lease_expires_at`` = now + lease, attempts + 1): two workers never run one job.
-* While the job runs, a **heartbeat** thread renews the lease every
+* While the job runs, a **heartbeat** thread (``Lease``) renews the lease every
   ``BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS``. A thread rather than renewals between pipeline
   steps, because the slow step is a single engine call (minutes for a long story on the local
   model, or a slow service) that cannot stop to renew: renewing between steps would need a lease
   longer than the slowest call, and a crash would then go unnoticed for as long.
 * Every end of a run (done, retry, waiting, failed) is written only if the job is still this run's
-  (``settle``: same token, still running). "Done" is written in the same transaction as the
+  (``Lease.settle``: same token, still running). "Done" is written in the same transaction as the
   translation itself (``pipeline.translate_article(on_write=…)``), so a job completes once, whole;
   a run that lost its lease to another worker leaves nothing behind.
 * ``recover_expired`` queues again every running job whose lease ran out — or fails it with a note
@@ -80,16 +80,17 @@ def settle(job: TranslationJob, **fields) -> bool:
     return bool(_ours(job).update(lease_token="", lease_expires_at=None, updated_at=timezone.now(), **fields))
 
 
-class Heartbeat:
-    """``with Heartbeat(job):`` renews the job's lease from a daemon thread while the block runs."""
+class Lease:
+    """This run's hold on a claimed job. ``with Lease(job) as lease:`` renews it from a heartbeat
+    thread while the block runs; ``lease.settle(...)`` ends the run (see ``settle``)."""
 
     def __init__(self, job: TranslationJob, every: float | None = None):
         self.job = job
         self.every = settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS if every is None else every
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"babelpress-lease-{job.pk}", daemon=True)
+        self._thread = threading.Thread(target=self._beat, name=f"babelpress-lease-{job.pk}", daemon=True)
 
-    def __enter__(self) -> Heartbeat:
+    def __enter__(self) -> Lease:
         self._thread.start()
         return self
 
@@ -97,11 +98,17 @@ class Heartbeat:
         self._stop.set()
         self._thread.join()
 
-    def _run(self) -> None:
+    def settle(self, **fields) -> bool:
+        # No renewal after this (the run is over, whatever the answer); not joined here: the caller
+        # may be inside a transaction the heartbeat's UPDATE would wait for.
+        self._stop.set()
+        return settle(self.job, **fields)
+
+    def _beat(self) -> None:
         try:
             while not self._stop.wait(self.every):
                 try:
-                    if not renew(self.job):
+                    if not renew(self.job) and not self._stop.is_set():
                         log.warning("translation job %s: lease lost to another worker; its result will be dropped",
                                     self.job.pk)
                         return

@@ -39,22 +39,22 @@ def run_translation_job(job_id: int) -> str:
     job = leases.claim(job_id)
     if job is None:
         return "skipped: not queued"
-    with leases.Heartbeat(job):
-        return _run(job)
+    with leases.Lease(job) as lease:
+        return _run(job, lease)
 
 
 LOST = "abandoned: another worker took the job over (this worker's lease ran out)"
 
 
-def _run(job: TranslationJob) -> str:
+def _run(job: TranslationJob, lease) -> str:
     from babelpress.translation import leases, pipeline, workflow
     from babelpress.translation.engines.base import EngineError
 
     def finish(result):
         # Inside the translation's own transaction: both commit, or neither (LeaseLost rolls back).
-        if not leases.settle(job, status=TranslationJob.Status.DONE, finished_at=timezone.now(), last_error="",
-                             engine=result.engine, engine_calls=result.engine_calls,
-                             segments_from_memory=result.segments_from_memory):
+        if not lease.settle(status=TranslationJob.Status.DONE, finished_at=timezone.now(), last_error="",
+                            engine=result.engine, engine_calls=result.engine_calls,
+                            segments_from_memory=result.segments_from_memory):
             raise leases.LeaseLost(LOST)
 
     try:
@@ -64,26 +64,26 @@ def _run(job: TranslationJob) -> str:
     except pipeline.CapReached as exc:
         # Waiting for money is not a failed attempt: look again in an hour (the cap may be raised).
         job.next_attempt_at = timezone.now() + CAP_RECHECK
-        if not leases.settle(job, status=TranslationJob.Status.WAITING, last_error=str(exc),
-                             next_attempt_at=job.next_attempt_at, attempts=F("attempts") - 1):
+        if not lease.settle(status=TranslationJob.Status.WAITING, last_error=str(exc),
+                            next_attempt_at=job.next_attempt_at, attempts=F("attempts") - 1):
             return LOST
         workflow.schedule(job, job.next_attempt_at)
         return "waiting: cap"
     except EngineError as exc:
-        return _retry_or_fail(job, str(exc), exc.retryable)
+        return _retry_or_fail(lease, str(exc), exc.retryable)
     except StaleEdit:
         # Someone kept saving the translation while this job wrote it: nothing was overwritten.
         note = (f"The {job.target_language} version was saved by someone else each time this job tried to write "
                 "it; nothing was overwritten. It runs again on the saved version.")
-        return _retry_or_fail(job, note, retryable=True)
+        return _retry_or_fail(lease, note, retryable=True)
     except pipeline.HumanTranslationExists as exc:
-        if not leases.settle(job, status=TranslationJob.Status.DONE, last_error=str(exc), finished_at=timezone.now()):
+        if not lease.settle(status=TranslationJob.Status.DONE, last_error=str(exc), finished_at=timezone.now()):
             return LOST
         return "skipped: human translation"
     except Exception as exc:  # a bug must not leave the job "running" until its lease runs out
         log.exception("translation job %s crashed", job.pk)
-        leases.settle(job, status=TranslationJob.Status.FAILED, last_error=f"Internal error: {exc!r}",
-                      finished_at=timezone.now())
+        lease.settle(status=TranslationJob.Status.FAILED, last_error=f"Internal error: {exc!r}",
+                     finished_at=timezone.now())
         raise
     # The source was edited while this job ran: its save joined this job, so translate the new text too.
     source = type(job.source).objects.filter(pk=job.source_id).first()
@@ -92,20 +92,19 @@ def _run(job: TranslationJob) -> str:
     return f"done: {result.segments_total} segments, {result.segments_from_memory} from memory"
 
 
-def _retry_or_fail(job: TranslationJob, error: str, retryable: bool) -> str:
+def _retry_or_fail(lease, error: str, retryable: bool) -> str:
     """Queue the job again after a backoff while attempts remain and retrying can help; else fail
     it and raise JobFailed (the task fails too)."""
-    from babelpress.translation import leases, workflow
+    from babelpress.translation import workflow
 
-    now = timezone.now()
+    job, now = lease.job, timezone.now()
     if retryable and job.attempts < settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS:
         job.next_attempt_at = now + workflow.backoff(job.attempts)
-        if not leases.settle(job, status=TranslationJob.Status.QUEUED, last_error=error,
-                             next_attempt_at=job.next_attempt_at):
+        if not lease.settle(status=TranslationJob.Status.QUEUED, last_error=error, next_attempt_at=job.next_attempt_at):
             return LOST
         workflow.schedule(job, job.next_attempt_at)
         return f"retry later: {error}"
-    if not leases.settle(job, status=TranslationJob.Status.FAILED, last_error=error, finished_at=now):
+    if not lease.settle(status=TranslationJob.Status.FAILED, last_error=error, finished_at=now):
         return LOST
     raise JobFailed(f"translation job {job.pk} failed: {error}")
 
