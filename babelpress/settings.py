@@ -45,6 +45,19 @@ def env_int(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+def env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds, e.g. 120 or 0.5.") from None
+    if not 0 < seconds < 10**6:
+        raise ImproperlyConfigured(f"{name}={value!r} must be more than 0 and less than 1000000 seconds.")
+    return seconds
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -287,6 +300,16 @@ BABELPRESS_TRANSLATION_MONTHLY_CAPS = {
     )
 }
 BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMPTS", 6)
+# A running job's lease: its worker renews it every HEARTBEAT seconds; once it has run out (the
+# worker crashed or was killed) the job is queued again. See babelpress/translation/leases.py.
+BABELPRESS_TRANSLATION_LEASE_SECONDS = env_seconds("BABELPRESS_TRANSLATION_LEASE_SECONDS", 120)
+BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS = env_seconds("BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS", 20)
+if BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS * 2 > BABELPRESS_TRANSLATION_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        f"BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS ({BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS:g}) must be at most half "
+        f"of BABELPRESS_TRANSLATION_LEASE_SECONDS ({BABELPRESS_TRANSLATION_LEASE_SECONDS:g}), so that one late "
+        "renewal does not lose the lease: lower the heartbeat or lengthen the lease."
+    )
 
 # --- Import ---------------------------------------------------------------------------------------
 

@@ -90,3 +90,31 @@ def newsroom(db):
         status=Article.Status.DRAFT,
     )
     return n
+
+
+class OpenedForm:
+    """An admin form as a browser holds it once the page is open: every field as it was shown,
+    sent back later (``post``) with the user's changes — whatever happened on the server meanwhile."""
+
+    def __init__(self, client, url: str):
+        import lxml.html
+
+        self.client, self.url = client, url
+        response = client.get(url)
+        assert response.status_code == 200, response.content[:400]
+        doc = lxml.html.fromstring(response.content.decode())
+        form = doc.xpath("//form[@method='post' and not(@id='logout-form')]")[0]
+        self.values: dict[str, list[str]] = {}
+        for name, value in form.form_values():
+            self.values.setdefault(name, []).append(value)
+
+    def post(self, button: str = "_save", changes: dict | None = None, **more):
+        data = {**self.values, button: ["1"]}
+        data.update({name: [value] for name, value in {**(changes or {}), **more}.items()})
+        return self.client.post(self.url, data)
+
+
+@pytest.fixture
+def open_form():
+    """open_form(client, url) → an OpenedForm (see above)."""
+    return OpenedForm

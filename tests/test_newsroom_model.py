@@ -114,6 +114,40 @@ def test_two_editors_saving_at_once_the_second_is_refused(newsroom):
     assert Article.objects.get(pk=newsroom.bridge.pk).headline == "Première version"
 
 
+def test_every_save_is_version_checked_so_a_stale_copy_never_overwrites(newsroom):
+    # No caller has to remember the check: a plain save() from an older read is refused too.
+    worker_copy = Article.objects.get(pk=newsroom.bridge.pk)
+    editor_copy = Article.objects.get(pk=newsroom.bridge.pk)
+    editor_copy.headline = "Le pont rouvre enfin"
+    editor_copy.save()
+    worker_copy.status = Article.Status.DRAFT
+
+    with pytest.raises(StaleEdit):
+        worker_copy.save()
+
+    row = Article.objects.get(pk=newsroom.bridge.pk)
+    assert (row.headline, row.status, row.version) == ("Le pont rouvre enfin", "published", 2)
+    assert worker_copy.version == 1  # refused: the copy still says what it was read at
+
+
+def test_each_save_moves_the_version_on_by_one(newsroom):
+    article = Article.objects.get(pk=newsroom.budget.pk)
+    article.save()
+    article.save(update_fields=["headline"])
+
+    assert article.version == Article.objects.get(pk=article.pk).version == 3
+
+
+def test_a_stale_save_does_not_bring_a_deleted_article_back(newsroom):
+    copy = Article.objects.get(pk=newsroom.draft.pk)
+    Article.objects.filter(pk=newsroom.draft.pk).delete()
+
+    with pytest.raises(StaleEdit):
+        copy.save()
+
+    assert not Article.objects.filter(pk=newsroom.draft.pk).exists()
+
+
 def test_language_must_be_a_content_language(newsroom):
     article = Article(language="ar", headline="x", section=newsroom.news)
     with pytest.raises(ValidationError):

@@ -98,7 +98,13 @@ class ArticleForm(forms.ModelForm):
         data = super().clean()
         loaded = data.get("loaded_version")
         if self.instance.pk and loaded is not None:
-            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            current = Article.objects.filter(pk=self.instance.pk)
+            if transaction.get_connection().in_atomic_block:
+                # The admin saves in one transaction: holding the row until then means nobody can
+                # save between this check and ours, so the editor gets this form error (their
+                # changes still on screen), not the StaleEdit fallback below.
+                current = current.select_for_update(no_key=True)
+            current = current.values_list("version", flat=True).first()
             if current is not None and current != loaded:
                 raise ValidationError(
                     _("Someone else saved this article since you opened it. Copy your changes, reload the page "

@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -152,6 +152,15 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
+    """One story in one language.
+
+    Writes are version-checked (optimistic locking): ``save()`` refuses with StaleEdit when the
+    row was saved since this instance was read, so no writer — editor, reviewer, translation job,
+    importer, API — silently overwrites a newer edit. People's forms send back the version they
+    loaded (``save_if_current``); machines re-read the row with ``select_for_update()`` in their
+    transaction. Details in ``save``; the decision in docs/decisions.md ("Optimistic locking").
+    """
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -315,29 +324,53 @@ class Article(models.Model):
         return slug
 
     def save(self, *args, **kwargs):
+        """Clean and save; an existing row is saved only if nobody saved it since this instance
+        was read (else StaleEdit, and nothing is written).
+
+        This is the one write path for articles (optimistic locking, see ``version``): every save
+        of an existing row first runs ``UPDATE … SET version = version + 1 WHERE id = … AND
+        version = <the version this instance holds>``, then the row itself, in one transaction.
+        So a writer working from an older read can never overwrite a newer save:
+
+        * a person's form carries the version it was loaded at: ``save_if_current(loaded)``;
+          StaleEdit means "someone saved since you opened it: reload" (admin form, review screen,
+          and any API: send the version back, answer 409 on StaleEdit);
+        * a machine (job, import) re-reads the row under ``select_for_update()`` inside its
+          transaction, decides on what it finds then, and saves that instance.
+
+        Never write article content with ``QuerySet.update()``: it bypasses the check.
+        """
         self.headline = clean_text(self.headline)
         self.alternative_headline = clean_text(self.alternative_headline)
         self.body = clean_body(self.body)
         self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        if self._state.adding or self.pk is None:
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        # One transaction: the bump holds the row lock until the row itself is written.
+        with transaction.atomic(using=using):
+            bumped = Article.objects.using(using).filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1)
+            if not bumped:
+                raise StaleEdit(
+                    _("Someone else saved this article since you opened it. Reload it, re-apply your changes "
+                      "and save again.")
+                )
+            self.version += 1
+            try:
+                super().save(*args, **kwargs)
+            except BaseException:
+                self.version -= 1  # rolled back with the transaction: the instance says so too
+                raise
 
     def save_if_current(self, expected_version: int, **kwargs) -> None:
-        """Save only if nobody saved since ``expected_version`` was read; else raise StaleEdit.
-
-        Two editors saving at once: the second gets a clear error and can reload, instead of
-        silently overwriting the first one's work.
-        """
-        if not self.pk:
-            self.save(**kwargs)
-            return
-        updated = Article.objects.filter(pk=self.pk, version=expected_version).update(version=F("version") + 1)
-        if not updated:
-            raise StaleEdit(
-                _("Someone else saved this article since you opened it. Reload it, re-apply your changes and save again.")
-            )
-        self.version = expected_version + 1
+        """Save only if the row is still at ``expected_version`` (the version a person's form was
+        loaded at); else raise StaleEdit and write nothing. See ``save``."""
+        if self.pk and not self._state.adding:
+            self.version = expected_version
         self.save(**kwargs)
 
     # --- reading --------------------------------------------------------------------------
@@ -355,4 +388,4 @@ class Article(models.Model):
 
 
 class StaleEdit(Exception):
-    """Raised by Article.save_if_current when another editor saved first."""
+    """Raised by Article.save when the row was saved by someone else since the instance was read."""

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
-from babelpress.newsroom.models import Article, Section
+from babelpress.newsroom.models import Article, Section, StaleEdit
 from babelpress.translation import coverage, workflow
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
@@ -127,9 +127,10 @@ class EngineUsageAdmin(admin.ModelAdmin):
 @admin.register(TranslationJob)
 class TranslationJobAdmin(admin.ModelAdmin):
     list_display = ["id", "source", "target_language", "status", "attempts", "engine", "engine_calls",
-                    "segments_from_memory", "short_error", "updated_at", "retry_button"]
+                    "segments_from_memory", "short_error", "worker", "updated_at", "retry_button"]
     list_filter = ["status", "target_language", "engine"]
-    readonly_fields = [f.name for f in TranslationJob._meta.fields]
+    readonly_fields = [f.name for f in TranslationJob._meta.fields if f.name != "lease_token"]
+    exclude = ["lease_token"]
     actions = ["retry_jobs"]
     list_select_related = ["source"]
 
@@ -198,6 +199,7 @@ class TranslationAdmin(admin.ModelAdmin):
         state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
         if not self.has_view_permission(request, state):
             raise PermissionDenied
+        posted = None
         if request.method == "POST":
             if not self.has_change_permission(request, state):
                 raise PermissionDenied
@@ -211,7 +213,16 @@ class TranslationAdmin(admin.ModelAdmin):
                         resolved.add(int(number))
             approve = "_approve" in request.POST
             try:
-                state = workflow.save_review(state, edits, request.user, approve=approve, resolved=resolved)
+                state = workflow.save_review(
+                    state, edits, request.user, approve=approve, resolved=resolved,
+                    loaded_version=_posted_version(request), loaded_draft=request.POST.get("loaded_draft"),
+                )
+            except StaleEdit as exc:
+                # Someone saved meanwhile: nothing was written. Show the page as it is now, with
+                # the reviewer's text still on it, instead of a redirect that would lose it.
+                messages.error(request, str(exc))
+                state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
+                posted = edits
             except workflow.ReviewError as exc:
                 messages.error(request, str(exc))
             else:
@@ -223,23 +234,49 @@ class TranslationAdmin(admin.ModelAdmin):
                     messages.success(request, _("Approved; it will be published with the original."))
                 if approve:
                     return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
-            return HttpResponseRedirect(request.path)
-        outdated = False
+            if posted is None:
+                return HttpResponseRedirect(request.path)
+        return self._review_page(request, state, posted)
+
+    def _review_page(self, request, state, posted=None):
+        """The review screen; ``posted`` is a refused POST's text, kept on the page (in the boxes
+        when the draft is unchanged, under each segment when it changed)."""
         from babelpress.translation.pipeline import is_outdated
 
-        outdated = is_outdated(state)
+        segments = list(state.segments.order_by("position"))
+        token = workflow.draft_token(segments)
+        if posted:
+            unchanged = request.POST.get("loaded_draft") == token
+            for seg in segments:
+                text = posted.get(seg.position)
+                if text is not None and text != seg.target_text:
+                    if unchanged:
+                        seg.target_text = text
+                    else:
+                        seg.unsaved_text = text
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review translation"),
             "state": state,
-            "segments": state.segments.order_by("position"),
-            "outdated": outdated,
+            "segments": segments,
+            "loaded_version": state.article.version,
+            "loaded_draft": token,
+            "outdated": is_outdated(state),
             "opts": self.model._meta,
             "source_language": languages.get(state.source.language),
             "target_language": languages.get(state.article.language),
             "can_change": self.has_change_permission(request, state),
         }
-        return TemplateResponse(request, "admin/translation/review.html", context)
+        status = 409 if posted is not None else 200  # 409 Conflict: the refused POST's page
+        return TemplateResponse(request, "admin/translation/review.html", context, status=status)
+
+
+def _posted_version(request) -> int | None:
+    """The article version the review form was loaded at; a mangled one counts as stale (-1)."""
+    value = request.POST.get("loaded_version")
+    if value is None:
+        return None
+    return int(value) if value.isascii() and value.isdigit() else -1
 
 
 def coverage_view(request):

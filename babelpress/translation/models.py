@@ -160,6 +160,11 @@ class TranslationJob(models.Model):
     engine_calls = models.PositiveIntegerField(_("engine calls"), default=0)
     segments_from_memory = models.PositiveIntegerField(_("segments from memory"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # The lease of a running job (babelpress/translation/leases.py): the worker running it renews
+    # lease_expires_at while it lives; past it, the job is taken back and queued again.
+    worker = models.CharField(_("worker"), max_length=200, blank=True, help_text=_("Host and process id of the worker."))
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -7,10 +7,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_tasks import task
 
+from babelpress.newsroom.models import StaleEdit
 from babelpress.translation.models import TranslationJob
 
 log = logging.getLogger(__name__)
@@ -19,56 +21,70 @@ log = logging.getLogger(__name__)
 CAP_RECHECK = timedelta(hours=1)
 
 
+class JobFailed(Exception):
+    """A translation job failed for good (its error is on the job): the task fails too, so the task
+    queue never shows a failed translation as a success."""
+
+
 @task()
 def run_translation_job(job_id: int) -> str:
     """Run one translation job. Engine trouble re-queues it with backoff, then fails it visibly.
 
-    The job row is claimed with a conditional update, so a job enqueued twice (or re-run after a
-    worker crash) is translated once.
+    The job is claimed with a conditional update and held by a lease its heartbeat renews (see
+    babelpress/translation/leases.py), so a job enqueued twice, or re-run after a worker crash, is
+    translated once; its "done" commits with the translation, or not at all.
     """
-    from babelpress.translation import pipeline, workflow
+    from babelpress.translation import leases
+
+    job = leases.claim(job_id)
+    if job is None:
+        return "skipped: not queued"
+    with leases.Lease(job) as lease:
+        return _run(job, lease)
+
+
+LOST = "abandoned: another worker took the job over (this worker's lease ran out)"
+
+
+def _run(job: TranslationJob, lease) -> str:
+    from babelpress.translation import leases, pipeline, workflow
     from babelpress.translation.engines.base import EngineError
 
-    claimed = TranslationJob.objects.filter(
-        pk=job_id, status__in=[TranslationJob.Status.QUEUED, TranslationJob.Status.WAITING]
-    ).update(status=TranslationJob.Status.RUNNING, updated_at=timezone.now())
-    if not claimed:
-        return "skipped: not queued"
-    job = TranslationJob.objects.select_related("source__section").get(pk=job_id)
-    job.attempts += 1
+    def finish(result):
+        # Inside the translation's own transaction: both commit, or neither (LeaseLost rolls back).
+        if not lease.settle(status=TranslationJob.Status.DONE, finished_at=timezone.now(), last_error="",
+                            engine=result.engine, engine_calls=result.engine_calls,
+                            segments_from_memory=result.segments_from_memory):
+            raise leases.LeaseLost(LOST)
+
     try:
-        result = pipeline.translate_article(job.source, job.target_language, user=job.requested_by)
+        result = pipeline.translate_article(job.source, job.target_language, user=job.requested_by, on_write=finish)
+    except leases.LeaseLost:
+        return LOST
     except pipeline.CapReached as exc:
         # Waiting for money is not a failed attempt: look again in an hour (the cap may be raised).
-        job.attempts -= 1
-        job.status, job.last_error = TranslationJob.Status.WAITING, str(exc)
         job.next_attempt_at = timezone.now() + CAP_RECHECK
-        job.save()
+        if not lease.settle(status=TranslationJob.Status.WAITING, last_error=str(exc),
+                            next_attempt_at=job.next_attempt_at, attempts=F("attempts") - 1):
+            return LOST
         workflow.schedule(job, job.next_attempt_at)
         return "waiting: cap"
     except EngineError as exc:
-        job.last_error = str(exc)
-        if exc.retryable and job.attempts < settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS:
-            job.status = TranslationJob.Status.QUEUED
-            job.next_attempt_at = timezone.now() + workflow.backoff(job.attempts)
-            job.save()
-            workflow.schedule(job, job.next_attempt_at)
-            return "retry later"
-        job.status, job.finished_at = TranslationJob.Status.FAILED, timezone.now()
-        job.save()
-        return "failed"
+        return _retry_or_fail(lease, str(exc), exc.retryable)
+    except StaleEdit:
+        # Someone kept saving the translation while this job wrote it: nothing was overwritten.
+        note = (f"The {job.target_language} version was saved by someone else each time this job tried to write "
+                "it; nothing was overwritten. It runs again on the saved version.")
+        return _retry_or_fail(lease, note, retryable=True)
     except pipeline.HumanTranslationExists as exc:
-        job.status, job.last_error, job.finished_at = TranslationJob.Status.DONE, str(exc), timezone.now()
-        job.save()
+        if not lease.settle(status=TranslationJob.Status.DONE, last_error=str(exc), finished_at=timezone.now()):
+            return LOST
         return "skipped: human translation"
-    except Exception as exc:  # a bug must not leave the job "running" forever
-        log.exception("translation job %s crashed", job_id)
-        job.status, job.last_error, job.finished_at = TranslationJob.Status.FAILED, f"Internal error: {exc!r}", timezone.now()
-        job.save()
+    except Exception as exc:  # a bug must not leave the job "running" until its lease runs out
+        log.exception("translation job %s crashed", job.pk)
+        lease.settle(status=TranslationJob.Status.FAILED, last_error=f"Internal error: {exc!r}",
+                     finished_at=timezone.now())
         raise
-    job.status, job.finished_at, job.last_error = TranslationJob.Status.DONE, timezone.now(), ""
-    job.engine, job.engine_calls, job.segments_from_memory = result.engine, result.engine_calls, result.segments_from_memory
-    job.save()
     # The source was edited while this job ran: its save joined this job, so translate the new text too.
     source = type(job.source).objects.filter(pk=job.source_id).first()
     if source is not None and result.translation.source_digest != pipeline.source_digest(pipeline.article_fields(source)):
@@ -76,32 +92,49 @@ def run_translation_job(job_id: int) -> str:
     return f"done: {result.segments_total} segments, {result.segments_from_memory} from memory"
 
 
-def recover_stale_jobs(older_than_minutes: int = 30) -> int:
-    """Queue again the jobs a crashed worker left 'running' (call it at worker start); returns how many.
-
-    Queued or waiting jobs overdue by ``older_than_minutes`` (their task was lost, or the task
-    backend could not defer it) are put back in the task queue too. Enqueuing a job twice is
-    harmless: it is translated once.
-    """
+def _retry_or_fail(lease, error: str, retryable: bool) -> str:
+    """Queue the job again after a backoff while attempts remain and retrying can help; else fail
+    it and raise JobFailed (the task fails too)."""
     from babelpress.translation import workflow
 
-    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
-    recovered = 0
-    for job in TranslationJob.objects.filter(status=TranslationJob.Status.RUNNING, updated_at__lt=cutoff):
-        with transaction.atomic():
-            if TranslationJob.objects.filter(pk=job.pk, status=TranslationJob.Status.RUNNING).update(
-                status=TranslationJob.Status.QUEUED, last_error="Worker stopped during the job; queued again.",
-                next_attempt_at=None, updated_at=timezone.now(),
-            ):
-                workflow.schedule(job)
-                recovered += 1
-    overdue = TranslationJob.objects.annotate(due=Coalesce("next_attempt_at", "updated_at")).filter(
-        status__in=[TranslationJob.Status.QUEUED, TranslationJob.Status.WAITING], due__lt=cutoff,
+    job, now = lease.job, timezone.now()
+    if retryable and job.attempts < settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS:
+        job.next_attempt_at = now + workflow.backoff(job.attempts)
+        if not lease.settle(status=TranslationJob.Status.QUEUED, last_error=error, next_attempt_at=job.next_attempt_at):
+            return LOST
+        workflow.schedule(job, job.next_attempt_at)
+        return f"retry later: {error}"
+    if not lease.settle(status=TranslationJob.Status.FAILED, last_error=error, finished_at=now):
+        return LOST
+    raise JobFailed(f"translation job {job.pk} failed: {error}")
+
+
+#: Queued or waiting jobs this long past due are put back in the task queue (their task was lost).
+OVERDUE = timedelta(minutes=30)
+
+
+def recover_stale_jobs(overdue: timedelta = OVERDUE) -> int:
+    """Queue again the jobs whose worker stopped (lease ran out); returns how many.
+
+    ``babelpress worker`` calls it at start and then every heartbeat. Queued or waiting jobs
+    overdue by ``overdue`` (their task was lost, or the task backend could not defer it) are put
+    back in the task queue too, once per ``overdue``. Enqueuing a job twice is harmless: it is
+    translated once.
+    """
+    from babelpress.translation import leases, workflow
+
+    recovered = len(leases.recover_expired())
+    now = timezone.now()
+    overdue_jobs = TranslationJob.objects.annotate(due=Coalesce("next_attempt_at", "updated_at")).filter(
+        status__in=[TranslationJob.Status.QUEUED, TranslationJob.Status.WAITING], due__lt=now - overdue,
     )
     count = 0
-    for job in overdue:
-        workflow.schedule(job)
-        count += 1
+    for job in overdue_jobs:
+        with transaction.atomic():
+            # Due now, noted on the job: the next look finds it overdue again only after ``overdue``.
+            if TranslationJob.objects.filter(pk=job.pk, status=job.status).update(next_attempt_at=now):
+                workflow.schedule(job)
+                count += 1
     if count:
         log.info("Put %d overdue translation job(s) back in the task queue.", count)
     return recovered

@@ -3,6 +3,7 @@ and let a reviewer edit and approve a machine draft."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import random
 from datetime import timedelta
@@ -10,8 +11,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from babelpress.newsroom.models import Article
+from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.translation import registry
 from babelpress.translation.models import Translation, TranslationJob
 
@@ -30,13 +32,18 @@ def enqueue(source: Article, languages: list[str], *, user=None, run_after=None)
     """Queue one job per language (joining an open job if there is one); the worker runs them.
 
     A failed job for the same story and language is queued again rather than left beside a new
-    one, so a failure shows until it is retried and disappears once it is.
+    one, so a failure shows until it is retried and disappears once it is. A running job whose
+    lease ran out (its worker died) is never joined: it is queued again first (leases.py).
     """
+    from babelpress.translation import leases
+
     jobs = []
     for language in languages:
         if language == source.language:
             continue
-        job = TranslationJob.objects.filter(source=source, target_language=language, status__in=OPEN).first()
+        pair = TranslationJob.objects.filter(source=source, target_language=language)
+        leases.recover_expired(pair)
+        job = pair.filter(status__in=OPEN).first()
         if job is None:
             job, new = _reopen_failed(source, language, user) or _create(source, language, user)
             if new:
@@ -134,16 +141,21 @@ def release_translations(source: Article) -> list[Article]:
         return []
     released = []
     waiting = Translation.objects.filter(source=source).exclude(article__status=Article.Status.PUBLISHED)
-    for state in waiting.select_related("article", "source__section"):
-        ready = state.state == Translation.State.REVIEWED or (
-            state.state == Translation.State.MACHINE and policy_for(source) == "publish"
-            and not state.qa_errors and not state.conflicts
-        )
-        if ready and not is_outdated(state):
-            target = state.article
-            target.status, target.published_at = Article.Status.PUBLISHED, publication_time(source)
-            target.save()
-            released.append(target)
+    for state_id in waiting.values_list("pk", flat=True):
+        with transaction.atomic():
+            # Decided on the rows as they are now, locked (article first, as everywhere): an
+            # editor may be saving this target, a job re-translating it.
+            target, state = lock_target(state_id)
+            if state is None or target is None or target.status == Article.Status.PUBLISHED:
+                continue
+            ready = state.state == Translation.State.REVIEWED or (
+                state.state == Translation.State.MACHINE and policy_for(source) == "publish"
+                and not state.qa_errors and not state.conflicts
+            )
+            if ready and not is_outdated(state):
+                target.status, target.published_at = Article.Status.PUBLISHED, publication_time(source)
+                target.save()
+                released.append(target)
     return released
 
 
@@ -151,7 +163,33 @@ class ReviewError(Exception):
     pass
 
 
-def save_review(state: Translation, edits: dict[int, str], user, *, approve: bool, resolved=()) -> Translation:
+def lock_target(state_id: int):
+    """(target article, Translation) for a Translation id, locked in the order every writer uses
+    (article, then translation) so two writers never wait on each other; (None, None) if gone."""
+    article_id = Translation.objects.filter(pk=state_id).values_list("article_id", flat=True).first()
+    target = Article.objects.select_for_update(no_key=True).filter(pk=article_id).first()
+    state = (
+        Translation.objects.select_for_update(of=("self",)).select_related("source__section")
+        .filter(pk=state_id, article_id=article_id).first()
+    )
+    if target is None or state is None:
+        return None, None
+    state.article = target
+    return target, state
+
+
+def draft_token(rows) -> str:
+    """A fingerprint of a draft's segments as a reviewer sees them: the review form sends it back,
+    and a draft that changed meanwhile (translated again, saved by someone else) is not overwritten."""
+    digest = hashlib.sha256()
+    for row in rows:
+        seen = (row.position, row.source_hash, row.target_text, row.human_edited, row.conflict)
+        digest.update(("\0".join(map(str, seen)) + "\0\0").encode())
+    return digest.hexdigest()[:32]
+
+
+def save_review(state: Translation, edits: dict[int, str], user, *, approve: bool, resolved=(),
+                loaded_version: int | None = None, loaded_draft: str | None = None) -> Translation:
     """Store a reviewer's segment edits; with ``approve``, apply the text and record the reviewer.
 
     ``edits`` maps segment positions to the reviewer's text (the review form sends every segment;
@@ -160,24 +198,37 @@ def save_review(state: Translation, edits: dict[int, str], user, *, approve: boo
     changed) is resolved by editing the segment again, or by listing its position in ``resolved``
     (the reviewer keeps the edit for the new source).
 
+    ``loaded_draft`` (``draft_token``) and ``loaded_version`` (the target article's version) are
+    what the reviewer's screen showed: if the draft changed since, or (when approving) the article
+    was saved since, StaleEdit is raised and nothing is written.
+
     Approval is refused (ReviewError) while QA errors or unresolved conflicts remain, or when the
     source changed since the draft; the edits are saved all the same.
     """
     with transaction.atomic():
-        state, refusal = _store_review(state, edits, set(resolved), user, approve)
+        target, locked = lock_target(state.pk)
+        if locked is None:
+            raise StaleEdit(_("This translation was deleted since you opened it."))
+        rows = list(locked.segments.order_by("position"))
+        if loaded_draft is not None and loaded_draft != draft_token(rows):
+            raise StaleEdit(_("This draft changed since you opened it (it was translated again, or someone else "
+                              "saved it). Nothing was saved: here is the new draft, with your text under each "
+                              "segment; apply it again."))
+        if approve and loaded_version is not None and loaded_version != target.version:
+            raise StaleEdit(_("Someone else saved this translation's article since you opened the review. Nothing "
+                              "was saved: your text is kept below; check the article, then approve again."))
+        state, refusal = _store_review(locked, rows, edits, set(resolved), user, approve)
     if refusal:
         raise ReviewError(refusal)
     return state
 
 
-def _store_review(state: Translation, edits: dict[int, str], resolved: set[int], user, approve: bool):
+def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set[int], user, approve: bool):
     from babelpress.translation.pipeline import (
         article_fields, glossary_for, publication_time, rebuild_and_check, remember,
     )
 
-    state = Translation.objects.select_for_update().select_related("article", "source").get(pk=state.pk)
     source, target = state.source, state.article
-    rows = list(state.segments.order_by("position"))
     human_pairs = []
     for row in rows:
         changed = row.position in edits and edits[row.position] != row.target_text
@@ -224,7 +275,7 @@ def _store_review(state: Translation, edits: dict[int, str], resolved: set[int],
         if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
             target.status = Article.Status.PUBLISHED
             target.published_at = publication_time(source)
-        target.save()
+        target.save()  # version-checked; locked above, so current
         state.state = Translation.State.REVIEWED
     state.save()
     return state, refusal

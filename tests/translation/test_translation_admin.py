@@ -14,7 +14,7 @@ from babelpress.newsroom.models import Article
 from babelpress.translation import pipeline, registry, workflow
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import GlossaryName, GlossaryTerm, Translation, TranslationJob
-from babelpress.translation.tasks import run_translation_job
+from babelpress.translation.tasks import JobFailed, run_translation_job
 
 from .fake_engines import PhrasebookEngine
 
@@ -185,7 +185,8 @@ def coverage_newsroom(newsroom, use_engines, editor, settings):
     budget_en = pipeline.translate_article(newsroom.budget, "en").translation
     workflow.save_review(budget_en, {}, editor, approve=True)
     engine.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)")
-    run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
+    with pytest.raises(JobFailed):
+        run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
     engine.fail_with = None
     workflow.enqueue(newsroom.festival, ["hy"])
     newsroom.market = Article.objects.create(
@@ -247,7 +248,8 @@ def test_coverage_totals_count_each_state_per_language(client, coverage_newsroom
 def test_a_failed_update_of_an_outdated_translation_shows_as_failed_with_its_error(client, coverage_newsroom):
     registry.configured_engines()["phrasebook"].fail_with = EngineError("phrasebook", "quota exceeded (HTTP 456)")
     market = coverage_newsroom.market
-    run_translation_job.call(workflow.enqueue(market, ["en"])[0].pk)
+    with pytest.raises(JobFailed):
+        run_translation_job.call(workflow.enqueue(market, ["en"])[0].pk)
 
     doc = get(client, COVERAGE)
 
@@ -304,7 +306,8 @@ def failed_job(use_engines, make_story):
     engine = use_engines({"phrasebook": (PhrasebookEngine, {})})["phrasebook"]
     engine.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)")
     job = workflow.enqueue(make_story(["Le pont rouvre."], language="fr"), ["en"])[0]
-    run_translation_job.call(job.pk)
+    with pytest.raises(JobFailed):
+        run_translation_job.call(job.pk)
     engine.fail_with = None
     return reload(job)
 

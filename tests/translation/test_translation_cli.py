@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from babelpress.newsroom.models import Article
 from babelpress.translation import pipeline, workflow
 from babelpress.translation.models import TranslationJob
-from babelpress.translation.tasks import run_translation_job
+from babelpress.translation.tasks import JobFailed, run_translation_job
 from babelpress.translation.testing import build_tiny_argos_package
 
 from .fake_engines import PhrasebookEngine
@@ -137,7 +137,8 @@ def test_status_prints_coverage_per_language_jobs_and_engines(use_engines, newsr
     from babelpress.translation.engines.base import EngineError
 
     engine.fail_with = EngineError("phrasebook", "HTTP 403 from the service")
-    run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
+    with pytest.raises(JobFailed):
+        run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
     workflow.enqueue(newsroom.festival, ["hy"])
 
     out = run("translation", "status")

@@ -21,7 +21,7 @@ from babelpress.translation import coverage, pipeline, workflow
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import EngineUsage, MemoryEntry, Segment, Translation, TranslationJob
-from babelpress.translation.tasks import recover_stale_jobs, run_translation_job
+from babelpress.translation.tasks import JobFailed, recover_stale_jobs, run_translation_job
 
 from .fake_engines import PhrasebookEngine
 from .fake_servers import FakeDeepL, FakeLibreTranslate, Reply, serve
@@ -403,7 +403,7 @@ def test_an_engine_that_is_down_leaves_the_job_queued_with_backoff(libre_503, fr
     job = workflow.enqueue(french_story, ["en"])[0]
     started = timezone.now()
 
-    assert run_translation_job.call(job.pk) == "retry later"
+    assert run_translation_job.call(job.pk).startswith("retry later: [libretranslate]")
 
     job = reload(job)
     assert (job.status, job.attempts) == ("queued", 1)
@@ -442,10 +442,13 @@ def test_after_the_last_attempt_the_job_fails_with_its_error(libre_503, french_s
     settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS = 3
     job = workflow.enqueue(french_story, ["en"])[0]
 
-    outcomes = [run_translation_job.call(job.pk) for _ in range(4)]
+    outcomes = [run_translation_job.call(job.pk)[:11] for _ in range(2)]
+    with pytest.raises(JobFailed, match="HTTP 503"):  # the task fails too: never listed as a success
+        run_translation_job.call(job.pk)
+    outcomes.append(run_translation_job.call(job.pk))
 
     job = reload(job)
-    assert outcomes == ["retry later", "retry later", "failed", "skipped: not queued"]
+    assert outcomes == ["retry later", "retry later", "skipped: not queued"]
     assert (job.status, job.attempts) == ("failed", 3) and job.finished_at is not None
     assert "HTTP 503" in job.last_error
     assert cell(french_story) == "failed"
@@ -455,7 +458,7 @@ def test_an_engine_on_a_closed_port_is_retried_too(use_engines, french_story):
     use_engines({"libretranslate": (LIBRE, {"url": closed_port_url(), **NO_WAIT})})
     job = workflow.enqueue(french_story, ["en"])[0]
 
-    assert run_translation_job.call(job.pk) == "retry later"
+    assert run_translation_job.call(job.pk).startswith("retry later")
 
     job = reload(job)
     assert (job.status, job.attempts) == ("queued", 1)
@@ -466,7 +469,8 @@ def test_an_error_retrying_cannot_fix_fails_the_job_at_once(phrasebook, french_s
     phrasebook.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)", retryable=False)
     job = workflow.enqueue(french_story, ["en"])[0]
 
-    assert run_translation_job.call(job.pk) == "failed"
+    with pytest.raises(JobFailed, match="HTTP 403"):
+        run_translation_job.call(job.pk)
 
     assert (reload(job).status, reload(job).attempts) == ("failed", 1)
     assert "HTTP 403" in reload(job).last_error
@@ -475,7 +479,8 @@ def test_an_error_retrying_cannot_fix_fails_the_job_at_once(phrasebook, french_s
 def test_retrying_a_failed_job_queues_it_again(phrasebook, french_story, reviewer):
     phrasebook.fail_with = EngineError("phrasebook", "HTTP 403", retryable=False)
     job = workflow.enqueue(french_story, ["en"])[0]
-    run_translation_job.call(job.pk)
+    with pytest.raises(JobFailed):
+        run_translation_job.call(job.pk)
     phrasebook.fail_with = None
 
     again = workflow.retry(reload(job), user=reviewer)
@@ -516,18 +521,23 @@ def test_an_edit_saved_while_its_job_runs_is_translated_afterwards(phrasebook, f
     assert reload(french_story.get_translation("en")).headline == "LE PONT EST ROUVERT"
 
 
-def test_recover_stale_jobs_requeues_a_job_a_crashed_worker_left_running(
+def test_recover_stale_jobs_requeues_a_job_whose_workers_lease_ran_out(
     phrasebook, french_story, django_capture_on_commit_callbacks
 ):
-    stale, fresh = workflow.enqueue(french_story, ["en", "hy"])
-    TranslationJob.objects.filter(pk=stale.pk).update(status="running", updated_at=timezone.now() - timedelta(hours=1))
-    TranslationJob.objects.filter(pk=fresh.pk).update(status="running", updated_at=timezone.now())
+    stale, alive = workflow.enqueue(french_story, ["en", "hy"])
+    now = timezone.now()
+    TranslationJob.objects.filter(pk=stale.pk).update(status="running", worker="host-a:41", attempts=1,
+                                                      lease_expires_at=now - timedelta(seconds=1))
+    TranslationJob.objects.filter(pk=alive.pk).update(status="running", worker="host-b:42", attempts=1,
+                                                      lease_expires_at=now + timedelta(seconds=30))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert recover_stale_jobs(older_than_minutes=30) == 1
+        assert recover_stale_jobs() == 1
 
-    assert reload(stale).status == "queued" and "Worker stopped" in reload(stale).last_error
-    assert reload(fresh).status == "running"
+    assert reload(stale).status == "queued"
+    assert reload(stale).last_error == ("The worker running it (host-a:41) stopped renewing its lease (crashed or "
+                                        "was killed); queued again.")
+    assert reload(alive).status == "running"
     assert [t.args_kwargs["args"] for t in DBTaskResult.objects.all()] == [[stale.pk]]
 
 
@@ -650,7 +660,8 @@ def test_a_job_a_crashed_worker_left_running_is_finished_by_the_next_worker(loca
     story = make_story(["The river rose today."], language="en")
     job = workflow.enqueue(story, ["fr"])[0]
     DBTaskResult.objects.all().delete()  # the task died with its worker
-    TranslationJob.objects.filter(pk=job.pk).update(status="running", updated_at=timezone.now() - timedelta(hours=2))
+    TranslationJob.objects.filter(pk=job.pk).update(status="running", attempts=1,
+                                                    lease_expires_at=timezone.now() - timedelta(seconds=1))
 
     out = io.StringIO()
     call_command("worker", batch=True, interval=0, no_feeds=True, stdout=out, stderr=io.StringIO())
@@ -714,7 +725,7 @@ def test_a_failed_call_to_a_paid_engine_is_not_metered(deepl, french_story):
     deepl.script("/v2/translate", Reply(503, {"message": "Service unavailable"}))
     job = workflow.enqueue(french_story, ["en"])[0]
 
-    assert run_translation_job.call(job.pk) == "retry later"
+    assert run_translation_job.call(job.pk).startswith("retry later")
 
     assert EngineUsage.objects.filter(characters__gt=0).count() == 0
 

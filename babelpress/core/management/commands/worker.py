@@ -1,10 +1,13 @@
 """`babelpress worker`: runs background jobs (translation, imports, feed polling).
 
 A thin wrapper over django-tasks-db's db_worker so the operator needs one name to remember. Beside
-it, a thread queues a poll job for every followed feed that is due, once a minute (see
-babelpress/ingest/polling.py); with --batch that happens once, before the queued jobs run.
+it, two threads: one queues a poll job for every followed feed that is due, once a minute (see
+babelpress/ingest/polling.py); one queues again the translation jobs whose worker died (their
+lease ran out, see babelpress/translation/leases.py), every BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS.
+With --batch both happen once, before the queued jobs run.
 """
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -21,22 +24,28 @@ class Command(BaseCommand):
                             help="Do not queue feed polls from this worker (when another worker does).")
 
     def handle(self, *args, **options):
+        from babelpress.core.periodic import Periodic
         from babelpress.ingest import polling
         from babelpress.translation.tasks import recover_stale_jobs
 
-        # A worker that crashed mid-job left it "running": queue it again before taking new work.
+        # A worker that died mid-job left it "running": queue it again once its lease has run out —
+        # now, and from then on while this worker runs (another worker may die at any time).
         recovered = recover_stale_jobs()
         if recovered:
             self.stdout.write(f"Queued again {recovered} job(s) left running by a stopped worker.")
-        scheduler = None
+        threads = []
+        if not options["batch"]:
+            every = settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS
+            threads.append(Periodic("job-recovery", recover_stale_jobs, every))
         if not options["no_feeds"]:
             if options["batch"]:
                 queued = polling.enqueue_due_feeds()
                 if queued:
                     self.stdout.write(f"Queued {queued} due feed poll(s).")
             else:
-                scheduler = polling.FeedScheduler()
-                scheduler.start()
+                threads.append(polling.FeedScheduler())
+        for thread in threads:
+            thread.start()
         kwargs = {"queue_name": options["queue"], "interval": options["interval"], "reload": False}
         if options["batch"]:
             kwargs["batch"] = True
@@ -45,5 +54,5 @@ class Command(BaseCommand):
         try:
             call_command("db_worker", **kwargs)
         finally:
-            if scheduler is not None:
-                scheduler.stop()
+            for thread in threads:
+                thread.stop()

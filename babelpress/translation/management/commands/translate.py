@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from babelpress.newsroom.models import Article
+from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.translation import pipeline, workflow
 from babelpress.translation.engines.base import EngineError
 
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     from_memory += result.segments_from_memory
                     if result.errors:
                         progress.console.print(f"[yellow]#{source.pk} → {lang}: {result.errors} QA error(s), held for review")
-                except (EngineError, pipeline.CapReached, pipeline.HumanTranslationExists) as exc:
+                except (EngineError, pipeline.CapReached, pipeline.HumanTranslationExists, StaleEdit) as exc:
                     failed += 1
                     progress.console.print(f"[red]#{source.pk} → {lang}: {escape(str(exc))}")
                 progress.advance(bar)
