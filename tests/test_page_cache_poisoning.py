@@ -84,6 +84,14 @@ def test_an_odd_port_on_an_allowed_host_does_not_reach_other_readers(client, new
         assert b"6666" not in clean.content and b"127.0.0.1" not in clean.content
 
 
+def test_a_page_asked_for_over_https_is_not_served_over_http(client, newsroom, page_cache, settings):
+    # gunicorn believes X-Forwarded-Proto from its allowed proxies: the scheme is the request's too.
+    settings.SITE_URL = ""
+    url = newsroom.bridge.get_absolute_url()
+    assert_own_addresses(client.get(url, secure=True).content, "https://localhost")
+    assert_own_addresses(client.get(url).content, "http://localhost")
+
+
 def test_forwarded_host_headers_are_not_believed(client, newsroom, page_cache, settings):
     settings.SITE_URL = ""
     url = newsroom.bridge.get_absolute_url()

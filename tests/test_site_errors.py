@@ -56,3 +56,19 @@ def test_naughty_strings_in_paths_and_queries_never_cause_a_500(client, newsroom
         for url in (f"/fr/article/{encoded}/", f"/fr/section/actualites/?page={encoded}", f"/{encoded}/"):
             response = client.get(url)
             assert response.status_code in (200, 301, 302, 404), (s, url, response.status_code)
+
+
+def test_a_refused_host_header_is_one_line_in_the_log_not_a_traceback(client, newsroom):
+    import io
+    import logging
+
+    handler = logging.getLogger("django.security").handlers[0]  # the console handler for refusals
+    log = io.StringIO()
+    previous = handler.setStream(log)
+    try:
+        assert client.get("/fr/", HTTP_HOST="attacker.example").status_code == 400
+    finally:
+        handler.setStream(previous)
+    assert log.getvalue().splitlines() == [
+        "Invalid HTTP_HOST header: 'attacker.example'. You may need to add 'attacker.example' to ALLOWED_HOSTS."
+    ]
