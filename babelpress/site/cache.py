@@ -9,27 +9,30 @@ BABELPRESS_PAGE_MAX_AGE, which bounds staleness for stories scheduled to appear 
 What goes into a key is exactly what a page may show of the request, and nothing else, so
 that one reader's request can never change what the next reader gets:
 
-- The path and the page number (``?page=``, parsed by ``page_number`` for the views and the key
-  alike). Pages build their canonical, hreflang, og:url and JSON-LD addresses from the route and
-  that number only, never from the query string, so ``?ref=attacker.example`` or a flood of
-  random parameters share the page's one entry and leave no trace in it.
+- The path and, for section and tag listings, the page number (``?page=``, parsed by
+  ``page_number`` for the views and the key alike; other pages ignore it). Pages build their
+  canonical, hreflang, og:url and JSON-LD addresses from the route and that number only, never
+  from the query string, so ``?ref=attacker.example`` or a flood of random parameters share the
+  page's one entry and leave no trace in it.
 - The scheme and host, when BABELPRESS_SITE_URL is unset. Pages then take their absolute
-  addresses from the request (``structured.absolute``), and Django accepts any port for an
-  allowed host name: a page rendered for ``Host: 127.0.0.1:6666`` must not be served to
-  ``Host: localhost``. We key on the validated host instead of refusing unknown ports because
-  no port can be called "unknown" reliably: behind a proxy the public port is not the one
-  gunicorn listens on, and the allowed names (localhost, 127.0.0.1, [::1] …) differ from each
-  other just as much. The cost is one entry per host and port actually requested, bounded by
-  the cache's size and BABELPRESS_PAGE_MAX_AGE; production sets BABELPRESS_SITE_URL (``babelpress
-  check --deploy`` warns otherwise) and then the host is not in the key, nor in any page.
+  addresses from the request (``structured.absolute``; the scheme may come from the proxy's
+  X-Forwarded-Proto, which gunicorn believes), and Django accepts any port for an allowed host
+  name: a page rendered for ``Host: 127.0.0.1:6666`` must not be served to ``Host: localhost``.
+  We key on the validated host instead of refusing unknown ports because no port can be called
+  "unknown" reliably: behind a proxy the public port is not the one gunicorn listens on, and the
+  allowed names (localhost, 127.0.0.1, [::1] …) differ from each other just as much. The cost is
+  one entry per host and port actually requested, bounded by the cache's size and
+  BABELPRESS_PAGE_MAX_AGE; production sets BABELPRESS_SITE_URL (``babelpress check --deploy``
+  warns otherwise), and then the host is neither in the key nor in any page.
 
 Validators. Each stored page carries an ETag, a hash of its body computed once when it is
-stored, so a conditional request gets 304 exactly when the reader already has these bytes
-(Django's ConditionalGetMiddleware compares it; it hashes only responses without one). Its
-Last-Modified (set by the views) is the latest of the content version's time and the page's
-own stories' times: it never goes backwards for a URL, even when the newest story is withdrawn,
-so a client revalidating with If-Modified-Since only gets 304 when nothing changed since (to
-the second: HTTP dates have no finer grain, the ETag has).
+stored, so a conditional request gets 304 exactly when the reader already has these bytes.
+Django's ConditionalGetMiddleware compares it (for GET only) and hashes only responses that
+have none, so a page served from the cache is not hashed again. Its Last-Modified (set by the
+views) is the latest of the content version's time and the page's own stories' times: it never
+goes backwards for a URL, even when the newest story is withdrawn, so a client revalidating with
+If-Modified-Since only gets 304 when nothing changed since (to the second: HTTP dates have no
+finer grain, the ETag has).
 """
 
 from __future__ import annotations
