@@ -359,8 +359,16 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("BABELPRESS_HSTS_SECONDS", 31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both bind more than this site, for months or years (docs/settings.md): the operator opts in.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BABELPRESS_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("BABELPRESS_HSTS_PRELOAD", False)
+# Django's `check --deploy` asks about subdomains and preload (security.W005, W021) until the
+# operator has answered, either way, in the environment.
+SILENCED_SYSTEM_CHECKS = []
+if os.environ.get("BABELPRESS_HSTS_INCLUDE_SUBDOMAINS"):
+    SILENCED_SYSTEM_CHECKS.append("security.W005")
+if os.environ.get("BABELPRESS_HSTS_PRELOAD"):
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -397,7 +405,15 @@ AXES_VERBOSE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "babelpress.core.logs.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refusals": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BABELPRESS_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Hostile requests (bad Host headers …) are refused with a 400: one line each, not a traceback.
+        "django.security": {"handlers": ["refusals"], "propagate": False},
+    },
 }

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import time
+from pathlib import Path
+
 import pytest
 
 
@@ -118,3 +123,41 @@ class OpenedForm:
 def open_form():
     """open_form(client, url) → an OpenedForm (see above)."""
     return OpenedForm
+
+def shared_corpus() -> Path:
+    """The shared test data: ``<repo>/../shared/corpus`` in the main checkout; worktrees elsewhere
+    name it with BABELPRESS_TEST_CORPUS, else /work/shared/corpus."""
+    beside = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
+    for candidate in (beside, os.environ.get("BABELPRESS_TEST_CORPUS"), "/work/shared/corpus"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    pytest.fail(f"The shared test corpus is missing: put it at {beside.resolve()} or set BABELPRESS_TEST_CORPUS.")
+
+
+@pytest.fixture(scope="session")
+def naughty_strings() -> list[str]:
+    """The Big List of Naughty Strings (../shared/corpus/naughty/blns.json)."""
+    return json.loads((shared_corpus() / "naughty" / "blns.json").read_text(encoding="utf-8"))
+
+
+class ContentClock:
+    """The clock that dates content versions (babelpress.site.cache), moved by hand: HTTP dates
+    have one-second resolution, and tests do not sleep."""
+
+    def __init__(self):
+        self.ns = time.time_ns()
+
+    def __call__(self) -> int:
+        return self.ns
+
+    def advance(self, seconds: float) -> None:
+        self.ns += int(seconds * 1e9)
+
+
+@pytest.fixture
+def content_clock(monkeypatch):
+    from babelpress.site import cache
+
+    clock = ContentClock()
+    monkeypatch.setattr(cache, "_clock", clock)
+    return clock

@@ -36,15 +36,28 @@ def babelpress(*args, env, timeout=120):
     )
 
 
+PRODUCTION = {
+    "BABELPRESS_SECRET_KEY": "k" * 20 + "Vq8#xZ2!pL0@mN5$rT7%wY9^bC3&dF6*gH1(jK4)" + "s" * 10,
+    "BABELPRESS_ALLOWED_HOSTS": "news.example.org",
+}
+
+
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
     env = run_env(
-        tmp_path,
-        BABELPRESS_SECRET_KEY="k" * 20 + "Vq8#xZ2!pL0@mN5$rT7%wY9^bC3&dF6*gH1(jK4)" + "s" * 10,
-        BABELPRESS_ALLOWED_HOSTS="news.example.org",
+        tmp_path, **PRODUCTION, BABELPRESS_SITE_URL="https://news.example.org",
+        BABELPRESS_HSTS_INCLUDE_SUBDOMAINS="0", BABELPRESS_HSTS_PRELOAD="0",
     )
     result = babelpress("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_for_the_site_url_and_the_hsts_commitments(tmp_path):
+    result = babelpress("check", "--deploy", env=run_env(tmp_path, **PRODUCTION))
+    assert result.returncode == 0, result.stdout + result.stderr  # warnings, not errors
+    output = result.stdout + result.stderr
+    assert "(site.W001) BABELPRESS_SITE_URL is not set" in output and "BABELPRESS_SITE_URL=https://" in output
+    assert "security.W005" in output and "security.W021" in output
 
 
 def test_production_without_a_secret_key_says_how_to_fix_it(tmp_path):

@@ -11,6 +11,7 @@ class SiteConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from babelpress.newsroom import models
+        from babelpress.site import checks  # noqa: F401  (registers the deploy checks)
         from babelpress.site.cache import bump
 
         # Any change to what public pages show makes every cached page stale.

@@ -5,20 +5,53 @@ again until the content changes. Any save or delete of newsroom content bumps a 
 version* kept in the shared cache; page keys include it, so every page is fresh after an edit
 without tracking which pages a story appears on. Entries also expire after
 BABELPRESS_PAGE_MAX_AGE, which bounds staleness for stories scheduled to appear later.
+
+What goes into a key is exactly what a page may show of the request, and nothing else, so
+that one reader's request can never change what the next reader gets:
+
+- The path and, for section and tag listings, the page number (``?page=``, parsed by
+  ``page_number`` for the views and the key alike; other pages ignore it). Pages build their
+  canonical, hreflang, og:url and JSON-LD addresses from the route and that number only, never
+  from the query string, so ``?ref=attacker.example`` or a flood of random parameters share the
+  page's one entry and leave no trace in it.
+- The scheme and host, when BABELPRESS_SITE_URL is unset. Pages then take their absolute
+  addresses from the request (``structured.absolute``; the scheme may come from the proxy's
+  X-Forwarded-Proto, which gunicorn believes), and Django accepts any port for an allowed host
+  name: a page rendered for ``Host: 127.0.0.1:6666`` must not be served to ``Host: localhost``.
+  We key on the validated host instead of refusing unknown ports because no port can be called
+  "unknown" reliably: behind a proxy the public port is not the one gunicorn listens on, and the
+  allowed names (localhost, 127.0.0.1, [::1] …) differ from each other just as much. The cost is
+  one entry per host and port actually requested, bounded by the cache's size and
+  BABELPRESS_PAGE_MAX_AGE; production sets BABELPRESS_SITE_URL (``babelpress check --deploy``
+  warns otherwise), and then the host is neither in the key nor in any page.
+
+Validators. Each stored page carries an ETag, a hash of its body computed once when it is
+stored, so a conditional request gets 304 exactly when the reader already has these bytes.
+Django's ConditionalGetMiddleware compares it (for GET only) and hashes only responses that
+have none, so a page served from the cache is not hashed again. Its Last-Modified (set by the
+views) is the latest of the content version's time and the page's own stories' times: it never
+goes backwards for a URL, even when the newest story is withdrawn, so a client revalidating with
+If-Modified-Since only gets 304 when nothing changed since (to the second: HTTP dates have no
+finer grain, the ETag has).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import time
+from datetime import datetime, timezone
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 
 VERSION_KEY = "babelpress:content-version"
-KEPT_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "Content-Language", "Vary")
+KEPT_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "Content-Language", "Vary")
+_PAGE = re.compile(r"[0-9]{1,6}")
+
+_clock = time.time_ns  # nanoseconds since the epoch; tests inject their own
 
 
 def content_version() -> str:
@@ -29,25 +62,58 @@ def content_version() -> str:
 
 
 def bump(**_kwargs) -> str:
-    """Mark all cached pages stale (connected to newsroom content signals)."""
-    version = f"{time.time_ns():x}"
+    """Mark all cached pages stale (connected to newsroom content signals).
+
+    The version is the time of the change in nanoseconds, and always a new one even when the
+    clock has not moved (coarse clocks)."""
+    previous = cache.get(VERSION_KEY)
+    version = f"{max(_clock(), int(previous, 16) + 1 if previous else 0):x}"
     cache.set(VERSION_KEY, version, None)
     return version
 
 
-def cached_page(view):
+def content_changed_at() -> datetime:
+    """When newsroom content last changed (the content version's time)."""
+    return datetime.fromtimestamp(int(content_version(), 16) / 1e9, tz=timezone.utc)
+
+
+def page_number(request) -> int | None:
+    """The ``?page=`` number a listing shows (1 when absent), or None when it is not a number.
+
+    ASCII digits only: str.isdigit() also accepts '⁰⁴⁵' and '١٢', which int() may refuse.
+    """
+    raw = request.GET.get("page")
+    if raw is None:
+        return 1
+    return int(raw) if _PAGE.fullmatch(raw) else None
+
+
+def etag_for(content: bytes) -> str:
+    return '"%s"' % hashlib.sha256(content).hexdigest()[:32]
+
+
+def _key(request, number: int) -> str:
+    # Only what pages read of the request; see the module docstring.
+    origin = "" if settings.SITE_URL else f"{request.scheme}://{request.get_host()}"
+    variant = f"{origin}{request.path}?page={number}"
+    digest = hashlib.sha1(variant.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"babelpress:page:{content_version()}:{digest}"
+
+
+def cached_page(view=None, *, paginated: bool = False):
+    """Serve ``view``'s 200 responses from the cache. Only a ``paginated`` view reads ``?page=``;
+    for the others it is ignored like any other parameter, so it cannot bypass the cache."""
+    if view is None:
+        return functools.partial(cached_page, paginated=paginated)
+
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or not settings.BABELPRESS_PAGE_CACHE:
             return view(request, *args, **kwargs)
-        # Only what the pages read goes into the key: the path and a page number. Arbitrary query
-        # strings (?utm_source=…, or a flood of random ones) share the page's one entry.
-        page = request.GET.get("page")
-        if page is not None and not (page.isascii() and page.isdigit()):
+        number = page_number(request) if paginated else 1
+        if number is None:
             return view(request, *args, **kwargs)  # let the view answer a bad page number (404)
-        variant = request.path + (f"?page={page}" if page is not None else "")
-        digest = hashlib.sha1(variant.encode("utf-8", "surrogateescape")).hexdigest()
-        key = f"babelpress:page:{content_version()}:{digest}"
+        key = _key(request, number)
         hit = cache.get(key)
         if hit is not None:
             content, headers = hit
@@ -59,6 +125,7 @@ def cached_page(view):
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
             if hasattr(response, "render") and callable(response.render):
                 response.render()
+            response.headers["ETag"] = etag_for(response.content)
             headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
             cache.set(key, (response.content, headers), settings.BABELPRESS_PAGE_MAX_AGE)
         return response

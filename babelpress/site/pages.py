@@ -51,5 +51,5 @@ def article_for_page(language: str, slug: str) -> Article | None:
 def published_translations(article: Article) -> list[Article]:
     """The other published language versions of ``article`` (one query)."""
     return list(
-        article.translations(published_only=True).only("id", "language", "slug", "headline", "updated_at")
+        article.translations(published_only=True).only("id", "language", "slug", "headline", "published_at", "updated_at")
     )

@@ -13,6 +13,8 @@ _ALT = re.compile(r"\balt=\"([^\"]*)\"", re.IGNORECASE)
 
 
 def absolute(request, path: str) -> str:
+    """``path`` (from a route, never from the request) on BABELPRESS_SITE_URL, else on the request's
+    scheme and host: the page cache then keys on them (see cache.py)."""
     if settings.SITE_URL:
         return settings.SITE_URL + path
     return request.build_absolute_uri(path)

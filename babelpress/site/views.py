@@ -3,7 +3,6 @@ token, no login state), so it can be cached whole by the browser, a proxy or our
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 
 from django.conf import settings
@@ -20,40 +19,36 @@ from babelpress import languages
 from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
-from babelpress.site.cache import cached_page
+from babelpress.site.cache import cached_page, content_changed_at, page_number
 from babelpress.site.middleware import best_language
 
 HOME_SECTION_SIZE = 4
 
 
-def _public(response, last_modified=None):
+def _public(response, *stories):
+    """Cacheable by anyone, with a Last-Modified that never goes backwards (see cache.py)."""
     patch_cache_control(response, public=True, max_age=settings.BABELPRESS_PAGE_MAX_AGE)
-    if last_modified is not None:
-        response.headers["Last-Modified"] = http_date(last_modified.timestamp())
+    stamps = [content_changed_at()]
+    for story in stories:
+        stamps += [getattr(story, "updated_at", None), getattr(story, "published_at", None)]
+    response.headers["Last-Modified"] = http_date(max(s for s in stamps if s is not None).timestamp())
     return response
-
-
-def _latest(items, *extra):
-    stamps = [getattr(item, "updated_at", None) for item in items] + [e for e in extra if e]
-    stamps = [s for s in stamps if s is not None]
-    return max(stamps) if stamps else None
-
-
-def _page_number(request) -> int:
-    raw = request.GET.get("page", "1")
-    # ASCII digits only: str.isdigit() also accepts '⁰⁴⁵' and '١٢', which int() may refuse.
-    if not re.fullmatch(r"[0-9]{1,6}", raw):
-        raise Http404(_("This page number does not exist."))
-    return int(raw)
 
 
 def _page(request, stories):
     """The page of ``stories`` that ?page= asks for; 404 for a page that does not exist."""
-    paginator = Paginator(stories, settings.BABELPRESS_PAGE_SIZE)
+    number = page_number(request)
+    if number is None:
+        raise Http404(_("This page number does not exist."))
     try:
-        return paginator.page(_page_number(request))
+        return Paginator(stories, settings.BABELPRESS_PAGE_SIZE).page(number)
     except InvalidPage:
         raise Http404(_("This page number does not exist.")) from None
+
+
+def _canonical(path: str, page) -> str:
+    """The page's own address from its route and page number only, never the query string."""
+    return path if page.number == 1 else f"{path}?page={page.number}"
 
 
 @require_safe
@@ -95,14 +90,15 @@ def home(request, lang):
             "is_content_language": is_content_language,
             "stories_language": languages.get(stories_lang),
             "stories_language_name": provenance.language_name(stories_lang),
+            "canonical": reverse("site:home", kwargs={"lang": lang}),
             "alternates": [(l.code, reverse("site:home", kwargs={"lang": l.code})) for l in languages.content_languages()],
         },
     )
-    return _public(response, _latest(stories))
+    return _public(response, *stories)
 
 
 @require_safe
-@cached_page
+@cached_page(paginated=True)
 def section(request, lang, slug):
     name = SectionName.objects.select_related("section").filter(language=lang, slug=slug).first()
     if name is None:
@@ -118,17 +114,18 @@ def section(request, lang, slug):
         {
             "language": languages.get(lang),
             "section_name": name,
+            "canonical": _canonical(name.get_absolute_url(), page),
             "page": page,
             "stories": list(page.object_list),
             "sections": [s for s in pages.sections_for(lang) if s.display],
             "alternates": alternates,
         },
     )
-    return _public(response, _latest(page.object_list))
+    return _public(response, *page.object_list)
 
 
 @require_safe
-@cached_page
+@cached_page(paginated=True)
 def tag(request, lang, slug):
     tag = Tag.objects.filter(language=lang, slug=slug).first()
     if tag is None:
@@ -140,13 +137,14 @@ def tag(request, lang, slug):
         {
             "language": languages.get(lang),
             "tag": tag,
+            "canonical": _canonical(tag.get_absolute_url(), page),
             "page": page,
             "stories": list(page.object_list),
             "sections": [s for s in pages.sections_for(lang) if s.display],
             "alternates": [],
         },
     )
-    return _public(response, _latest(page.object_list))
+    return _public(response, *page.object_list)
 
 
 @require_safe
@@ -188,7 +186,7 @@ def article(request, lang, slug):
             "sections": [s for s in pages.sections_for(lang) if s.display],
         },
     )
-    return _public(response, _latest(translations, story.updated_at))
+    return _public(response, story, *translations, *related)
 
 
 def page_not_found(request, exception=None):

@@ -13,6 +13,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
+from babelpress.site.structured import absolute as absolute_url
+
 register = template.Library()
 
 
@@ -80,7 +82,5 @@ def jsonld(data) -> str:
 @register.simple_tag(takes_context=True)
 def absolute(context, path: str) -> str:
     """An absolute URL for ``path``: BABELPRESS_SITE_URL when set, else the request's host."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
     request = context.get("request")
-    return request.build_absolute_uri(path) if request else path
+    return absolute_url(request, path) if (request or settings.SITE_URL) else path
