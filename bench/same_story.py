@@ -76,11 +76,10 @@ class WriteCounter:
         match = _WRITE.match(sql)
         if match:
             verb = match.group(1).split()[0].upper()
-            if verb == "INSERT":  # rowcount is unknown for INSERT … RETURNING: count the value rows
+            count = context["cursor"].rowcount
+            if count <= 0 and verb == "INSERT":  # SQLite: unknown for INSERT … RETURNING: count the rows
                 count = len(params) if many else sql.count("), (") + 1
-            else:
-                count = max(context["cursor"].rowcount, 0)
-            self.rows[(match.group(2), verb)] += count
+            self.rows[(match.group(2), verb)] += max(count, 0)
         return result
 
 

@@ -1,10 +1,11 @@
-"""The importer's screens: followed feeds, import records (provenance, same-story links, newer
+"""The importer's screens: followed feeds, import records (provenance, same-story cluster, newer
 versions waiting as a diff) and the Import page (paste a URL or upload an HTML file)."""
 
 from __future__ import annotations
 
 import difflib
 
+from babel.numbers import format_decimal, format_percent
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -17,12 +18,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
 from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Section, StaleEdit
 
-from . import conf, polling, service
+from . import clusters, conf, polling, service
 from .models import Feed, ImportedItem
 
 
@@ -33,6 +34,48 @@ def _language_choices(empty_label):
 
 def _article_url(article) -> str:
     return reverse("admin:newsroom_article_change", args=[article.pk])
+
+
+# --- Same story ----------------------------------------------------------------------------------
+
+#: Other imports of a cluster listed on an import record (the rest are counted, not listed).
+SAME_STORY_SHOWN = 20
+
+
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+def _story_link(item: ImportedItem) -> str:
+    article = item.article
+    return format_html('<a href="{}">{}</a> — {}', _article_url(article), article.headline,
+                       article.source or item.sitename or "?")
+
+
+def same_story_html(item: ImportedItem, limit: int = SAME_STORY_SHOWN) -> str:
+    """What the import was found to be a near-duplicate of, and the other imports of its same-story
+    cluster (the first ``limit``, then a count); "" when it has neither. Three queries at most."""
+    parts = []
+    if item.near_duplicate_similarity is not None:
+        similar = _("%(similarity)s similar") % {
+            "similarity": format_percent(item.near_duplicate_similarity, locale=_locale())}
+        other = (ImportedItem.objects.select_related("article__source").filter(pk=item.near_duplicate_of_id).first()
+                 if item.near_duplicate_of_id else None)
+        parts.append(format_html("<p>{} {} ({})</p>", _("Near-duplicate of:"),
+                                 _story_link(other) if other else _("an import since deleted"), similar))
+    rest = clusters.others(item)
+    shown = list(rest[:limit])
+    total = len(shown) if len(shown) < limit else rest.count()
+    if total:
+        parts.append(format_html("<p>{}</p><ul>{}</ul>", ngettext(
+            "%(count)s other import tells the same story:", "%(count)s other imports tell the same story:", total)
+            % {"count": format_decimal(total, locale=_locale())},
+            format_html_join("", "<li>{}</li>", ((_story_link(o),) for o in shown))))
+    if total > len(shown):
+        more = total - len(shown)
+        parts.append(format_html("<p>{}</p>", ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+                                 % {"count": format_decimal(more, locale=_locale())}))
+    return format_html_join("", "{}", ((p,) for p in parts))
 
 
 # --- Provenance on the article page --------------------------------------------------------------
@@ -61,12 +104,9 @@ def provenance_html(article) -> str:
         rows.append((_("Feed"), format_html("{}", item.feed)))
     if item.warnings:
         rows.append((_("Warnings"), format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in item.warnings)))))
-    same = item.same_story()
+    same = same_story_html(item, limit=5)
     if same:
-        rows.append((_("Same story"), format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> ({}, {}% similar)</li>',
-            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
-             for o, s in same)))))
+        rows.append((_("Same story"), same))
     if item.pending_update:
         rows.append((_("Newer version"), format_html('<strong><a href="{}">{}</a></strong>', record_url,
                                                      _("A newer version was imported: compare and apply it"))))
@@ -300,13 +340,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("same story"))
     def same_story_panel(self, obj):
-        same = obj.same_story()
-        if not same:
-            return _("No near-duplicate found among recent imports.")
-        return format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> — {} ({}% similar)</li>',
-            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
-             for o, s in same)))
+        return same_story_html(obj) or _("No near-duplicate found among recent imports.")
 
     @admin.display(description=_("newer version"))
     def pending_panel(self, obj):

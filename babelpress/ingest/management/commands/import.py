@@ -174,8 +174,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  {outcome.reason}")
         for warning in outcome.warnings:
             self.stdout.write(f"  warning: {warning}")
-        for article, score in outcome.same_story:
-            self.stdout.write(f"  same story as: “{article.headline}” ({score:.0%} similar)")
         self.stdout.write("Summary: " + self._counts_line({outcome.status: 1}))
 
     def _report(self, report):
