@@ -442,6 +442,15 @@ class ImportedItemAdmin(admin.ModelAdmin):
                                         "publish.") % {"headline": article.headline, "status": state})
             for warning in outcome.warnings:
                 messages.warning(request, warning)
+            if outcome.near_duplicate:
+                other, score = outcome.near_duplicate
+                messages.warning(request, ngettext(
+                    "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other import tells "
+                    "the same story, listed on the import record.",
+                    "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other imports tell "
+                    "the same story, listed on the import record.", outcome.same_story_count) % {
+                    "headline": other.headline, "similarity": format_percent(score, locale=_locale()),
+                    "count": format_decimal(outcome.same_story_count, locale=_locale())})
             return HttpResponseRedirect(_article_url(article))
         if outcome.status == service.PENDING:
             messages.warning(request, outcome.reason)

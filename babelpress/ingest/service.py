@@ -503,12 +503,8 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
     )
     article.save()
     cluster, best = clusters.cluster_for(near)
-    near_duplicate = None
-    if best is not None:
-        other = Article.objects.get(import_record__pk=best.item_id)
-        near_duplicate = (other, best.similarity)
-        warnings.append(f"near-duplicate of “{other.headline}” ({best.similarity:.0%} similar), one of "
-                        f"{cluster.size - 1} other import(s) telling the same story: see the import record")
+    # Not a stored warning: the import record shows it in the reader's language (same_story_html).
+    near_duplicate = (Article.objects.get(import_record__pk=best.item_id), best.similarity) if best else None
     item = ImportedItem.objects.create(
         article=article, feed=defaults.feed, guid=candidate.guid[:2000], origin=candidate.origin,
         original_url=candidate.original_url, canonical_url=candidate.canonical_url, content_hash=chash,

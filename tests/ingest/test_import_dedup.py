@@ -143,8 +143,7 @@ def test_a_near_duplicate_from_another_source_joins_the_first_ones_same_story_cl
     assert second.item.cluster_id == first.item.cluster_id and second.same_story_count == 1
     assert list(clusters.others(first.item)) == [second.item]
     assert StoryCluster.objects.get().size == 2
-    assert (f"near-duplicate of “Mayor wins a second term” ({score:.0%} similar), one of 1 other import(s) "
-            "telling the same story: see the import record") in second.warnings
+    assert second.warnings == []  # said on the import record, in the editor's language
 
 
 def test_different_stories_are_not_linked(partner):

@@ -6,22 +6,29 @@
 * a deleted import leaves its cluster (an emptied cluster goes; "near-duplicate of" keeps the score);
 * what an import writes does not grow with the number of copies already imported, and a look-up
   reads a bounded number of candidates, however many copies there are;
-* ``cluster_members(article)`` is the API for other code (Discovery's "Also covered by …").
+* ``cluster_members(article)`` is the API for other code (Discovery's "Also covered by …");
+* the import record names the near-duplicate and lists the first 20 of the cluster, with a count.
 
 Pages are imported through the real service (``import_html``: extraction, dedup, every write).
 """
 
 from __future__ import annotations
 
+import io
 import random
 import re
 from collections import Counter
 
 import pytest
 from datasketch import MinHashLSH
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from babelpress.ingest import clusters, dedup, service
+from babelpress.ingest.admin import provenance_html
 from babelpress.ingest.models import ImportedItem, MinHashBand, StoryCluster
 from babelpress.newsroom.models import Article
 
@@ -199,3 +206,93 @@ def test_cluster_members_counts_all_whatever_the_limit(sections, limit):
     copies = [import_copy(18, n) for n in range(5)]
     members = clusters.cluster_members(copies[0].article, limit=limit)
     assert members.total == 4 and len(members.articles) == min(limit, 4)
+
+
+# --- What an editor sees ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.org", None))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def record_page(client, outcome) -> str:
+    return client.get(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk])).content.decode()
+
+
+def test_the_import_record_names_the_near_duplicate_and_lists_the_first_20_of_the_cluster(editor, sections):
+    copies = [import_copy(19, n) for n in range(26)]
+    last = copies[-1]
+    near, score = last.near_duplicate
+
+    page = record_page(editor, last)
+
+    panel = page[page.index("Near-duplicate of:"):]
+    assert f'<a href="{reverse("admin:newsroom_article_change", args=[near.pk])}">{near.headline}</a>' in panel
+    assert f"({round(score * 100)}% similar)" in panel
+    assert "25 other imports tell the same story:" in panel and "… and 5 more." in panel
+    listed = re.findall(r"<li><a href=\"[^\"]+\">(Story 19, copy \d+)</a>", panel)
+    assert listed == [f"Story 19, copy {n}" for n in range(20)]  # first imported first
+
+    alone = import_copy(20, 0)
+    assert "No near-duplicate found among recent imports." in record_page(editor, alone)
+
+
+def test_the_record_of_an_import_others_matched_lists_them_without_a_near_duplicate_line(editor, sections):
+    first, second = import_copy(21, 0), import_copy(21, 1)
+    page = record_page(editor, first)
+    assert "Near-duplicate of:" not in page and "1 other import tells the same story:" in page
+    assert second.article.headline in page
+
+
+def test_the_near_duplicate_deleted_since_is_still_named_with_its_score(editor, sections):
+    first, second = import_copy(22, 0), import_copy(22, 1)
+    first.article.delete()
+    page = record_page(editor, second)
+    assert "Near-duplicate of: an import since deleted (" in page
+
+
+def test_the_same_story_panel_costs_the_same_queries_for_2_or_20_copies(editor, sections):
+    small = [import_copy(23, n) for n in range(2)]
+    large = [import_copy(24, n) for n in range(20)]
+    with CaptureQueriesContext(connection) as few:
+        record_page(editor, small[-1])
+    with CaptureQueriesContext(connection) as many:
+        record_page(editor, large[-1])
+    assert len(many) == len(few)
+
+
+def test_the_article_page_shows_the_near_duplicate_and_five_of_the_cluster(sections):
+    copies = [import_copy(25, n) for n in range(8)]
+    html = provenance_html(copies[-1].article)
+    assert "Near-duplicate of:" in html and "7 other imports tell the same story:" in html
+    assert html.count("<li><a href") == 5 and "… and 2 more." in html
+
+
+def test_uploading_a_near_duplicate_says_so_after_the_import(editor, sections):
+    first = import_copy(26, 0)
+    html = article_page("Story 26, copy 1", look_alike(26, 1), sitename="Site 1")
+    upload = SimpleUploadedFile("copy.html", html.encode("utf-8"), content_type="text/html")
+
+    response = editor.post("/admin/ingest/importeditem/import/", {"file": upload}, follow=True)
+
+    item = ImportedItem.objects.latest("pk")
+    said = [str(m) for m in response.context["messages"]]
+    assert (f"Near-duplicate of “Story 26, copy 0” ({round(item.near_duplicate_similarity * 100)}% similar): "
+            "1 other import tells the same story, listed on the import record.") in said
+    assert item.near_duplicate_of == first.item
+
+
+def test_the_command_line_names_the_near_duplicate(sections, tmp_path):
+    import_copy(27, 0)
+    page = tmp_path / "copy.html"
+    page.write_text(article_page("Story 27, copy 1", look_alike(27, 1), sitename="Site 1"), encoding="utf-8")
+    out = io.StringIO()
+    call_command("import", str(page), stdout=out, stderr=io.StringIO())
+    score = ImportedItem.objects.latest("pk").near_duplicate_similarity
+    assert (f"  near-duplicate of “Story 27, copy 0” ({score:.0%} similar): same story as 1 other import(s), "
+            "listed on its import record") in out.getvalue()
