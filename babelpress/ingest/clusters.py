@@ -36,6 +36,10 @@ from .models import ImportedItem, StoryCluster
 _LOCK_ATTEMPTS = 5
 
 
+class Busy(Exception):
+    """Other workers kept merging the clusters this import matched; ``str()`` says what to do."""
+
+
 def cluster_for(matches: list[Match]) -> tuple[StoryCluster, Match | None]:
     """The cluster a new import joins, its size already counting the import, and the best match
     still there (None: a cluster of its own). Call inside the import's transaction, then create
@@ -53,7 +57,7 @@ def cluster_for(matches: list[Match]) -> tuple[StoryCluster, Match | None]:
         locked = list(StoryCluster.objects.select_for_update().filter(pk__in=current).order_by("pk"))
         if {c.pk for c in locked} == set(current) and _still_there(matches) == alive:
             return _merge(locked, best=current[0]), alive[0]
-    raise RuntimeError("same-story clusters kept changing under this import; import the story again")
+    raise Busy("other imports of the same story were being grouped at the same moment: import this one again")
 
 
 def _still_there(matches: list[Match]) -> list[Match]:

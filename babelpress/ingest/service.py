@@ -502,7 +502,10 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         original_url=candidate.original_url or candidate.canonical_url, status=status,
     )
     article.save()
-    cluster, best = clusters.cluster_for(near)
+    try:
+        cluster, best = clusters.cluster_for(near)
+    except clusters.Busy as exc:
+        raise ImportFailed(str(exc)) from None  # the transaction rolls back: nothing half-written
     # Not a stored warning: the import record shows it in the reader's language (same_story_html).
     near_duplicate = (Article.objects.get(import_record__pk=best.item_id), best.similarity) if best else None
     item = ImportedItem.objects.create(
@@ -511,8 +514,8 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         retrieved_at=timezone.now(), original_published_at=candidate.published_at,
         detected_language=candidate.language, language_declared=candidate.language_declared,
         sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=warnings,
-        minhash=sig, cluster=cluster, near_duplicate_of_id=best and best.item_id,
-        near_duplicate_similarity=best and best.similarity,
+        minhash=sig, cluster=cluster, near_duplicate_of_id=best.item_id if best else None,
+        near_duplicate_similarity=best.similarity if best else None,
         imported_headline=article.headline, imported_standfirst=article.standfirst,
         imported_body=article.body, imported_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )

@@ -106,6 +106,25 @@ def test_of_two_clusters_of_one_size_the_best_matchs_absorbs_the_other(sections,
     assert cluster_of(joined) == cluster_of(b) == cluster_of(a) and cluster_of(joined).size == 3
 
 
+def test_an_import_whose_matches_keep_being_regrouped_fails_with_the_reason_and_writes_nothing(sections,
+                                                                                              monkeypatch):
+    import_copy(28, 0)
+    real, calls = clusters._still_there, []
+
+    def moving(matches):  # as if another worker merged the matched clusters between every two reads
+        calls.append(1)
+        return [dedup.Match(m.item_id, m.cluster_id + 10**9 * len(calls), m.similarity) for m in real(matches)]
+
+    monkeypatch.setattr(clusters, "_still_there", moving)
+    html = article_page("Story 28, copy 1", look_alike(28, 1), sitename="Site 1")
+    outcome = service.import_html(html, url="https://site1.example/28/1")
+
+    assert outcome.status == "failed"
+    assert outcome.reason == ("other imports of the same story were being grouped at the same moment: "
+                              "import this one again")
+    assert Article.objects.count() == ImportedItem.objects.count() == StoryCluster.objects.count() == 1
+
+
 def test_a_deleted_import_leaves_its_cluster_and_an_emptied_cluster_goes(sections):
     first, second = import_copy(10, 0), import_copy(10, 1)
     cluster = cluster_of(first)
