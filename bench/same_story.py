@@ -10,7 +10,8 @@ no index handed over, like separate editors' imports. No network.
 
 Phase 1 imports N pages ("the earlier ones"), phase 2 imports N more look-alikes beside them. For
 each phase it prints wall time, pages/s, the process's peak resident memory (getrusage), and the
-rows written (INSERT/UPDATE/DELETE row counts seen by the database connection, per table).
+rows written (INSERT/UPDATE/DELETE row counts seen by the database connection, per table). The
+outcomes of a phase are kept until its end, as a feed poll's report keeps them.
 
     .venv/bin/python bench/same_story.py [--pages 500] [--tracemalloc] [--keep]
 
@@ -95,14 +96,15 @@ def phase(name: str, pages: range, base, args) -> None:
     counter = WriteCounter()
     if args.tracemalloc:
         tracemalloc.start()
-    statuses: Counter = Counter()
+    outcomes = []  # kept, as a feed report (FeedReport.outcomes) and the command line's summary keep them
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         for n in pages:
             outcome = service.import_html(look_alike(base, n), url=f"https://wire{n % 7}.example/story/{n}")
-            statuses[outcome.status] += 1
+            outcomes.append(outcome)
             if not outcome.ok:
                 sys.exit(f"page {n} failed: {outcome.reason}")
+    statuses = Counter(o.status for o in outcomes)
     elapsed = time.perf_counter() - started
     traced = ""
     if args.tracemalloc:
