@@ -48,7 +48,8 @@ def _locale() -> str:
 
 def _story_link(item: ImportedItem) -> str:
     article = item.article
-    return format_html('<a href="{}">{}</a> — {}', _article_url(article), article.headline,
+    # <bdi>: a headline in one direction inside a sentence in the other keeps its own order.
+    return format_html('<a href="{}"><bdi>{}</bdi></a> — <bdi>{}</bdi>', _article_url(article), article.headline,
                        article.source or item.sitename or "?")
 
 

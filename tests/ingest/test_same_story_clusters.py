@@ -251,10 +251,10 @@ def test_the_import_record_names_the_near_duplicate_and_lists_the_first_20_of_th
     page = record_page(editor, last)
 
     panel = page[page.index("Near-duplicate of:"):]
-    assert f'<a href="{reverse("admin:newsroom_article_change", args=[near.pk])}">{near.headline}</a>' in panel
+    assert f'<a href="{reverse("admin:newsroom_article_change", args=[near.pk])}"><bdi>{near.headline}</bdi></a>' in panel
     assert f"({round(score * 100)}% similar)" in panel
     assert "25 other imports tell the same story:" in panel and "… and 5 more." in panel
-    listed = re.findall(r"<li><a href=\"[^\"]+\">(Story 19, copy \d+)</a>", panel)
+    listed = re.findall(r"<li><a href=\"[^\"]+\"><bdi>(Story 19, copy \d+)</bdi></a>", panel)
     assert listed == [f"Story 19, copy {n}" for n in range(20)]  # first imported first
 
     alone = import_copy(20, 0)
