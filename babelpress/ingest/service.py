@@ -398,6 +398,11 @@ def _from_entry(entry: FeedEntry, page_problem: str | None, explicit_language: s
 # --- Writing a story -----------------------------------------------------------------------------
 
 
+# The unique index on original_url is partial (files have none): spelling out its condition lets
+# the database use it, where a bare ``original_url IN (…) OR …`` read every import (SQLite).
+_HAS_URL = ~Q(original_url="")
+
+
 def _find_existing(candidate: Candidate, feed: Feed | None) -> ImportedItem | None:
     if feed is not None and candidate.guid:
         seen = SeenEntry.objects.select_for_update().filter(
@@ -407,13 +412,14 @@ def _find_existing(candidate: Candidate, feed: Feed | None) -> ImportedItem | No
     urls = {u for u in (candidate.original_url, *candidate.other_urls) if u}
     if urls:
         found = ImportedItem.objects.select_for_update().filter(
-            Q(original_url__in=urls) | Q(canonical_url__in=urls)).order_by("pk").first()
+            (Q(original_url__in=urls) & _HAS_URL) | Q(canonical_url__in=urls)).order_by("pk").first()
         if found is not None:
             return found
     if not candidate.canonical_url:
         return None
     found = ImportedItem.objects.select_for_update().filter(
-        Q(original_url=candidate.canonical_url) | Q(canonical_url=candidate.canonical_url)).order_by("pk").first()
+        (Q(original_url=candidate.canonical_url) & _HAS_URL) | Q(canonical_url=candidate.canonical_url)
+    ).order_by("pk").first()
     if found is not None and not _plausibly_same(found, candidate):
         # Some sites give every page the same canonical URL (a section page, say): a match on it
         # alone must not turn a different story into an "update" of the first one.
