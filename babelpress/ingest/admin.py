@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
+from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
 
 from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Section, StaleEdit
 
 from . import clusters, conf, polling, service
-from .models import Feed, ImportedItem
+from .models import Feed, ImportedItem, StoryCluster
 
 
 def _language_choices(empty_label):
@@ -51,6 +51,24 @@ def _story_link(item: ImportedItem) -> str:
     # <bdi>: a headline in one direction inside a sentence in the other keeps its own order.
     return format_html('<a href="{}"><bdi>{}</bdi></a> — <bdi>{}</bdi>', _article_url(article), article.headline,
                        article.source or item.sitename or "?")
+
+
+def near_duplicate_message(item: ImportedItem | None) -> str:
+    """What an editor is told right after importing a near-duplicate ("" for anything else); read
+    from the import record, so it works as well for an outcome rebuilt later (an import job)."""
+    if item is None or item.near_duplicate_similarity is None:
+        return ""
+    other = (ImportedItem.objects.select_related("article").filter(pk=item.near_duplicate_of_id).first()
+             if item.near_duplicate_of_id else None)
+    count = (StoryCluster.objects.filter(pk=item.cluster_id).values_list("size", flat=True).first() or 1) - 1
+    return ngettext(
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other import tells the same "
+        "story, listed on the import record.",
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other imports tell the same "
+        "story, listed on the import record.", count) % {
+        "headline": other.article.headline if other else gettext("an import since deleted"),
+        "similarity": format_percent(item.near_duplicate_similarity, locale=_locale()),
+        "count": format_decimal(count, locale=_locale())}
 
 
 def same_story_html(item: ImportedItem, limit: int = SAME_STORY_SHOWN) -> str:
@@ -443,15 +461,8 @@ class ImportedItemAdmin(admin.ModelAdmin):
                                         "publish.") % {"headline": article.headline, "status": state})
             for warning in outcome.warnings:
                 messages.warning(request, warning)
-            if outcome.near_duplicate:
-                other, score = outcome.near_duplicate
-                messages.warning(request, ngettext(
-                    "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other import tells "
-                    "the same story, listed on the import record.",
-                    "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other imports tell "
-                    "the same story, listed on the import record.", outcome.same_story_count) % {
-                    "headline": other.headline, "similarity": format_percent(score, locale=_locale()),
-                    "count": format_decimal(outcome.same_story_count, locale=_locale())})
+            if note := near_duplicate_message(outcome.item):
+                messages.warning(request, note)
             return HttpResponseRedirect(_article_url(article))
         if outcome.status == service.PENDING:
             messages.warning(request, outcome.reason)

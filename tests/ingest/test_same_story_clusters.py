@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from babelpress.ingest import clusters, dedup, service
-from babelpress.ingest.admin import provenance_html
+from babelpress.ingest.admin import near_duplicate_message, provenance_html
 from babelpress.ingest.models import ImportedItem, MinHashBand, StoryCluster
 from babelpress.newsroom.models import Article
 
@@ -304,6 +304,9 @@ def test_uploading_a_near_duplicate_says_so_after_the_import(editor, sections):
     assert (f"Near-duplicate of “Story 26, copy 0” ({round(item.near_duplicate_similarity * 100)}% similar): "
             "1 other import tells the same story, listed on the import record.") in said
     assert item.near_duplicate_of == first.item
+    # told from the import record alone, as for an import job's outcome read back later
+    assert near_duplicate_message(ImportedItem.objects.get(pk=item.pk)) in said
+    assert near_duplicate_message(first.item) == "" and near_duplicate_message(None) == ""
 
 
 def test_the_command_line_names_the_near_duplicate(sections, tmp_path):
