@@ -1,11 +1,13 @@
-"""The importer's screens: followed feeds, import records (provenance, same-story links, newer
+"""The importer's screens: followed feeds, import records (provenance, same-story cluster, newer
 versions waiting as a diff) and the Import page (paste a URL or upload an HTML file; admin_import.py)."""
 
 from __future__ import annotations
 
 import difflib
 
+from babel.numbers import format_decimal, format_percent
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -14,14 +16,57 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
 from babelpress.newsroom import provenance
 from babelpress.newsroom.models import StaleEdit
 
-from . import admin_import, polling, service
+from . import admin_import, clusters, polling, service
 from .admin_import import article_url as _article_url, language_choices as _language_choices
 from .models import Feed, ImportedItem
+
+
+# --- Same story ----------------------------------------------------------------------------------
+
+#: Other imports of a cluster listed on an import record (the rest are counted, not listed).
+SAME_STORY_SHOWN = 20
+
+
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
+
+
+def _story_link(item: ImportedItem) -> str:
+    article = item.article
+    # <bdi>: a headline in one direction inside a sentence in the other keeps its own order.
+    return format_html('<a href="{}"><bdi>{}</bdi></a> — <bdi>{}</bdi>', _article_url(article), article.headline,
+                       article.source or item.sitename or "?")
+
+
+def same_story_html(item: ImportedItem, limit: int = SAME_STORY_SHOWN) -> str:
+    """What the import was found to be a near-duplicate of, and the other imports of its same-story
+    cluster (the first ``limit``, then a count); "" when it has neither. Three queries at most."""
+    parts = []
+    if item.near_duplicate_similarity is not None:
+        similar = _("%(similarity)s similar") % {
+            "similarity": format_percent(item.near_duplicate_similarity, locale=_locale())}
+        other = (ImportedItem.objects.select_related("article__source").filter(pk=item.near_duplicate_of_id).first()
+                 if item.near_duplicate_of_id else None)
+        parts.append(format_html("<p>{} {} ({})</p>", _("Near-duplicate of:"),
+                                 _story_link(other) if other else _("an import since deleted"), similar))
+    rest = clusters.others(item)
+    shown = list(rest[:limit])
+    total = len(shown) if len(shown) < limit else rest.count()
+    if total:
+        parts.append(format_html("<p>{}</p><ul>{}</ul>", ngettext(
+            "%(count)s other import tells the same story:", "%(count)s other imports tell the same story:", total)
+            % {"count": format_decimal(total, locale=_locale())},
+            format_html_join("", "<li>{}</li>", ((_story_link(o),) for o in shown))))
+    if total > len(shown):
+        more = total - len(shown)
+        parts.append(format_html("<p>{}</p>", ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+                                 % {"count": format_decimal(more, locale=_locale())}))
+    return format_html_join("", "{}", ((p,) for p in parts))
 
 
 # --- Provenance on the article page --------------------------------------------------------------
@@ -50,12 +95,9 @@ def provenance_html(article) -> str:
         rows.append((_("Feed"), format_html("{}", item.feed)))
     if item.warnings:
         rows.append((_("Warnings"), format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in item.warnings)))))
-    same = item.same_story()
+    same = same_story_html(item, limit=5)
     if same:
-        rows.append((_("Same story"), format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> ({}, {}% similar)</li>',
-            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
-             for o, s in same)))))
+        rows.append((_("Same story"), same))
     if item.pending_update:
         rows.append((_("Newer version"), format_html('<strong><a href="{}">{}</a></strong>', record_url,
                                                      _("A newer version was imported: compare and apply it"))))
@@ -264,13 +306,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("same story"))
     def same_story_panel(self, obj):
-        same = obj.same_story()
-        if not same:
-            return _("No near-duplicate found among recent imports.")
-        return format_html("<ul>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a> — {} ({}% similar)</li>',
-            ((_article_url(o.article), o.article.headline, o.article.source or o.sitename or "?", round(s * 100))
-             for o, s in same)))
+        return same_story_html(obj) or _("No near-duplicate found among recent imports.")
 
     @admin.display(description=_("newer version"))
     def pending_panel(self, obj):

@@ -12,6 +12,7 @@ two-core machine, well within `babelpress serve --timeout`).
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal, format_percent
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,18 +23,22 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
 
 from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Section
 
 from . import conf, service, tasks
-from .models import ImportJob
+from .models import ImportedItem, ImportJob, StoryCluster
 
 #: How often the progress page reloads itself, in seconds; slower once the wait is long.
 REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
 #: A job still waiting for a worker after this long gets a hint that none may be running.
 NO_WORKER_HINT_AFTER = 15
+
+
+def _locale() -> str:
+    return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
 def language_choices(empty_label):
@@ -140,6 +145,24 @@ def import_job_view(model_admin, request, job_id):
     return TemplateResponse(request, "admin/ingest/import_progress.html", context)
 
 
+def near_duplicate_message(item: ImportedItem | None) -> str:
+    """What an editor is told right after importing a near-duplicate ("" for anything else); read
+    from the import record, so it works as well for an outcome rebuilt later (an import job)."""
+    if item is None or item.near_duplicate_similarity is None:
+        return ""
+    other = (ImportedItem.objects.select_related("article").filter(pk=item.near_duplicate_of_id).first()
+             if item.near_duplicate_of_id else None)
+    count = (StoryCluster.objects.filter(pk=item.cluster_id).values_list("size", flat=True).first() or 1) - 1
+    return ngettext(
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other import tells the same "
+        "story, listed on the import record.",
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other imports tell the same "
+        "story, listed on the import record.", count) % {
+        "headline": other.article.headline if other else gettext("an import since deleted"),
+        "similarity": format_percent(item.near_duplicate_similarity, locale=_locale()),
+        "count": format_decimal(count, locale=_locale())}
+
+
 def after_import(request, outcome):
     """Where an import that worked lands the editor, with the messages that go with it."""
     article = outcome.article
@@ -149,6 +172,8 @@ def after_import(request, outcome):
                                     "publish.") % {"headline": article.headline, "status": state})
         for warning in outcome.warnings:
             messages.warning(request, warning)
+        if note := near_duplicate_message(outcome.item):
+            messages.warning(request, note)
         return HttpResponseRedirect(article_url(article))
     if outcome.status == service.PENDING and outcome.item is not None:
         messages.warning(request, outcome.reason)

@@ -1,14 +1,16 @@
-"""Recognising a story already imported: exact (content hash) and near (MinHash) duplicates."""
+"""Recognising a story already imported: exact (content hash) and near (MinHash + LSH) duplicates."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 from datasketch import MinHash
+from django.db import connection
 from django.utils import timezone
 
 NUM_PERM = 64
@@ -62,45 +64,89 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.mean(_vector(a) == _vector(b)))
 
 
-class SimilarityIndex:
-    """Signatures of recent imports, loaded once per import run and scanned with numpy.
+# --- Finding near-duplicates without reading every signature (LSH banding) -----------------------
 
-    A vectorised scan of a few thousand 64-value signatures takes well under a millisecond and is
-    exact about the MinHash estimate, so an LSH index would only add a tuning knob here.
+#: The signature is cut into BANDS bands of ROWS values; two imports sharing one whole band are
+#: candidates. These are what datasketch.MinHashLSH(threshold=0.8, num_perm=64, weights=(0.05, 0.95))
+#: chooses (a test checks it): recall first, since every candidate is then compared exactly, and a
+#: pair at 0.8 shares a band with probability 0.95, at 0.9 with 0.999. Changing them changes every
+#: stored key: a migration must then rebuild MinHashBand.
+BANDS, ROWS = 10, 6
+#: Candidates read per band bucket, newest first: a story copied a thousand times costs the same
+#: look-up as one copied twice (the bucket's newest copies are all in the same cluster anyway).
+CANDIDATES_PER_BAND = 20
+
+
+def band_keys(sig: bytes | None) -> list[int]:
+    """One signed 64-bit key per band (the band number is part of the key), [] without a signature."""
+    if sig is None:
+        return []
+    raw, width = bytes(sig), ROWS * 8
+    return [int.from_bytes(hashlib.blake2b(bytes([band]) + raw[band * width:(band + 1) * width],
+                                           digest_size=8).digest(), "big", signed=True)
+            for band in range(BANDS)]
+
+
+@dataclass(frozen=True)
+class Match:
+    item_id: int
+    cluster_id: int
+    similarity: float
+
+
+class SimilarityIndex:
+    """Near-duplicates among recent imports, found through their stored LSH band keys.
+
+    A look-up reads at most BANDS × CANDIDATES_PER_BAND candidates off one database index and
+    compares their signatures exactly, whatever the number of imports: no signature is loaded
+    into memory ahead of time, and every worker process sees the same index. (datasketch's own
+    MinHashLSH keeps its tables in memory, Redis or Cassandra: each process would have to load
+    every signature of the window first.)
     """
 
     def __init__(self, days: int = WINDOW_DAYS):
         self.days = days
-        self._ids: list[int] | None = None
-        self._matrix: np.ndarray | None = None
 
-    def _load(self) -> None:
+    def query(self, sig: bytes | None, threshold: float = SAME_STORY_THRESHOLD) -> list[Match]:
+        """Recent imports at or above ``threshold``, most similar (then newest) first."""
         from babelpress.ingest.models import ImportedItem
 
+        keys = band_keys(sig)
+        candidates = _candidates(keys)
+        if not candidates:
+            return []
         since = timezone.now() - timedelta(days=self.days)
-        rows = ImportedItem.objects.filter(created_at__gte=since, minhash__isnull=False).values_list("id", "minhash")
-        ids, vectors = [], []
-        for pk, sig in rows:
-            if sig and len(bytes(sig)) == NUM_PERM * 8:
-                ids.append(pk)
-                vectors.append(_vector(sig))
-        self._ids = ids
-        self._matrix = np.vstack(vectors) if vectors else np.empty((0, NUM_PERM), dtype="<u8")
-
-    def query(self, sig: bytes | None, threshold: float = SAME_STORY_THRESHOLD, exclude: int | None = None):
-        """[(item id, similarity)] at or above ``threshold``, most similar first."""
-        if sig is None:
+        rows = [(pk, cluster, bytes(other)) for pk, cluster, other in ImportedItem.objects.filter(
+            pk__in=candidates, created_at__gte=since, minhash__isnull=False).values_list("pk", "cluster_id", "minhash")
+            if other is not None and len(bytes(other)) == NUM_PERM * 8]
+        if not rows:
             return []
-        if self._ids is None:
-            self._load()
-        if not self._ids:
-            return []
-        scores = (self._matrix == _vector(sig)).mean(axis=1)
-        hits = [(self._ids[i], float(scores[i])) for i in np.nonzero(scores >= threshold)[0]]
-        return sorted((h for h in hits if h[0] != exclude), key=lambda h: -h[1])
+        matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u8").reshape(len(rows), NUM_PERM)
+        scores = (matrix == _vector(sig)).mean(axis=1)
+        found = [Match(rows[i][0], rows[i][1], float(scores[i])) for i in np.nonzero(scores >= threshold)[0]]
+        return sorted(found, key=lambda m: (-m.similarity, -m.item_id))
 
-    def add(self, item_id: int, sig: bytes | None) -> None:
-        if sig is None or self._ids is None:
-            return  # not loaded yet: the next load reads it from the database
-        self._ids.append(item_id)
-        self._matrix = np.vstack([self._matrix, _vector(sig)])
+    def add(self, item_id: int, sig: bytes | None, *, replace: bool = False) -> None:
+        """Store the band keys of an import (inside its transaction: a rollback takes them too);
+        ``replace``: its text changed, the keys of the old one go."""
+        from babelpress.ingest.models import MinHashBand
+
+        if replace:
+            MinHashBand.objects.filter(item_id=item_id).delete()
+        MinHashBand.objects.bulk_create([MinHashBand(item_id=item_id, key=key) for key in band_keys(sig)])
+
+
+def _candidates(keys: list[int]) -> set[int]:
+    """Ids of the newest imports sharing each band key: one statement, one index range per band."""
+    if not keys:
+        return set()
+    from babelpress.ingest.models import MinHashBand
+
+    table = connection.ops.quote_name(MinHashBand._meta.db_table)
+    item, key = (connection.ops.quote_name(MinHashBand._meta.get_field(f).column) for f in ("item", "key"))
+    one = f"SELECT {item} FROM (SELECT {item} FROM {table} WHERE {key} = %s ORDER BY {item} DESC LIMIT %s) b{{n}}"
+    sql = " UNION ALL ".join(one.format(n=n) for n in range(len(keys)))
+    params = [value for k in keys for value in (k, CANDIDATES_PER_BAND)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}

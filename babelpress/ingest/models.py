@@ -1,5 +1,6 @@
 """What the importer remembers: followed feeds, where each imported article came from, which
-feed entries were already seen, which imports tell the same story, and imports running as jobs."""
+feed entries were already seen, which imports tell the same story (clusters of near-duplicates), and
+imports running as jobs."""
 
 from __future__ import annotations
 
@@ -117,6 +118,17 @@ class ImportedItem(models.Model):
     lead_image_url = models.URLField(_("lead image"), max_length=1000, blank=True)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     minhash = models.BinaryField(_("MinHash signature"), null=True, blank=True, editable=False)
+    cluster = models.ForeignKey(
+        "StoryCluster", on_delete=models.PROTECT, related_name="items", editable=False,
+        verbose_name=_("same-story cluster"),
+    )
+    # The closest earlier import when this one was imported (what "near-duplicate of …" names);
+    # the similarity stays when that import is deleted.
+    near_duplicate_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False,
+        verbose_name=_("near-duplicate of"),
+    )
+    near_duplicate_similarity = models.FloatField(_("similarity"), null=True, blank=True, editable=False)
 
     # The text as last imported: when the article still equals it, nobody edited it and a newer
     # version may replace it; otherwise the newer version waits in pending_update.
@@ -147,12 +159,6 @@ class ImportedItem(models.Model):
     def __str__(self) -> str:
         return self.original_url or self.canonical_url or f"#{self.pk}"
 
-    def same_story(self):
-        """(other ImportedItem, similarity) pairs linked to this one, most similar first."""
-        links = SameStory.objects.filter(Q(item_a=self) | Q(item_b=self)).select_related(
-            "item_a__article__source", "item_b__article__source").order_by("-similarity")
-        return [(link.item_b if link.item_a_id == self.pk else link.item_a, link.similarity) for link in links]
-
 
 class SeenEntry(models.Model):
     """One entry of one feed as last seen: lets a poll skip what did not change, and makes a
@@ -175,18 +181,37 @@ class SeenEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["feed", "guid_hash"], name="ingest_entry_once_per_feed")]
 
 
-class SameStory(models.Model):
-    """Two imports whose texts are near-duplicates (MinHash estimate of Jaccard similarity)."""
+class StoryCluster(models.Model):
+    """Imports that tell the same story: near-duplicates grouped under one id (union-find).
 
-    item_a = models.ForeignKey(ImportedItem, on_delete=models.CASCADE, related_name="+")
-    item_b = models.ForeignKey(ImportedItem, on_delete=models.CASCADE, related_name="+")
-    similarity = models.FloatField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    Every ImportedItem belongs to exactly one cluster; a story nobody else told is a cluster of one.
+    How clusters form and merge, and the API for reading them: ``babelpress.ingest.clusters``.
+    """
+
+    size = models.PositiveIntegerField(_("imports"), default=1,
+                                       help_text=_("Imports in the cluster (merges move the smaller cluster)."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("same-story link")
-        verbose_name_plural = _("same-story links")
-        constraints = [models.UniqueConstraint(fields=["item_a", "item_b"], name="ingest_same_story_once")]
+        verbose_name = _("same-story cluster")
+        verbose_name_plural = _("same-story clusters")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.size})"
+
+
+class MinHashBand(models.Model):
+    """One LSH band of an import's MinHash signature (``dedup.band_keys``): imports sharing a band
+    key are candidate near-duplicates, found through the index without reading every signature."""
+
+    item = models.ForeignKey(ImportedItem, on_delete=models.CASCADE, related_name="+")
+    key = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("MinHash band")
+        verbose_name_plural = _("MinHash bands")
+        # (key, item): the newest items of one bucket are read straight off the index.
+        indexes = [models.Index(fields=["key", "item"], name="ingest_band_key_item")]
 
 
 class ImportJob(models.Model):

@@ -1,13 +1,13 @@
 """Turn article URLs, HTML files and feeds into attributed drafts.
 
 The network and the parsing happen first, outside any transaction; then each story is written in
-one transaction of its own (article, import record, seen-entry record, same-story links), so a
+one transaction of its own (article, import record, seen-entry record, same-story cluster), so a
 failure or a crash leaves either the whole story or nothing. Dedup runs inside that transaction:
 
 1. the same feed entry (feed + entry id) seen before          -> update path
 2. the same original or canonical URL                         -> update path
 3. the same text (content hash of headline + body)            -> "duplicate", nothing written
-4. a near-duplicate (MinHash of word 5-shingles, >= 0.8)       -> created, linked as "same story"
+4. a near-duplicate (MinHash of word 5-shingles, >= 0.8)       -> created, in its same-story cluster
 
 Update path: when the article still holds exactly what was last imported (no editor touched it)
 and is not a published story from an untrusted source, it is updated in place; otherwise the newer
@@ -36,11 +36,11 @@ from django.utils.html import format_html
 from babelpress.newsroom.models import Article, Author, Section, Source
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
-from . import conf, dedup
+from . import clusters, conf, dedup
 from .extract import ExtractionError, detect_language, extract_article, normalize_language
 from .feeds import FeedEntry, FeedError, parse_feed
 from .fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError, FetchResult, HTTPStatusError, decode_bytes, fetch
-from .models import Feed, ImportedItem, SameStory, SeenEntry, guid_digest
+from .models import Feed, ImportedItem, SeenEntry, guid_digest
 
 log = logging.getLogger("babelpress.ingest")
 
@@ -77,7 +77,8 @@ class ImportOutcome:
     reason: str = ""
     warnings: list[str] = field(default_factory=list)
     url: str = ""
-    same_story: list[tuple[Article, float]] = field(default_factory=list)
+    near_duplicate: tuple[Article, float] | None = None  # (closest earlier import's article, similarity)
+    same_story_count: int = 0  # other imports in its same-story cluster
 
     @property
     def ok(self) -> bool:
@@ -398,6 +399,11 @@ def _from_entry(entry: FeedEntry, page_problem: str | None, explicit_language: s
 # --- Writing a story -----------------------------------------------------------------------------
 
 
+# The unique index on original_url is partial (files have none): spelling out its condition lets
+# the database use it, where a bare ``original_url IN (…) OR …`` read every import (SQLite).
+_HAS_URL = ~Q(original_url="")
+
+
 def _find_existing(candidate: Candidate, feed: Feed | None) -> ImportedItem | None:
     if feed is not None and candidate.guid:
         seen = SeenEntry.objects.select_for_update().filter(
@@ -407,13 +413,14 @@ def _find_existing(candidate: Candidate, feed: Feed | None) -> ImportedItem | No
     urls = {u for u in (candidate.original_url, *candidate.other_urls) if u}
     if urls:
         found = ImportedItem.objects.select_for_update().filter(
-            Q(original_url__in=urls) | Q(canonical_url__in=urls)).order_by("pk").first()
+            (Q(original_url__in=urls) & _HAS_URL) | Q(canonical_url__in=urls)).order_by("pk").first()
         if found is not None:
             return found
     if not candidate.canonical_url:
         return None
     found = ImportedItem.objects.select_for_update().filter(
-        Q(original_url=candidate.canonical_url) | Q(canonical_url=candidate.canonical_url)).order_by("pk").first()
+        (Q(original_url=candidate.canonical_url) & _HAS_URL) | Q(canonical_url=candidate.canonical_url)
+    ).order_by("pk").first()
     if found is not None and not _plausibly_same(found, candidate):
         # Some sites give every page the same canonical URL (a section page, say): a match on it
         # alone must not turn a different story into an "update" of the first one.
@@ -473,7 +480,7 @@ def _store(candidate: Candidate, defaults: Defaults, *, index: dedup.SimilarityI
                     outcome = ImportOutcome(DUPLICATE, twin.article, twin,
                                             f"the same text was already imported from {where}")
                 else:
-                    outcome = _create(candidate, defaults, chash, sig, near)
+                    outcome = _create(candidate, defaults, chash, sig, near, index)
             outcome.url = outcome.url or candidate.original_url or candidate.headline
             _remember_entry(feed, candidate.guid, fingerprint, outcome)
     except IntegrityError:
@@ -484,13 +491,12 @@ def _store(candidate: Candidate, defaults: Defaults, *, index: dedup.SimilarityI
             Q(content_hash=chash) | Q(original_url=candidate.original_url or "\x00")).select_related("article").first()
         return ImportOutcome(DUPLICATE, twin.article if twin else None, twin,
                              "imported at the same moment by another worker", url=candidate.original_url)
-    if outcome.status == NEW:
-        index.add(outcome.item.pk, sig)
     outcome.warnings = outcome.warnings or candidate.warnings
     return outcome
 
 
-def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | None, near) -> ImportOutcome:
+def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | None, near: list[dedup.Match],
+            index: dedup.SimilarityIndex) -> ImportOutcome:
     section = _default_section(defaults)
     source = _source_for(candidate, defaults)
     warnings = list(candidate.warnings)
@@ -503,28 +509,26 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         original_url=candidate.original_url or candidate.canonical_url, status=status,
     )
     article.save()
+    try:
+        cluster, best = clusters.cluster_for(near)
+    except clusters.Busy as exc:
+        raise ImportFailed(str(exc)) from None  # the transaction rolls back: nothing half-written
+    # Not a stored warning: the import record shows it in the reader's language (same_story_html).
+    near_duplicate = (Article.objects.get(import_record__pk=best.item_id), best.similarity) if best else None
     item = ImportedItem.objects.create(
         article=article, feed=defaults.feed, guid=candidate.guid[:2000], origin=candidate.origin,
         original_url=candidate.original_url, canonical_url=candidate.canonical_url, content_hash=chash,
         retrieved_at=timezone.now(), original_published_at=candidate.published_at,
         detected_language=candidate.language, language_declared=candidate.language_declared,
         sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=warnings,
-        minhash=sig, imported_headline=article.headline, imported_standfirst=article.standfirst,
+        minhash=sig, cluster=cluster, near_duplicate_of_id=best.item_id if best else None,
+        near_duplicate_similarity=best.similarity if best else None,
+        imported_headline=article.headline, imported_standfirst=article.standfirst,
         imported_body=article.body, imported_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )
-    same = []
-    if near:
-        alive = dict(ImportedItem.objects.filter(pk__in=[pk for pk, _ in near]).values_list("pk", "article_id"))
-        for other_pk, score in near:
-            if other_pk in alive:
-                a, b = sorted((other_pk, item.pk))
-                SameStory.objects.get_or_create(item_a_id=a, item_b_id=b, defaults={"similarity": score})
-                same.append((Article.objects.get(pk=alive[other_pk]), score))
-        if same:
-            warnings.append(f"looks like the same story as {len(same)} other import(s): see the import record")
-            item.warnings = warnings
-            item.save(update_fields=["warnings"])
-    return ImportOutcome(NEW, article, item, warnings=warnings, same_story=same)
+    index.add(item.pk, sig)
+    return ImportOutcome(NEW, article, item, warnings=warnings, near_duplicate=near_duplicate,
+                         same_story_count=cluster.size - 1)
 
 
 def _same(current: str, imported: str) -> bool:
@@ -565,6 +569,8 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
 
 
 def _mark_imported(item: ImportedItem, article: Article, chash: str, sig: bytes | None) -> None:
+    if sig != (bytes(item.minhash) if item.minhash is not None else None):
+        dedup.SimilarityIndex().add(item.pk, sig, replace=True)  # later look-ups find the text it now holds
     item.imported_headline, item.imported_standfirst, item.imported_body = article.headline, article.standfirst, article.body
     item.content_hash, item.minhash, item.retrieved_at, item.pending_update = chash, sig, timezone.now(), None
 

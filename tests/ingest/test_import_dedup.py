@@ -3,7 +3,8 @@
 * the same URL (or canonical URL) again: the existing article is updated, or left as it is;
 * the same text at another address: "duplicate", nothing written;
 * a newer version of an article an editor changed: kept aside as a diff until an editor applies it;
-* a near-duplicate from another source: a second article, linked to the first as "same story".
+* a near-duplicate from another source: a second article, in the first one's same-story cluster
+  (how clusters form and merge: test_same_story_clusters.py).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError
 
-from babelpress.ingest import dedup, service
+from babelpress.ingest import clusters, dedup, service
 from babelpress.ingest.admin import pending_diff_html
-from babelpress.ingest.models import ImportedItem, SameStory
+from babelpress.ingest.models import ImportedItem, StoryCluster
 from babelpress.newsroom.models import Article, StaleEdit
 
 from .conftest import article_page, story
@@ -122,7 +123,7 @@ def test_a_published_story_from_an_untrusted_source_is_not_changed_behind_the_ed
     assert Article.objects.get(pk=article.pk).headline == "Forest fire contained"
 
 
-def test_a_near_duplicate_from_another_source_is_linked_as_the_same_story(partner, dns):
+def test_a_near_duplicate_from_another_source_joins_the_first_ones_same_story_cluster(partner, dns):
     paragraphs = story(8, paragraphs=6)
     edited = [p.replace("council", "assembly", 1) for p in paragraphs]  # light agency-copy edits
     edited[2] = edited[2] + " Our correspondent adds a line."
@@ -136,17 +137,20 @@ def test_a_near_duplicate_from_another_source_is_linked_as_the_same_story(partne
 
     assert (first.status, second.status) == ("new", "new")
     assert first.article.source.name == "Partner Daily" and second.article.source.name == "Other Gazette"
-    assert [a for a, _ in second.same_story] == [first.article]
-    link = SameStory.objects.get()
-    assert link.similarity >= dedup.SAME_STORY_THRESHOLD
-    assert [(i.article, round(s, 2)) for i, s in first.item.same_story()] == [(second.article, round(link.similarity, 2))]
-    assert "looks like the same story as 1 other import(s): see the import record" in second.warnings
+    near, score = second.near_duplicate
+    assert near == first.article and score >= dedup.SAME_STORY_THRESHOLD
+    assert second.item.near_duplicate_of == first.item and second.item.near_duplicate_similarity == score
+    assert second.item.cluster_id == first.item.cluster_id and second.same_story_count == 1
+    assert list(clusters.others(first.item)) == [second.item]
+    assert StoryCluster.objects.get().size == 2
+    assert second.warnings == []  # said on the import record, in the editor's language
 
 
 def test_different_stories_are_not_linked(partner):
     service.import_url(partner.page("/x1", "Teachers strike", seed=9))
     other = service.import_url(partner.page("/x2", "Theatre festival opens", seed=10))
-    assert other.same_story == [] and SameStory.objects.count() == 0
+    assert other.near_duplicate is None and other.same_story_count == 0
+    assert StoryCluster.objects.count() == 2 and list(clusters.others(other.item)) == []
 
 
 def test_signatures_and_hashes():

@@ -174,8 +174,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {outcome.reason}")
         for warning in outcome.warnings:
             self.stdout.write(f"  warning: {warning}")
-        for article, score in outcome.same_story:
-            self.stdout.write(f"  same story as: “{article.headline}” ({score:.0%} similar)")
+        if outcome.near_duplicate:
+            article, score = outcome.near_duplicate
+            self.stdout.write(f"  near-duplicate of “{article.headline}” ({score:.0%} similar): same story as "
+                              f"{outcome.same_story_count} other import(s), listed on its import record")
         self.stdout.write("Summary: " + self._counts_line({outcome.status: 1}))
 
     def _report(self, report):
