@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress.newsroom import provenance
+from babelpress.newsroom.admin_site import ascii_number
 from babelpress.newsroom.models import Section, StaleEdit
 
 from . import conf, polling, service
@@ -349,9 +350,13 @@ class ImportedItemAdmin(admin.ModelAdmin):
         item = get_object_or_404(ImportedItem, pk=pk)
         if not self._may_edit_articles(request):
             raise PermissionDenied
+        raw_version = request.POST.get("loaded_version", "")
+        version = ascii_number(raw_version) if raw_version else 0
+        if version is None:  # not what the page sent: which version the editor saw is unknown
+            messages.error(request, _("This page is out of date: reload it and choose again."))
+            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         try:
-            version = int(request.POST.get("loaded_version") or 0) or None
-            article = service.apply_pending_update(item, expected_version=version)
+            article = service.apply_pending_update(item, expected_version=version or None)
         except StaleEdit as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))

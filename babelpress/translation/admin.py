@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
+from babelpress.newsroom.admin_site import ascii_number
 from babelpress.newsroom.models import Article, Section
 from babelpress.translation import coverage, workflow
 from babelpress.translation.models import (
@@ -194,8 +196,13 @@ class TranslationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "source")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
+        state = self.get_object(request, unquote(object_id))
+        if state is None:  # no such review, or an id that is not a number: the admin's usual answer
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, state):
             raise PermissionDenied
         if request.method == "POST":
@@ -204,11 +211,12 @@ class TranslationAdmin(admin.ModelAdmin):
             edits, resolved = {}, set()
             for key, value in request.POST.items():
                 prefix, _sep, number = key.partition("-")
-                if prefix in ("segment", "resolve") and number.isdigit():
+                position = ascii_number(number)
+                if prefix in ("segment", "resolve") and position is not None:
                     if prefix == "segment":
-                        edits[int(number)] = value.replace("\r\n", "\n")
+                        edits[position] = value.replace("\r\n", "\n")
                     else:
-                        resolved.add(int(number))
+                        resolved.add(position)
             approve = "_approve" in request.POST
             try:
                 state = workflow.save_review(state, edits, request.user, approve=approve, resolved=resolved)
@@ -253,9 +261,10 @@ def coverage_view(request):
         queued = 0
         for cell in wanted[:2000]:
             source_id, _sep, lang = cell.partition(":")
-            if not source_id.isdigit():
+            source_pk = ascii_number(source_id)
+            if source_pk is None:
                 continue
-            source = Article.objects.filter(pk=int(source_id), translation_method="").first()
+            source = Article.objects.filter(pk=source_pk, translation_method="").first()
             if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
                 workflow.enqueue(source, [lang], user=request.user)
                 queued += 1
@@ -265,7 +274,8 @@ def coverage_view(request):
     everything = list(coverage.originals())
     table = coverage.cells(everything)
     section = request.GET.get("section", "")
-    sources = [s for s in everything if not section.isdigit() or s.section_id == int(section)][:500]
+    section_id = ascii_number(section)
+    sources = [s for s in everything if section_id is None or s.section_id == section_id][:500]
     language_filter = request.GET.get("language", "")
     state_filter = request.GET.get("state", "")
     rows = []
