@@ -213,8 +213,8 @@ class TranslationAdmin(admin.ModelAdmin):
                 prefix, _sep, number = key.partition("-")
                 position = ascii_number(number)
                 if prefix in ("segment", "resolve") and position is not None:
-                    if prefix == "segment":
-                        edits[position] = value.replace("\r\n", "\n")
+                    if prefix == "segment":  # as typed, less what no database keeps (NUL) or means (\r)
+                        edits[position] = value.replace("\r\n", "\n").replace("\x00", "")
                     else:
                         resolved.add(position)
             approve = "_approve" in request.POST
