@@ -189,9 +189,12 @@ class PendingFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _lines(value: str) -> list[str]:
-    return [line for line in service.html_text(value).split("\n\n") if line] if "<" in (value or "") else \
-        [line for line in (value or "").splitlines() if line.strip()]
+def _lines(value: str, *, is_html: bool) -> list[str]:
+    """The lines to compare: the body's paragraphs (its markup dropped), a plain field's lines as
+    they are — "<b>" in a headline is text, to be shown, not a tag to strip."""
+    if is_html:
+        return [line for line in service.html_text(value).split("\n\n") if line]
+    return [line for line in (value or "").splitlines() if line.strip()]
 
 
 def pending_diff_html(item: ImportedItem) -> str:
@@ -201,10 +204,10 @@ def pending_diff_html(item: ImportedItem) -> str:
         return ""
     article = item.article
     parts = []
-    for label, current, new in ((_("Headline"), article.headline, pending.get("headline", "")),
-                                (_("Standfirst"), article.standfirst, pending.get("standfirst", "")),
-                                (_("Body"), article.body, pending.get("body", ""))):
-        before, after = _lines(current), _lines(new)
+    for label, current, new, is_html in ((_("Headline"), article.headline, pending.get("headline", ""), False),
+                                         (_("Standfirst"), article.standfirst, pending.get("standfirst", ""), False),
+                                         (_("Body"), article.body, pending.get("body", ""), True)):
+        before, after = _lines(current, is_html=is_html), _lines(new, is_html=is_html)
         if before == after:
             continue
         # HtmlDiff escapes the compared text itself; only our own labels go in unescaped.

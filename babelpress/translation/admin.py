@@ -17,6 +17,7 @@ from babelpress import languages
 from babelpress.newsroom.admin_site import ascii_number
 from babelpress.newsroom.models import Article, Section
 from babelpress.translation import coverage, workflow
+from babelpress.translation.engines.base import readable, segment_from_readable
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
 )
@@ -208,46 +209,59 @@ class TranslationAdmin(admin.ModelAdmin):
         if request.method == "POST":
             if not self.has_change_permission(request, state):
                 raise PermissionDenied
-            edits, resolved = {}, set()
-            for key, value in request.POST.items():
-                prefix, _sep, number = key.partition("-")
-                position = ascii_number(number)
-                if prefix in ("segment", "resolve") and position is not None:
-                    if prefix == "segment":  # as typed, less what no database keeps (NUL) or means (\r)
-                        edits[position] = value.replace("\r\n", "\n").replace("\x00", "")
-                    else:
-                        resolved.add(position)
-            approve = "_approve" in request.POST
-            try:
-                state = workflow.save_review(state, edits, request.user, approve=approve, resolved=resolved)
-            except workflow.ReviewError as exc:
-                messages.error(request, str(exc))
-            else:
-                if not approve:
-                    messages.success(request, _("Draft saved."))
-                elif state.article.status == Article.Status.PUBLISHED:
-                    messages.success(request, _("Approved and published."))
-                else:
-                    messages.success(request, _("Approved; it will be published with the original."))
-                if approve:
-                    return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
-            return HttpResponseRedirect(request.path)
-        outdated = False
+            return self._save_review(request, state)
         from babelpress.translation.pipeline import is_outdated
 
-        outdated = is_outdated(state)
+        segments = list(state.segments.order_by("position"))
+        for seg in segments:  # shown as text: "&" rather than the segment's "&amp;", tags as they are
+            seg.source_shown, seg.machine_shown = readable(seg.source_text), readable(seg.machine_text)
+            seg.target_shown, seg.before_shown = readable(seg.target_text), readable(seg.edited_source_text)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review translation"),
             "state": state,
-            "segments": state.segments.order_by("position"),
-            "outdated": outdated,
+            "segments": segments,
+            "outdated": is_outdated(state),
             "opts": self.model._meta,
             "source_language": languages.get(state.source.language),
             "target_language": languages.get(state.article.language),
             "can_change": self.has_change_permission(request, state),
         }
         return TemplateResponse(request, "admin/translation/review.html", context)
+
+    def _save_review(self, request, state):
+        stored = dict(state.segments.values_list("position", "target_text"))
+        edits, resolved = {}, set()
+        for key, value in request.POST.items():
+            prefix, _sep, number = key.partition("-")
+            position = ascii_number(number)
+            if prefix == "segment" and position is not None:
+                edits[position] = _typed_segment(value, stored.get(position))
+            elif prefix == "resolve" and position is not None:
+                resolved.add(position)
+        approve = "_approve" in request.POST
+        try:
+            state = workflow.save_review(state, edits, request.user, approve=approve, resolved=resolved)
+        except workflow.ReviewError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.path)
+        if not approve:
+            messages.success(request, _("Draft saved."))
+            return HttpResponseRedirect(request.path)
+        if state.article.status == Article.Status.PUBLISHED:
+            messages.success(request, _("Approved and published."))
+        else:
+            messages.success(request, _("Approved; it will be published with the original."))
+        return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
+
+
+def _typed_segment(value: str, stored: str | None) -> str:
+    """A segment as the reviewer typed it (see ``readable``), back in segment form; the stored
+    text itself when they left it as shown (one text can be escaped in several ways)."""
+    value = value.replace("\r\n", "\n").replace("\x00", "")  # what no database keeps (NUL) or means (\r)
+    if stored is not None and value == readable(stored):
+        return stored
+    return segment_from_readable(value)
 
 
 def coverage_view(request):
