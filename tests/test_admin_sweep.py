@@ -40,6 +40,8 @@ the world as it was for the next one. Timing, measured on SQLite on a 2-core mac
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import os
@@ -47,6 +49,7 @@ import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 import lxml.html
 import pytest
@@ -54,6 +57,7 @@ from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver
@@ -503,6 +507,10 @@ def test_every_string_through_every_kind_of_parameter(sweeper, world):
     sweeper.send_batch("post", "/admin/translation/coverage/", {}, "cell", [f"{s}:en" for s in STRINGS])
     sweeper.send("post", f"/admin/translation/translation/{review.pk}/change/",
                  {f"segment-{s}": s for s in STRINGS} | {f"resolve-{s}": "1" for s in STRINGS})
+    for upload in _glossary_files(STRINGS):  # files are fields too: every string in every column
+        for dry_run in ("1", ""):
+            upload.seek(0)
+            sweeper.send("post", "/admin/translation/glossaryterm/import/", {"file": upload, "dry_run": dry_run})
     for model, model_admin in admin.site._registry.items():
         accepted = [s for s in STRINGS if _is_key(model, s)]
         for action in model_admin.get_actions(_request()):
@@ -510,6 +518,33 @@ def test_every_string_through_every_kind_of_parameter(sweeper, world):
                 sweeper.send_batch("post", f"/admin/{model._meta.app_label}/{model._meta.model_name}/",
                                    {"action": action, "index": "0"}, "_selected_action", selection)
     sweeper.check()
+
+
+def _glossary_files(strings: list[str]) -> list[SimpleUploadedFile]:
+    """Glossary files naming a term with each string: CSV with it in every column, and with it in
+    every column but the id and kind (so the rows import); TBX with it as entry id, kind and
+    names (XML cannot hold some control characters: those are left out), and TBX with them in."""
+    from babelpress.translation import glossary_io
+
+    header = glossary_io.csv_header()
+    files = []
+    for fixed in ({}, {"id": "", "kind": "term"}):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(header)
+        writer.writerows([fixed.get(column, s) for column in header] for s in strings)
+        files.append(SimpleUploadedFile("glossary.csv", out.getvalue().encode("utf-8"), "text/csv"))
+    entries = "".join(
+        f'<conceptEntry id="c{xml_escape(s, {chr(34): "&quot;"})}"><descrip type="subjectField">{xml_escape(s)}</descrip>'
+        f'<langSec xml:lang="fr"><termSec><term>{xml_escape(s)}</term><termNote type="administrativeStatus">'
+        f"preferredTerm-admn-sts</termNote></termSec></langSec></conceptEntry>" for s in strings)
+    document = (f'<?xml version="1.0" encoding="UTF-8"?><tbx xmlns="{glossary_io.TBX_NAMESPACE}" type="TBX-Basic" '
+                f'style="dca" xml:lang="en"><tbxHeader><fileDesc><sourceDesc><p>{glossary_io.TBX_SOURCE}</p>'
+                f"</sourceDesc></fileDesc></tbxHeader><text><body>{entries}</body></text></tbx>")
+    legal = "".join(c for c in document if c in "\t\n\r" or ord(c) >= 32)
+    for text in (legal, document):
+        files.append(SimpleUploadedFile("glossary.tbx", text.encode("utf-8"), "application/x-tbx+xml"))
+    return files
 
 
 def _is_key(model, value: str) -> bool:

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress.newsroom import provenance
-from babelpress.newsroom.admin_site import ascii_number
+from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Section, StaleEdit
 
 from . import conf, polling, service

@@ -39,15 +39,6 @@ class NewsroomAdminConfig(AdminConfig):
     default_site = "babelpress.newsroom.admin_site.NewsroomAdminSite"
 
 
-def ascii_number(text: str) -> int | None:
-    """The whole number in a form field or URL part written in ASCII digits, else None.
-
-    For the admin's hand-written views: str.isdigit() also accepts '⁰⁴⁵', which int() refuses, and
-    int() accepts '١٢' and ' 12', which no page of ours sends.
-    """
-    return int(text) if text.isascii() and text.isdigit() else None
-
-
 def is_key(field, value) -> bool:
     """Whether ``value`` can name a row by ``field`` (a model field): the right type, and a number
     the database can hold (Django's ``pk__in`` does not check the range; SQLite then overflows)."""

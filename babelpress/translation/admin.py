@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
-from babelpress.newsroom.admin_site import ascii_number
+from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section
 from babelpress.translation import coverage, workflow
 from babelpress.translation.engines.base import readable, segment_from_readable
