@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -214,6 +214,7 @@ class TranslationAdmin(admin.ModelAdmin):
 
         segments = list(state.segments.order_by("position"))
         for seg in segments:  # shown as text: "&" rather than the segment's "&amp;", tags as they are
+            seg.field_label = _field_label(seg.field)
             seg.source_shown, seg.machine_shown = readable(seg.source_text), readable(seg.machine_text)
             seg.target_shown, seg.before_shown = readable(seg.target_text), readable(seg.edited_source_text)
         context = {
@@ -253,6 +254,14 @@ class TranslationAdmin(admin.ModelAdmin):
         else:
             messages.success(request, _("Approved; it will be published with the original."))
         return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
+
+
+def _field_label(name: str) -> str:
+    """The article field's name in the editor's language ("titre"), not the code's ("headline")."""
+    try:
+        return Article._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
 
 
 def _typed_segment(value: str, stored: str | None) -> str:
