@@ -68,7 +68,11 @@ from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # A hostile date such as 0001-01-01 arrives without a time zone: Django says so, rightly.
+    pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime:RuntimeWarning"),
+]
 
 
 def corpus_dir() -> Path:
