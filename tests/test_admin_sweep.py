@@ -507,9 +507,8 @@ def test_every_string_through_every_kind_of_parameter(sweeper, world):
     article, review, item = world[Article], world[Translation], world[ImportedItem]
     for s in STRINGS:
         q = quote(s, safe="")
-        sweeper.send("get", f"/admin/newsroom/article/{q}/change/")  # Django's object views, integer key
-        sweeper.send("get", f"/admin/django_tasks_database/dbtaskresult/{q}/change/")  # … UUID key
-        sweeper.send("get", f"/admin/translation/translation/{q}/change/")  # the hand-written review screen
+        sweeper.send("get", f"/admin/translation/translation/{q}/change/")  # the review screen: get_object, int key
+        sweeper.send("get", f"/admin/django_tasks_database/dbtaskresult/{q}/change/")  # get_object, UUID key
         sweeper.send("post", f"/admin/translation/translationjob/{q}/retry/")  # a path <int:> of ours
         sweeper.send("post", f"/admin/newsroom/article/{article.pk}/translate/{q}/")  # a path <str:> of ours
         # The list parameters, on lists in their pop-up form (the same ChangeList, drawn smaller).
