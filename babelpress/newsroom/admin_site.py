@@ -2,7 +2,7 @@
 selections get the admin's ordinary answers (the list without the filter, "no items selected")
 instead of a server error — for every model registered on it, ours and Django's own.
 
-Django leaves three holes that a hand-edited URL or form reaches:
+The holes Django's admin leaves, which a hand-edited URL or form reaches:
 
 - a date drill-down (``?published_at__year=1&published_at__month=1``, or year 9999) overflows
   while the list computes the range or converts it to UTC for the database;
@@ -20,13 +20,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.apps import AdminConfig
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationError
 from django.utils.timezone import make_aware
@@ -99,10 +98,6 @@ def _refused(request, exc) -> IncorrectLookupParameters:
     messages.warning(request, _("The list could not be filtered that way, so it shows everything: choose a filter "
                                 "or a date from the list instead."))
     return IncorrectLookupParameters(exc)
-
-
-class SafeChangeList(SafeChangeListMixin, ChangeList):
-    pass
 
 
 @cache
