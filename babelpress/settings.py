@@ -91,7 +91,7 @@ SITE_URL = os.environ.get("BABELPRESS_SITE_URL", "").rstrip("/")
 SITE_NAME = os.environ.get("BABELPRESS_SITE_NAME", "Babelpress")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "babelpress.newsroom.admin_site.NewsroomAdminConfig",  # django.contrib.admin, hardened
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

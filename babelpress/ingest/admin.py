@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
 from babelpress.newsroom import provenance
+from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import StaleEdit
 
 from . import admin_import, clusters, polling, service
@@ -219,9 +220,12 @@ class PendingFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _lines(value: str) -> list[str]:
-    return [line for line in service.html_text(value).split("\n\n") if line] if "<" in (value or "") else \
-        [line for line in (value or "").splitlines() if line.strip()]
+def _lines(value: str, *, is_html: bool) -> list[str]:
+    """The lines to compare: the body's paragraphs (its markup dropped), a plain field's lines as
+    they are — "<b>" in a headline is text, to be shown, not a tag to strip."""
+    if is_html:
+        return [line for line in service.html_text(value).split("\n\n") if line]
+    return [line for line in (value or "").splitlines() if line.strip()]
 
 
 def pending_diff_html(item: ImportedItem) -> str:
@@ -231,10 +235,10 @@ def pending_diff_html(item: ImportedItem) -> str:
         return ""
     article = item.article
     parts = []
-    for label, current, new in ((_("Headline"), article.headline, pending.get("headline", "")),
-                                (_("Standfirst"), article.standfirst, pending.get("standfirst", "")),
-                                (_("Body"), article.body, pending.get("body", ""))):
-        before, after = _lines(current), _lines(new)
+    for label, current, new, is_html in ((_("Headline"), article.headline, pending.get("headline", ""), False),
+                                         (_("Standfirst"), article.standfirst, pending.get("standfirst", ""), False),
+                                         (_("Body"), article.body, pending.get("body", ""), True)):
+        before, after = _lines(current, is_html=is_html), _lines(new, is_html=is_html)
         if before == after:
             continue
         # HtmlDiff escapes the compared text itself; only our own labels go in unescaped.
@@ -356,9 +360,13 @@ class ImportedItemAdmin(admin.ModelAdmin):
         item = get_object_or_404(ImportedItem, pk=pk)
         if not self._may_edit_articles(request):
             raise PermissionDenied
+        raw_version = request.POST.get("loaded_version", "")
+        version = ascii_number(raw_version) if raw_version else 0
+        if version is None:  # not what the page sent: which version the editor saw is unknown
+            messages.error(request, _("This page is out of date: reload it and choose again."))
+            return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         try:
-            version = int(request.POST.get("loaded_version") or 0) or None
-            article = service.apply_pending_update(item, expected_version=version)
+            article = service.apply_pending_update(item, expected_version=version or None)
         except StaleEdit as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))

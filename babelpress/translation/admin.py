@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,8 +14,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
+from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section, StaleEdit
 from babelpress.translation import coverage, workflow
+from babelpress.translation.engines.base import readable, segment_from_readable
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
 )
@@ -195,48 +198,59 @@ class TranslationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "source")
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
+        state = self.get_object(request, unquote(object_id))
+        if state is None:  # no such review, or an id that is not a number: the admin's usual answer
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_permission(request, state):
             raise PermissionDenied
         posted = None
         if request.method == "POST":
             if not self.has_change_permission(request, state):
                 raise PermissionDenied
-            edits, resolved = {}, set()
-            for key, value in request.POST.items():
-                prefix, _sep, number = key.partition("-")
-                if prefix in ("segment", "resolve") and number.isdigit():
-                    if prefix == "segment":
-                        edits[int(number)] = value.replace("\r\n", "\n")
-                    else:
-                        resolved.add(int(number))
-            approve = "_approve" in request.POST
-            try:
-                state = workflow.save_review(
-                    state, edits, request.user, approve=approve, resolved=resolved,
-                    loaded_version=_posted_version(request), loaded_draft=request.POST.get("loaded_draft"),
-                )
-            except StaleEdit as exc:
-                # Someone saved meanwhile: nothing was written. Show the page as it is now, with
-                # the reviewer's text still on it, instead of a redirect that would lose it.
-                messages.error(request, str(exc))
-                state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=object_id)
-                posted = edits
-            except workflow.ReviewError as exc:
-                messages.error(request, str(exc))
-            else:
-                if not approve:
-                    messages.success(request, _("Draft saved."))
-                elif state.article.status == Article.Status.PUBLISHED:
-                    messages.success(request, _("Approved and published."))
-                else:
-                    messages.success(request, _("Approved; it will be published with the original."))
-                if approve:
-                    return HttpResponseRedirect(reverse("admin:translation_translation_changelist"))
-            if posted is None:
-                return HttpResponseRedirect(request.path)
+            response, posted = self._save_review(request, state)
+            if response is not None:
+                return response
+            # Someone saved meanwhile and nothing was written: show the page as it is now, with
+            # the reviewer's text still on it, instead of a redirect that would lose it.
+            state = get_object_or_404(Translation.objects.select_related("article", "source"), pk=state.pk)
         return self._review_page(request, state, posted)
+
+    def _save_review(self, request, state):
+        """Store the posted review: (a redirect, None), or (None, the posted edits) when the POST
+        was refused as stale."""
+        stored = dict(state.segments.values_list("position", "target_text"))
+        edits, resolved = {}, set()
+        for key, value in request.POST.items():
+            prefix, _sep, number = key.partition("-")
+            position = ascii_number(number)
+            if prefix == "segment" and position is not None:
+                edits[position] = _typed_segment(value, stored.get(position))
+            elif prefix == "resolve" and position is not None:
+                resolved.add(position)
+        approve = "_approve" in request.POST
+        try:
+            state = workflow.save_review(
+                state, edits, request.user, approve=approve, resolved=resolved,
+                loaded_version=_posted_version(request), loaded_draft=request.POST.get("loaded_draft"),
+            )
+        except StaleEdit as exc:
+            messages.error(request, str(exc))
+            return None, edits
+        except workflow.ReviewError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(request.path), None
+        if not approve:
+            messages.success(request, _("Draft saved."))
+            return HttpResponseRedirect(request.path), None
+        if state.article.status == Article.Status.PUBLISHED:
+            messages.success(request, _("Approved and published."))
+        else:
+            messages.success(request, _("Approved; it will be published with the original."))
+        return HttpResponseRedirect(reverse("admin:translation_translation_changelist")), None
 
     def _review_page(self, request, state, posted=None):
         """The review screen; ``posted`` is a refused POST's text, kept on the page (in the boxes
@@ -253,7 +267,11 @@ class TranslationAdmin(admin.ModelAdmin):
                     if unchanged:
                         seg.target_text = text
                     else:
-                        seg.unsaved_text = text
+                        seg.unsaved_text = readable(text)
+        for seg in segments:  # shown as text: "&" rather than the segment's "&amp;", tags as they are
+            seg.field_label = _field_label(seg.field)
+            seg.source_shown, seg.machine_shown = readable(seg.source_text), readable(seg.machine_text)
+            seg.target_shown, seg.before_shown = readable(seg.target_text), readable(seg.edited_source_text)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review translation"),
@@ -276,7 +294,25 @@ def _posted_version(request) -> int | None:
     value = request.POST.get("loaded_version")
     if value is None:
         return None
-    return int(value) if value.isascii() and value.isdigit() else -1
+    number = ascii_number(value)
+    return -1 if number is None else number
+
+
+def _field_label(name: str) -> str:
+    """The article field's name in the editor's language ("titre"), not the code's ("headline")."""
+    try:
+        return Article._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+def _typed_segment(value: str, stored: str | None) -> str:
+    """A segment as the reviewer typed it (see ``readable``), back in segment form; the stored
+    text itself when they left it as shown (one text can be escaped in several ways)."""
+    value = value.replace("\r\n", "\n").replace("\x00", "")  # what no database keeps (NUL) or means (\r)
+    if stored is not None and value == readable(stored):
+        return stored
+    return segment_from_readable(value)
 
 
 def coverage_view(request):
@@ -290,9 +326,10 @@ def coverage_view(request):
         queued = 0
         for cell in wanted[:2000]:
             source_id, _sep, lang = cell.partition(":")
-            if not source_id.isdigit():
+            source_pk = ascii_number(source_id)
+            if source_pk is None:
                 continue
-            source = Article.objects.filter(pk=int(source_id), translation_method="").first()
+            source = Article.objects.filter(pk=source_pk, translation_method="").first()
             if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
                 workflow.enqueue(source, [lang], user=request.user)
                 queued += 1
@@ -302,7 +339,8 @@ def coverage_view(request):
     everything = list(coverage.originals())
     table = coverage.cells(everything)
     section = request.GET.get("section", "")
-    sources = [s for s in everything if not section.isdigit() or s.section_id == int(section)][:500]
+    section_id = ascii_number(section)
+    sources = [s for s in everything if section_id is None or s.section_id == section_id][:500]
     language_filter = request.GET.get("language", "")
     state_filter = request.GET.get("state", "")
     rows = []

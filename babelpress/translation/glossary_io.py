@@ -40,6 +40,7 @@ from django.db import transaction
 from lxml import etree
 
 from babelpress import languages
+from babelpress.numbers import ascii_number
 from babelpress.translation.models import GlossaryName, GlossaryTerm
 
 __all__ = [
@@ -95,9 +96,12 @@ class ImportReport:
 
 
 def _clean(value: str | None) -> str:
-    """NFC, trimmed, runs of spaces/tabs/newlines collapsed (Excel cells, pretty-printed XML)."""
+    """NFC, trimmed, control characters dropped, runs of spaces/tabs/newlines collapsed (Excel
+    cells, pretty-printed XML)."""
     if not value:
         return ""
+    # Other control characters mean nothing in a term, and PostgreSQL cannot store NUL.
+    value = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", value)
     return re.sub(r"[ \t\r\n]+", " ", unicodedata.normalize("NFC", value)).strip()
 
 
@@ -428,9 +432,8 @@ def _csv_entry(line: int, row: list[str], columns: list[tuple[str, str | None] |
     if ("id", None) in present:
         raw = _clean(cells.get(("id", None), ""))
         if raw:
-            if raw.isdigit():
-                entry.term_id = int(raw)
-            else:
+            entry.term_id = ascii_number(raw)
+            if entry.term_id is None:
                 entry.error(f"id {raw!r} is not a whole number")
     if ("kind", None) in present:
         entry.check_kind(cells.get(("kind", None), ""))

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 
+import lxml.html
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.ingest import service
@@ -135,6 +137,27 @@ def test_an_import_record_shows_provenance_same_story_and_a_pending_diff_to_appl
     article.refresh_from_db()
     assert article.headline == "Museum reopens on Saturday" and "Our rewrite." not in article.body
     assert ImportedItem.objects.get().pending_update is None
+
+
+def test_the_pending_diff_shows_text_that_looks_like_markup_as_the_text_it_is(editor, sections):
+    article = Article.objects.create(language="en", headline="Use bold and italics", standfirst="The old lead.",
+                                     body="<p>Fish &amp; chips.</p>", section=sections.news)
+    item = ImportedItem.objects.create(
+        article=article, content_hash="c" * 64, retrieved_at=timezone.now(), detected_language="en",
+        pending_update={"headline": "Use <b> for bold & <i> for italics", "standfirst": "A <script>boom()</script> lead.",
+                        "body": "<p>Fish &amp; chips &lt;b&gt; and <b>peas</b>.</p>", "content_hash": "d" * 64,
+                        "retrieved_at": timezone.now().isoformat(), "url": ""})
+
+    page = lxml.html.fromstring(editor.get(reverse("admin:ingest_importeditem_change", args=[item.pk])).content)
+
+    tables = page.cssselect("table.diff")
+    newer = [[" ".join(row.cssselect("td")[5].text_content().split()) for row in table.cssselect("tbody tr")]
+             for table in tables]
+    assert newer == [["Use <b> for bold & <i> for italics"], ["A <script>boom()</script> lead."],
+                     ["Fish & chips <b> and peas."]]  # the body's own markup is left out of the comparison
+    assert [" ".join(t.cssselect("tbody td")[2].text_content().split()) for t in tables] == [
+        "Use bold and italics", "The old lead.", "Fish & chips."]
+    assert not page.cssselect("table.diff b, table.diff i, table.diff script")
 
 
 def test_provenance_for_the_article_page(partner):

@@ -252,6 +252,20 @@ def test_csv_every_row_error_is_reported_with_its_line_number_and_nothing_is_wri
     assert not GlossaryName.objects.filter(name="Bakou").exists()
 
 
+def test_csv_ids_in_other_digits_are_row_errors_not_crashes(db):
+    # "⁰⁴⁵".isdigit() is true, yet int() refuses it; "１２" is fullwidth, which no export writes.
+    report = import_csv("id,fr\n⁰⁴⁵,Erevan\n１２,Gyumri\n")
+
+    assert report.errors == ["line 2: id '⁰⁴⁵' is not a whole number", "line 3: id '１２' is not a whole number"]
+
+
+def test_csv_control_characters_are_dropped_from_names_and_notes(db):
+    report = import_csv("note,fr\nla\x00 capitale,Ere\x00van\x07\n")
+
+    assert report_of(report) == (1, 0, 0, [])
+    assert snapshot() == {("term", "la capitale", (("fr", "Erevan", ()),))}
+
+
 def test_csv_unknown_columns_are_refused_with_the_expected_header(db):
     with pytest.raises(GlossaryImportError) as caught:
         import_csv("id,kind,French,de,fr\n,term,Erevan,Jerewan,Erevan\n")

@@ -156,6 +156,44 @@ def test_ticking_keep_my_edit_resolves_the_conflict(client, editor, draft):
     assert draft.segments.get(position=1).conflict is False and reload(draft).conflicts == 0
 
 
+@pytest.fixture
+def markup_lookalikes(use_engines, make_story):
+    """A French story whose text holds "&" and things that look like tags, machine-translated."""
+    use_engines({"phrasebook": (PhrasebookEngine, {})})
+    story = make_story(["Fish &amp; chips &lt;b&gt; &lt;script&gt;boom()&lt;/script&gt;"], language="fr",
+                       headline="Tom & Jerry <b>bold</b> <script>boom()</script>")
+    return pipeline.translate_article(story, "en").translation
+
+
+def test_the_review_screen_shows_ampersands_and_tag_lookalikes_as_the_text_they_are(client, editor, markup_lookalikes):
+    doc = get(client, review_url(markup_lookalikes))
+
+    rows = doc.cssselect(".review-table tbody tr")
+    original, machine = ([text(row.cssselect("td")[column]) for row in rows] for column in (1, 2))
+    assert original == ["Tom & Jerry <b>bold</b> <script>boom()</script>",
+                        "Fish & chips <b> <script>boom()</script>"]
+    assert machine == ["TOM & JERRY <B>BOLD</B> <SCRIPT>BOOM()</SCRIPT>",
+                       "FISH & CHIPS <B> <SCRIPT>BOOM()</SCRIPT>"]
+    assert [row.cssselect("textarea")[0].text for row in rows] == machine
+    assert not doc.cssselect(".review-table script, .review-table b")  # text, never markup
+
+
+def test_saving_the_review_screen_as_shown_changes_nothing_and_typed_text_stays_text(client, editor, markup_lookalikes):
+    doc = get(client, review_url(markup_lookalikes))
+    shown = {area.get("name"): area.text for area in doc.cssselect(".review-table textarea")}
+    stored = {s.position: s.target_text for s in markup_lookalikes.segments.all()}
+
+    client.post(review_url(markup_lookalikes), {**shown, "_save": "1"})
+    assert {s.position: s.target_text for s in markup_lookalikes.segments.all()} == stored
+    assert not markup_lookalikes.segments.filter(human_edited=True).exists()
+
+    client.post(review_url(markup_lookalikes), {**shown, "segment-1": "Fish & chips <b> — and <i>", "_approve": "1"})
+    body = reload(markup_lookalikes.article).body
+    assert body == "<p>Fish &amp; chips &lt;b&gt; — and &lt;i&gt;</p>"
+    assert text(get(client, review_url(markup_lookalikes)).cssselect(".review-table tbody tr")[1].cssselect("td")[3]) \
+        .startswith("Fish & chips <b> — and <i>")
+
+
 def test_a_staff_member_who_may_only_view_cannot_change_a_translation(client, draft, django_user_model):
     viewer = django_user_model.objects.create_user("guest", is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_translation"))

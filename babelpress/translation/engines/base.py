@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 
 class EngineError(Exception):
     """An engine failed. The message names the engine and says how to fix the problem.
@@ -89,3 +91,14 @@ def split_on_placeholders(segment: str) -> list[tuple[str, str]]:
     if pos < len(segment):
         runs.append(("text", segment[pos:]))
     return runs
+
+
+def readable(segment: str) -> str:
+    """A segment as a reviewer reads and types it: the text unescaped ("Fish & chips", "<b>"),
+    the placeholder tags as they are. ``segment_from_readable`` is its inverse."""
+    return "".join(run if kind == "tag" else html.unescape(run) for kind, run in split_on_placeholders(segment))
+
+
+def segment_from_readable(text: str) -> str:
+    """What a reviewer typed, as a segment: the text escaped, the placeholder tags kept."""
+    return "".join(run if kind == "tag" else html.escape(run, quote=False) for kind, run in split_on_placeholders(text))
