@@ -17,7 +17,7 @@ def world(django_user_model):
     from django.contrib.auth.models import Group
     from django_tasks_db.models import DBTaskResult
 
-    from babelpress.ingest.models import Feed, ImportedItem
+    from babelpress.ingest.models import Feed, ImportedItem, ImportJob, StoryCluster
     from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
     from babelpress.translation import workflow
     from babelpress.translation.models import (
@@ -59,7 +59,7 @@ def world(django_user_model):
     Feed.objects.create(url="https://gazette.example/rss", source=other_source, section=section)
     item = ImportedItem.objects.create(
         article=original, feed=feed, original_url="https://lumiere.example.org/pont", content_hash="c" * 64,
-        retrieved_at=timezone.now(), detected_language="fr",
+        retrieved_at=timezone.now(), detected_language="fr", cluster=StoryCluster.objects.create(),
         pending_update={"headline": "Le pont rouvre lundi", "standfirst": "", "body": "<p>Reconstruit.</p>",
                         "content_hash": "d" * 64, "retrieved_at": timezone.now().isoformat(), "url": ""})
     objects = {
@@ -68,7 +68,9 @@ def world(django_user_model):
         MemoryEntry: MemoryEntry.objects.create(source_language="fr", target_language="en", source_hash="m" * 64,
                                                 source_text="Le pont", target_text="The bridge", engine="phrasebook"),
         EngineUsage: EngineUsage.objects.create(engine="phrasebook", month="2026-01", characters=10, requests=1),
-        Group: Group.objects.create(name="Desk"), DBTaskResult: DBTaskResult.objects.get(),
+        Group: Group.objects.create(name="Desk"),
+        ImportJob: ImportJob.objects.create(url="https://lumiere.example.org/pont", section=section, requested_by=user),
+        DBTaskResult: DBTaskResult.objects.get(),
     }
     missing = [m._meta.label for m in admin.site._registry if objects.get(m) is None]
     assert not missing, f"give the sweep an object of {missing}"

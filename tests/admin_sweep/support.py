@@ -102,6 +102,7 @@ HAND_WRITTEN_VIEWS = {
     "translation_translationjob_retry": [],
     "newsroom_article_translate": [],
     "ingest_import": ["url"],
+    "ingest_import_job": [],
     "ingest_importeditem_apply": [],
     "ingest_importeditem_discard": [],
     "auth_user_password_change": [],
@@ -157,6 +158,10 @@ def valid_values(route: str, name: str | None, world) -> dict:
     obj = world.get(model_of(route))
     known = {"object_id": obj.pk if obj else None, "pk": obj.pk if obj else None, "id": obj.pk if obj else None,
              "lang": "ru", "fmt": "csv", "app_label": "newsroom", "url": "nothing-here/"}
+    from babelpress.ingest.models import ImportJob
+
+    if ImportJob in world:
+        known["job_id"] = world[ImportJob].pk
     if name == "view_on_site":
         known.update(content_type_id=ContentType.objects.get_for_model(Article).pk, object_id=world[Article].pk)
     values = {param: known.get(param) for param in params_of(route)}
