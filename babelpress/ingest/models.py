@@ -159,6 +159,13 @@ class ImportedItem(models.Model):
     def __str__(self) -> str:
         return self.original_url or self.canonical_url or f"#{self.pk}"
 
+    def save(self, *args, **kwargs):
+        # An import created without a cluster (one no other import resembles) is a cluster of one;
+        # the importer itself picks the cluster with clusters.cluster_for.
+        if self.cluster_id is None:
+            self.cluster = StoryCluster.objects.create(size=1)
+        super().save(*args, **kwargs)
+
 
 class SeenEntry(models.Model):
     """One entry of one feed as last seen: lets a poll skip what did not change, and makes a
