@@ -65,7 +65,8 @@ def same_story_html(item: ImportedItem, limit: int = SAME_STORY_SHOWN) -> str:
             format_html_join("", "<li>{}</li>", ((_story_link(o),) for o in shown))))
     if total > len(shown):
         more = total - len(shown)
-        parts.append(format_html("<p>{}</p>", ngettext("… and %(count)s more.", "… and %(count)s more.", more)
+        # Translators: more imports of the same story than the list shows.
+        parts.append(format_html("<p>{}</p>", ngettext("… and %(count)s more import.", "… and %(count)s more imports.", more)
                                  % {"count": format_decimal(more, locale=_locale())}))
     return format_html_join("", "{}", ((p,) for p in parts))
 

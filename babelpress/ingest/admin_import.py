@@ -153,14 +153,18 @@ def near_duplicate_message(item: ImportedItem | None) -> str:
     other = (ImportedItem.objects.select_related("article").filter(pk=item.near_duplicate_of_id).first()
              if item.near_duplicate_of_id else None)
     count = (StoryCluster.objects.filter(pk=item.cluster_id).values_list("size", flat=True).first() or 1) - 1
+    similarity = format_percent(item.near_duplicate_similarity, locale=_locale())
+    if other is None:
+        return gettext("Near-duplicate (%(similarity)s similar) of an import deleted since.") % {"similarity": similarity}
+    if count <= 1:  # the story it resembles is the only other one left in the cluster
+        return gettext("Near-duplicate of “%(headline)s” (%(similarity)s similar), listed on the import record.") % {
+            "headline": other.article.headline, "similarity": similarity}
     return ngettext(
-        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other import tells the same "
-        "story, listed on the import record.",
-        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s other imports tell the same "
-        "story, listed on the import record.", count) % {
-        "headline": other.article.headline if other else gettext("an import since deleted"),
-        "similarity": format_percent(item.near_duplicate_similarity, locale=_locale()),
-        "count": format_decimal(count, locale=_locale())}
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s import tells the same story, "
+        "listed on the import record.",
+        "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s imports tell the same story, "
+        "listed on the import record.", count) % {
+        "headline": other.article.headline, "similarity": similarity, "count": format_decimal(count, locale=_locale())}
 
 
 def after_import(request, outcome):

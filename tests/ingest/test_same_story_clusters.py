@@ -254,7 +254,7 @@ def test_the_import_record_names_the_near_duplicate_and_lists_the_first_20_of_th
     panel = page[page.index("Near-duplicate of:"):]
     assert f'<a href="{reverse("admin:newsroom_article_change", args=[near.pk])}"><bdi>{near.headline}</bdi></a>' in panel
     assert f"({round(score * 100)}% similar)" in panel
-    assert "25 other imports tell the same story:" in panel and "… and 5 more." in panel
+    assert "25 other imports tell the same story:" in panel and "… and 5 more imports." in panel
     listed = re.findall(r"<li><a href=\"[^\"]+\"><bdi>(Story 19, copy \d+)</bdi></a>", panel)
     assert listed == [f"Story 19, copy {n}" for n in range(20)]  # first imported first
 
@@ -290,7 +290,7 @@ def test_the_article_page_shows_the_near_duplicate_and_five_of_the_cluster(secti
     copies = [import_copy(25, n) for n in range(8)]
     html = provenance_html(copies[-1].article)
     assert "Near-duplicate of:" in html and "7 other imports tell the same story:" in html
-    assert html.count("<li><a href") == 5 and "… and 2 more." in html
+    assert html.count("<li><a href") == 5 and "… and 2 more imports." in html
 
 
 def test_uploading_a_near_duplicate_says_so_after_the_import(editor, sections):
@@ -302,8 +302,8 @@ def test_uploading_a_near_duplicate_says_so_after_the_import(editor, sections):
 
     item = ImportedItem.objects.latest("pk")
     said = [str(m) for m in response.context["messages"]]
-    assert (f"Near-duplicate of “Story 26, copy 0” ({round(item.near_duplicate_similarity * 100)}% similar): "
-            "1 other import tells the same story, listed on the import record.") in said
+    assert (f"Near-duplicate of “Story 26, copy 0” ({round(item.near_duplicate_similarity * 100)}% similar), "
+            "listed on the import record.") in said
     assert item.near_duplicate_of == first.item
     # told from the import record alone, as for an import job's outcome read back later
     assert near_duplicate_message(ImportedItem.objects.get(pk=item.pk)) in said
