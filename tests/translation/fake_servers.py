@@ -245,7 +245,7 @@ class FakeLibreTranslate(FakeService):
 
 
 class FakeDeepL(FakeService):
-    """DeepL API v2: /v2/languages, /v2/translate, /v2/glossaries, /v2/glossary-language-pairs, /v2/usage.
+    """DeepL API v2: /v2/languages, /v2/translate, and POST /v2/glossaries (as an operator makes one).
 
     ``max_body_bytes`` makes /v2/translate answer 413 above that size, as DeepL does above 128 KiB.
     """
@@ -259,7 +259,6 @@ class FakeDeepL(FakeService):
         super().__init__()
         self.auth_key, self.max_body_bytes = auth_key, max_body_bytes
         self.glossaries: dict[str, dict] = {}
-        self.character_count = 0
 
     def handle(self, request: Request, mode: str | None) -> Reply:
         if request.headers.get("authorization") != f"DeepL-Auth-Key {self.auth_key}":
@@ -269,19 +268,8 @@ class FakeDeepL(FakeService):
             kind = (request.query.get("type") or ["source"])[0]
             codes = self.TARGETS if kind == "target" else self.SOURCES
             return Reply(json=[{"language": c, "name": c, "supports_formality": c in {"DE", "FR"}} for c in codes])
-        if route == ("GET", "/v2/usage"):
-            return Reply(json={"character_count": self.character_count, "character_limit": 500000})
-        if route == ("GET", "/v2/glossary-language-pairs"):
-            pairs = [{"source_lang": s, "target_lang": t} for s, t in self.GLOSSARY_PAIRS]
-            return Reply(json={"supported_languages": pairs})
-        if route == ("GET", "/v2/glossaries"):
-            return Reply(json={"glossaries": [self._meta(g) for g in self.glossaries.values()]})
         if route == ("POST", "/v2/glossaries"):
             return self._create_glossary(request)
-        if request.method == "DELETE" and request.path.startswith("/v2/glossaries/"):
-            if self.glossaries.pop(request.path.rsplit("/", 1)[1], None) is None:
-                return Reply(404, {"message": "Glossary not found"})
-            return Reply(204)
         if route == ("POST", "/v2/translate"):
             return self._translate(request, mode)
         return Reply(404, {"message": "Not found"})
@@ -347,7 +335,6 @@ class FakeDeepL(FakeService):
             if glossary is None:
                 return Reply(404, {"message": "Glossary not found"})
             glossary_entries = glossary["entries"]
-        self.character_count += sum(len(t) for t in texts)
         out = [shout(text, glossary_entries) for text in texts]
         if mode == "drop_tag":
             out = [drop_first_tag(text) for text in out]

@@ -15,7 +15,7 @@ class DownEngine(TranslationEngine):
         super().__init__()
         self.asked = 0
 
-    def check_supports(self, source, target):
+    def supports(self, source, target):
         self.asked += 1
         raise EngineError(self.name, "connection refused", retryable=True)
 
@@ -23,7 +23,7 @@ class DownEngine(TranslationEngine):
 class LocalOnlyFrEn(TranslationEngine):
     name = "frEn"
 
-    def check_supports(self, source, target):
+    def supports(self, source, target):
         return (source, target) == ("fr", "en")
 
 
