@@ -188,7 +188,8 @@ class FakeLibreTranslate(FakeService):
     """LibreTranslate's /languages and /translate (JSON, q as a list, format=html).
 
     Like the real server in HTML mode, answers re-serialise empty tags as <xN></xN> and come back
-    HTML-unescaped. ``batch_limit`` mimics --batch-limit.
+    HTML-unescaped. ``batch_limit`` mimics --batch-limit, ``char_limit`` --char-limit (characters
+    of all texts of a request).
     """
 
     LANGUAGES = {
@@ -201,9 +202,9 @@ class FakeLibreTranslate(FakeService):
         "zh-Hans": ["en"],
     }
 
-    def __init__(self, api_key: str | None = None, batch_limit: int | None = None):
+    def __init__(self, api_key: str | None = None, batch_limit: int | None = None, char_limit: int | None = None):
         super().__init__()
-        self.api_key, self.batch_limit = api_key, batch_limit
+        self.api_key, self.batch_limit, self.char_limit = api_key, batch_limit, char_limit
 
     def handle(self, request: Request, mode: str | None) -> Reply:
         if request.path == "/languages" and request.method == "GET":
@@ -229,6 +230,9 @@ class FakeLibreTranslate(FakeService):
             return Reply(400, {"error": "fake: q must be a list of strings"})
         if self.batch_limit and len(q) > self.batch_limit:
             return Reply(400, {"error": f"Invalid request: request ({len(q)}) exceeds text limit ({self.batch_limit})"})
+        if self.char_limit and sum(len(t) for t in q) > self.char_limit:
+            size = sum(len(t) for t in q)
+            return Reply(400, {"error": f"Invalid request: request ({size}) exceeds text limit ({self.char_limit})"})
         if source not in self.LANGUAGES:
             return Reply(400, {"error": f"{source} is not supported"})
         if target not in self.LANGUAGES[source]:

@@ -30,8 +30,8 @@ class TranslationEngine:
     """Base class of every engine; docs/engines.md is the contract in full, with an example.
 
     Subclasses set ``name`` and implement ``supports`` and ``translate_batch``. ``options`` is the
-    OPTIONS dict from ``BABELPRESS_TRANSLATION_ENGINES`` (values from the environment are strings).
-    Check an engine with ``babelpress.translation.engines.testing.check_engine_contract``.
+    OPTIONS dict from ``BABELPRESS_TRANSLATION_ENGINES``. Check an engine with
+    ``babelpress.translation.engines.testing.check_engine_contract``.
     """
 
     #: Short identifier stored in provenance and the translation memory (e.g. "local", "deepl").
