@@ -263,6 +263,7 @@ class FakeDeepL(FakeService):
         super().__init__()
         self.auth_key, self.max_body_bytes = auth_key, max_body_bytes
         self.glossaries: dict[str, dict] = {}
+        self.character_count = 0  # what DeepL bills, as its /v2/usage would report it
 
     def handle(self, request: Request, mode: str | None) -> Reply:
         if request.headers.get("authorization") != f"DeepL-Auth-Key {self.auth_key}":
@@ -339,6 +340,7 @@ class FakeDeepL(FakeService):
             if glossary is None:
                 return Reply(404, {"message": "Glossary not found"})
             glossary_entries = glossary["entries"]
+        self.character_count += sum(len(t) for t in texts)
         out = [shout(text, glossary_entries) for text in texts]
         if mode == "drop_tag":
             out = [drop_first_tag(text) for text in out]
