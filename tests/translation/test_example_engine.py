@@ -19,7 +19,7 @@ from babelpress.translation.models import EngineUsage, MemoryEntry
 
 from .example_engine import SOURCE, AcmeEngine
 from .fake_engines import dotted
-from .fake_servers import FakeService, Reply, _json_body, serve, shout
+from .fake_servers import FakeService, Reply, _json_body, drop_first_tag, serve, shout
 
 KEY = "acme-secret"
 
@@ -39,7 +39,8 @@ class FakeAcme(FakeService):
         data, error = _json_body(request)
         if error or [data.get("from"), data.get("to")] not in self.PAIRS or not data.get("texts"):
             return Reply(400, {"error": "bad request"})
-        return Reply(json=[shout(text) for text in data["texts"]])
+        out = [shout(text) for text in data["texts"]]
+        return Reply(json=[drop_first_tag(text) for text in out] if mode == "drop_tag" else out)
 
 
 @pytest.fixture
@@ -78,6 +79,13 @@ def test_a_failing_service_is_retried_later_and_a_bad_key_is_not(acme):
         AcmeEngine(url=acme.url, api_key="wrong").supports("fr", "en")
     assert (caught.value.retryable, caught.value.status) == (False, 401)
     assert "check the url and api_key OPTIONS" in str(caught.value) and "wrong" not in str(caught.value)
+
+
+def test_a_translation_that_lost_a_tag_is_refused(acme):
+    acme.script("/translate", "drop_tag")
+    with pytest.raises(EngineError) as caught:
+        AcmeEngine(url=acme.url, api_key=KEY).translate_batch(["Le <g1>pont</g1>"], "fr", "en")
+    assert caught.value.retryable is False and "placeholder tags" in str(caught.value)
 
 
 def test_configured_by_dotted_path_it_translates_a_story(acme, settings, make_story):
