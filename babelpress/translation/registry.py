@@ -1,8 +1,9 @@
 """Which translation engines exist and which one translates a given language pair.
 
 Engines come from ``BABELPRESS_TRANSLATION_ENGINES`` ({name: {"CLASS": path, "OPTIONS": {...}}}),
-loaded once per process with import_string. ``BABELPRESS_TRANSLATION_PAIRS`` orders them per
-language pair; the first engine that supports the pair translates it.
+loaded once per process with import_string: a shipped engine or any TranslationEngine subclass
+(docs/engines.md). ``BABELPRESS_TRANSLATION_PAIRS`` orders them per language pair; the first
+engine whose ``supports()`` says True translates it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,17 @@ def configured_engines() -> dict[str, TranslationEngine]:
             raise ImproperlyConfigured(
                 f"BABELPRESS_TRANSLATION_ENGINES[{name!r}]: cannot import {spec['CLASS']!r} ({exc})."
             ) from exc
-        engines[name] = cls(name=name, **spec.get("OPTIONS", {}))
+        if not (isinstance(cls, type) and issubclass(cls, TranslationEngine)):
+            raise ImproperlyConfigured(
+                f"BABELPRESS_TRANSLATION_ENGINES[{name!r}]: {spec['CLASS']!r} is not a subclass of "
+                f"babelpress.translation.engines.base.TranslationEngine (see docs/engines.md)."
+            )
+        options = spec.get("OPTIONS") or {}
+        if not isinstance(options, dict):
+            raise ImproperlyConfigured(
+                f"BABELPRESS_TRANSLATION_ENGINES[{name!r}]['OPTIONS'] must be a dict, e.g. {{\"url\": \"http://…\"}}."
+            )
+        engines[name] = cls(name=name, **options)
     return engines
 
 
@@ -73,7 +84,7 @@ def engine_for(source: str, target: str) -> TranslationEngine:
             unreachable.append(name)
             continue
         try:
-            if engine.check_supports(source, target):
+            if engine.supports(source, target):
                 _unreachable_since.pop(name, None)
                 return engine
         except EngineError as exc:

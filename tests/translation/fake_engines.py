@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import html
 
-from babelpress.translation.engines.base import EngineError, TranslationEngine, split_on_placeholders
+from babelpress.translation.engines.base import (
+    EngineError,
+    TranslationEngine,
+    UnsupportedLanguagePair,
+    split_on_placeholders,
+)
 
 
 def shout(segment: str) -> str:
@@ -39,6 +44,8 @@ class PhrasebookEngine(TranslationEngine):
         self.calls.append(list(segments))
         if self.fail_with is not None:
             raise self.fail_with
+        if not self.supports(source, target):
+            raise UnsupportedLanguagePair(self.name, source, target, "Add the pair to OPTIONS['pairs'].")
         return [self.phrases.get(segment, shout(segment)) for segment in segments]
 
 

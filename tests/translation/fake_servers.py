@@ -188,7 +188,8 @@ class FakeLibreTranslate(FakeService):
     """LibreTranslate's /languages and /translate (JSON, q as a list, format=html).
 
     Like the real server in HTML mode, answers re-serialise empty tags as <xN></xN> and come back
-    HTML-unescaped. ``batch_limit`` mimics --batch-limit.
+    HTML-unescaped. ``batch_limit`` mimics --batch-limit, ``char_limit`` --char-limit (characters
+    of all texts of a request).
     """
 
     LANGUAGES = {
@@ -201,9 +202,9 @@ class FakeLibreTranslate(FakeService):
         "zh-Hans": ["en"],
     }
 
-    def __init__(self, api_key: str | None = None, batch_limit: int | None = None):
+    def __init__(self, api_key: str | None = None, batch_limit: int | None = None, char_limit: int | None = None):
         super().__init__()
-        self.api_key, self.batch_limit = api_key, batch_limit
+        self.api_key, self.batch_limit, self.char_limit = api_key, batch_limit, char_limit
 
     def handle(self, request: Request, mode: str | None) -> Reply:
         if request.path == "/languages" and request.method == "GET":
@@ -229,6 +230,9 @@ class FakeLibreTranslate(FakeService):
             return Reply(400, {"error": "fake: q must be a list of strings"})
         if self.batch_limit and len(q) > self.batch_limit:
             return Reply(400, {"error": f"Invalid request: request ({len(q)}) exceeds text limit ({self.batch_limit})"})
+        if self.char_limit and sum(len(t) for t in q) > self.char_limit:
+            size = sum(len(t) for t in q)
+            return Reply(400, {"error": f"Invalid request: request ({size}) exceeds text limit ({self.char_limit})"})
         if source not in self.LANGUAGES:
             return Reply(400, {"error": f"{source} is not supported"})
         if target not in self.LANGUAGES[source]:
@@ -245,7 +249,7 @@ class FakeLibreTranslate(FakeService):
 
 
 class FakeDeepL(FakeService):
-    """DeepL API v2: /v2/languages, /v2/translate, /v2/glossaries, /v2/glossary-language-pairs, /v2/usage.
+    """DeepL API v2: /v2/languages, /v2/translate, and POST /v2/glossaries (as an operator makes one).
 
     ``max_body_bytes`` makes /v2/translate answer 413 above that size, as DeepL does above 128 KiB.
     """
@@ -259,7 +263,7 @@ class FakeDeepL(FakeService):
         super().__init__()
         self.auth_key, self.max_body_bytes = auth_key, max_body_bytes
         self.glossaries: dict[str, dict] = {}
-        self.character_count = 0
+        self.character_count = 0  # what DeepL bills, as its /v2/usage would report it
 
     def handle(self, request: Request, mode: str | None) -> Reply:
         if request.headers.get("authorization") != f"DeepL-Auth-Key {self.auth_key}":
@@ -269,19 +273,8 @@ class FakeDeepL(FakeService):
             kind = (request.query.get("type") or ["source"])[0]
             codes = self.TARGETS if kind == "target" else self.SOURCES
             return Reply(json=[{"language": c, "name": c, "supports_formality": c in {"DE", "FR"}} for c in codes])
-        if route == ("GET", "/v2/usage"):
-            return Reply(json={"character_count": self.character_count, "character_limit": 500000})
-        if route == ("GET", "/v2/glossary-language-pairs"):
-            pairs = [{"source_lang": s, "target_lang": t} for s, t in self.GLOSSARY_PAIRS]
-            return Reply(json={"supported_languages": pairs})
-        if route == ("GET", "/v2/glossaries"):
-            return Reply(json={"glossaries": [self._meta(g) for g in self.glossaries.values()]})
         if route == ("POST", "/v2/glossaries"):
             return self._create_glossary(request)
-        if request.method == "DELETE" and request.path.startswith("/v2/glossaries/"):
-            if self.glossaries.pop(request.path.rsplit("/", 1)[1], None) is None:
-                return Reply(404, {"message": "Glossary not found"})
-            return Reply(204)
         if route == ("POST", "/v2/translate"):
             return self._translate(request, mode)
         return Reply(404, {"message": "Not found"})

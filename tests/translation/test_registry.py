@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from babelpress.translation import registry
 from babelpress.translation.engines.base import EngineError, TranslationEngine
@@ -15,7 +16,7 @@ class DownEngine(TranslationEngine):
         super().__init__()
         self.asked = 0
 
-    def check_supports(self, source, target):
+    def supports(self, source, target):
         self.asked += 1
         raise EngineError(self.name, "connection refused", retryable=True)
 
@@ -23,7 +24,7 @@ class DownEngine(TranslationEngine):
 class LocalOnlyFrEn(TranslationEngine):
     name = "frEn"
 
-    def check_supports(self, source, target):
+    def supports(self, source, target):
         return (source, target) == ("fr", "en")
 
 
@@ -53,3 +54,34 @@ def test_an_outage_is_asked_about_once_a_minute_not_once_per_language(engines):
         registry.can_translate("fr", target)
         registry.can_translate("en", target)
     assert engines["down"].asked == 1
+
+
+class NotAnEngine:
+    def __init__(self, name=None, **options):
+        pass
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"OPTIONS": {}}, "needs a 'CLASS'"),
+    ({"CLASS": "babelpress.translation.engines.nowhere.Engine"}, "cannot import"),
+    ({"CLASS": f"{__name__}.NotAnEngine"}, "is not a subclass of babelpress.translation.engines.base.TranslationEngine"),
+    ({"CLASS": f"{__name__}.LocalOnlyFrEn", "OPTIONS": "url=http://x"}, "'OPTIONS'] must be a dict"),
+])
+def test_a_misconfigured_engine_says_what_is_wrong(settings, spec, message):
+    settings.BABELPRESS_TRANSLATION_ENGINES = {"mine": spec}
+    registry.clear_cache()
+    try:
+        with pytest.raises(ImproperlyConfigured, match=message):
+            registry.configured_engines()
+    finally:
+        registry.clear_cache()
+
+
+def test_an_engine_class_of_ones_own_is_built_with_its_name_and_options(settings):
+    settings.BABELPRESS_TRANSLATION_ENGINES = {"mine": {"CLASS": f"{__name__}.LocalOnlyFrEn", "OPTIONS": {"x": 1}}}
+    registry.clear_cache()
+    try:
+        engine = registry.configured_engines()["mine"]
+    finally:
+        registry.clear_cache()
+    assert isinstance(engine, LocalOnlyFrEn) and engine.name == "mine" and engine.options == {"x": 1}

@@ -27,16 +27,19 @@ class UnsupportedLanguagePair(EngineError):
 
 
 class TranslationEngine:
-    """Base class. Subclasses set ``name`` and implement ``translate_batch`` and ``supports``.
+    """Base class of every engine; docs/engines.md is the contract in full, with an example.
 
-    ``options`` is the OPTIONS dict from settings (already merged with environment overrides).
+    Subclasses set ``name`` and implement ``supports`` and ``translate_batch``. ``options`` is the
+    OPTIONS dict from ``BABELPRESS_TRANSLATION_ENGINES``. Check an engine with
+    ``babelpress.translation.engines.testing.check_engine_contract``.
     """
 
     #: Short identifier stored in provenance and the translation memory (e.g. "local", "deepl").
     name: str = "engine"
     #: True for engines that cost money per character (metered, optional monthly cap).
     paid: bool = False
-    #: Longest text (in characters) one segment may have; longer paragraphs are split by sentence.
+    #: Longest segment, in characters, the service accepts (None: no limit). The segmenter splits
+    #: longer paragraphs between sentences for this engine.
     max_segment_chars: int | None = None
 
     def __init__(self, name: str | None = None, **options):
@@ -45,13 +48,16 @@ class TranslationEngine:
         self.options = options
 
     def supports(self, source: str, target: str) -> bool:
-        """Can this engine translate ``source`` → ``target`` (ISO 639-1 codes) right now?"""
-        raise NotImplementedError
+        """Can this engine translate ``source`` → ``target`` (ISO 639-1 codes, maybe with a region)?
 
-    def check_supports(self, source: str, target: str) -> bool:
-        """Like ``supports``, but raises a retryable EngineError when the engine cannot tell right now
-        (its service is down), so that work for the pair waits instead of being dropped."""
-        return self.supports(source, target)
+        True or False as far as the engine can tell now; never True for ``source == target``. When
+        it cannot tell (its service is unreachable or failing), raise a *retryable* EngineError:
+        the registry passes over the engine for a minute and work for the pair waits for it rather
+        than being dropped. A misconfiguration (bad key, wrong URL) raises a non-retryable
+        EngineError that says what to fix. Called for every language on each publish: keep it
+        cheap (cache what it fetches).
+        """
+        raise NotImplementedError
 
     def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
         """Translate each segment; returns exactly one string per input segment, in order.
@@ -60,8 +66,10 @@ class TranslationEngine:
         (``&amp;`` ``&lt;`` ``&gt;``), plus placeholder tags that stand for inline markup or
         protected text: paired ``<g1>…</g1>`` (a link, emphasis: its content is translated) and
         empty ``<x2/>`` (a URL, e-mail, number, glossary term, image: kept as it is). Every tag
-        must come back exactly once, well nested; the text inside ``<gN>`` is translated.
-        See ``placeholders_in`` below. Raises EngineError (retryable or not) on failure.
+        must come back exactly once, well nested; the text inside ``<gN>`` is translated, and
+        the output text is escaped the same way. See ``placeholders_in`` below.
+        Raises EngineError on failure: retryable for passing trouble, not for the rest (an
+        unsupported pair raises UnsupportedLanguagePair).
         """
         raise NotImplementedError
 

@@ -3,16 +3,17 @@
 OPTIONS: ``api_key`` (required), ``url`` (default https://api-free.deepl.com for keys ending in
 ":fx", else https://api.deepl.com), ``formality`` (default/more/less/prefer_more/prefer_less),
 ``english_variant`` (EN-US or EN-GB, default EN-US), ``portuguese_variant`` (PT-PT or PT-BR,
-default PT-PT), ``glossaries`` ({"fr-en": glossary_id} made beforehand), ``timeout``, ``retries``,
-``backoff``, ``languages_ttl`` (seconds, default 600), ``max_request_bytes`` (default 100000).
+default PT-PT), ``glossaries`` ({"fr-en": glossary_id}: glossaries kept in the DeepL account),
+``timeout``, ``retries``, ``backoff``, ``languages_ttl`` (seconds, default 600),
+``max_request_bytes`` (default 100000).
+
+Babelpress's own glossary never reaches DeepL: its terms are placeholders (docs/decisions.md,
+"Glossary terms are placeholders"), so it is not synchronised to DeepL glossaries.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
-import threading
 
 import httpx
 from django.core.exceptions import ImproperlyConfigured
@@ -31,8 +32,6 @@ from .http import (
     normalise_fragment,
 )
 
-log = logging.getLogger("babelpress.translation.engines")
-
 FREE_URL = "https://api-free.deepl.com"
 PRO_URL = "https://api.deepl.com"
 MAX_TEXTS = 50  # DeepL's documented limit of texts per /v2/translate request
@@ -43,7 +42,6 @@ _FORMALITY = {
     "prefer_more": "prefer_more",
     "prefer_less": "prefer_less",
 }
-_GLOSSARY_PREFIX = "babelpress"
 
 
 class DeepLEngine(TranslationEngine):
@@ -85,9 +83,7 @@ class DeepLEngine(TranslationEngine):
             on_error=self._error,
         )
         ttl = float(options.get("languages_ttl", 600))
-        self._sources, self._targets, self._glossary_pairs = TTLCache(ttl), TTLCache(ttl), TTLCache(ttl)
-        self._glossary_cache: dict[tuple[str, str, str], str] = {}
-        self._glossary_lock = threading.Lock()
+        self._sources, self._targets = TTLCache(ttl), TTLCache(ttl)
 
     def _variant(self, value: str, allowed: tuple[str, ...], option: str) -> str:
         value = str(value).upper()
@@ -137,105 +133,20 @@ class DeepLEngine(TranslationEngine):
     def target_languages(self) -> frozenset[str]:
         return self._targets.get(lambda: self._fetch("target"))
 
-    def check_supports(self, source: str, target: str) -> bool:
+    def supports(self, source: str, target: str) -> bool:
         if self.source_code(source) == self.source_code(target):
             return False  # DeepL translates between languages, not between variants of one
-        sources, targets = self.source_languages(), self.target_languages()
+        sources, targets = self.source_languages(), self.target_languages()  # EngineError when down
         return self.source_code(source) in sources and self.target_code(target) in targets
-
-    def supports(self, source: str, target: str) -> bool:
-        try:
-            return self.check_supports(source, target)
-        except EngineError as exc:
-            if not exc.retryable:
-                raise  # bad key or URL: the operator must see it
-            log.warning(
-                "%s: language list unavailable, treating %s→%s as unsupported for now: %s",
-                self.name, source, target, exc,
-            )
-            return False
-
-    def usage(self) -> dict:
-        """Characters used and allowed in the current billing period: {"character_count", "character_limit"}."""
-        return self.api.get_json("/v2/usage")
-
-    # --- glossaries -------------------------------------------------------------------------
-
-    def glossary_supported(self, source: str, target: str) -> bool:
-        def fetch():
-            data = self.api.get_json("/v2/glossary-language-pairs")
-            pairs = data.get("supported_languages") if isinstance(data, dict) else None
-            if not isinstance(pairs, list):
-                raise self.api.shape_error("GET /v2/glossary-language-pairs has no 'supported_languages' list")
-            return frozenset((str(p["source_lang"]).lower(), str(p["target_lang"]).lower()) for p in pairs)
-
-        return (self.source_code(source).lower(), self.source_code(target).lower()) in self._glossary_pairs.get(fetch)
-
-    def ensure_glossary(self, source: str, target: str, entries: dict[str, str]) -> str:
-        """The id of a DeepL glossary holding exactly ``entries``, created if needed.
-
-        Glossaries are immutable: the name carries a digest of the entries, so a changed term list
-        makes a new glossary and the engine's older ones for the pair are deleted (an account may
-        hold 1000 glossaries).
-        """
-        src, tgt = self.source_code(source).lower(), self.source_code(target).lower()
-        rows = {}
-        for term, translation in entries.items():
-            term, translation = " ".join(str(term).split()), " ".join(str(translation).split())
-            if term and translation:  # TSV can hold neither tabs nor newlines: whitespace is folded above
-                rows[term] = translation
-        if not rows:
-            raise ValueError("ensure_glossary needs at least one non-empty entry")
-        tsv = "\n".join(f"{term}\t{rows[term]}" for term in sorted(rows))
-        digest = hashlib.sha256(f"{src}\n{tgt}\n{tsv}".encode()).hexdigest()[:16]
-        prefix = f"{_GLOSSARY_PREFIX} {src}-{tgt} "
-        name = prefix + digest
-        with self._glossary_lock:
-            cached = self._glossary_cache.get((src, tgt, digest))
-            if cached:
-                return cached
-            listing = self.api.get_json("/v2/glossaries")
-            existing = listing.get("glossaries") if isinstance(listing, dict) else None
-            if not isinstance(existing, list):
-                raise self.api.shape_error("GET /v2/glossaries has no 'glossaries' list")
-            glossary_id = next((g["glossary_id"] for g in existing if g.get("name") == name), None)
-            if glossary_id is None:
-                created = self.api.post_json(
-                    "/v2/glossaries",
-                    {"name": name, "source_lang": src, "target_lang": tgt, "entries": tsv, "entries_format": "tsv"},
-                )
-                glossary_id = created.get("glossary_id") if isinstance(created, dict) else None
-                if not glossary_id:
-                    raise self.api.shape_error("POST /v2/glossaries returned no 'glossary_id'")
-                log.info("%s: created glossary %s (%s→%s, %d entries)", self.name, glossary_id, src, tgt, len(rows))
-            for old in existing:
-                if str(old.get("name", "")).startswith(prefix) and old.get("glossary_id") != glossary_id:
-                    try:
-                        self.api.request("DELETE", f"/v2/glossaries/{old['glossary_id']}")
-                    except EngineError as exc:  # clean-up only: never fail a translation over it
-                        log.warning(
-                            "%s: could not delete stale glossary %s: %s", self.name, old.get("glossary_id"), exc
-                        )
-            for key in [k for k in self._glossary_cache if k[:2] == (src, tgt)]:
-                del self._glossary_cache[key]
-            self._glossary_cache[(src, tgt, digest)] = glossary_id
-            return glossary_id
 
     # --- translation ------------------------------------------------------------------------
 
-    def translate_batch(
-        self, segments: list[str], source: str, target: str, *, glossary: dict[str, str] | None = None
-    ) -> list[str]:
+    def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
         results = list(segments)
         todo = [i for i, s in enumerate(segments) if needs_translation(s)]
         if not todo:
             return results
         glossary_id = self.glossary_ids.get((source.lower(), target.lower()))
-        if glossary and any(k.strip() and v.strip() for k, v in glossary.items()):
-            if self.glossary_supported(source, target):
-                glossary_id = self.ensure_glossary(source, target, glossary)
-            else:
-                log.info("%s: DeepL has no glossaries for %s→%s; translating without", self.name, source, target)
         for group in chunks(todo, segments, max_items=MAX_TEXTS, max_bytes=self.max_request_bytes):
             self._translate(group, segments, results, source, target, glossary_id)
         return results
@@ -304,18 +215,9 @@ class DeepLEngine(TranslationEngine):
                 glossary_id = json.loads(response.request.content).get("glossary_id")
             except (ValueError, AttributeError):
                 glossary_id = None
-            if glossary_id in self.glossary_ids.values():
-                return EngineError(
-                    self.name,
-                    f"glossary {glossary_id} not found (HTTP 404: {detail}): fix the engine's 'glossaries' option.",
-                    status=404,
-                )
-            with self._glossary_lock:
-                self._glossary_cache.clear()  # deleted elsewhere (another worker's clean-up): recreate next time
             return EngineError(
                 self.name,
-                f"glossary {glossary_id} not found (HTTP 404: {detail}); it is recreated on the next attempt.",
-                retryable=True,
+                f"glossary {glossary_id} not found (HTTP 404: {detail}): fix the engine's 'glossaries' option.",
                 status=404,
             )
         if status == 400:

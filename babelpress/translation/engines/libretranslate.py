@@ -2,12 +2,12 @@
 
 OPTIONS: ``url`` (required), ``api_key``, ``timeout``, ``retries``, ``backoff``,
 ``languages_ttl`` (seconds, default 600), ``max_segments_per_request`` (default 50),
-``max_chars_per_request`` (default 20000).
+``max_chars_per_request`` (default 20000; set it to the server's ``--char-limit``). A paragraph
+longer than ``max_chars_per_request`` is cut between sentences before it is sent.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 
 import httpx
@@ -25,8 +25,6 @@ from .http import (
     needs_translation,
     normalise_fragment,
 )
-
-log = logging.getLogger("babelpress.translation.engines")
 
 # Platform codes whose LibreTranslate spelling differs (LibreTranslate compares codes exactly).
 _ALIASES = {
@@ -53,6 +51,8 @@ class LibreTranslateEngine(TranslationEngine):
         self.api_key = options.get("api_key") or None
         self.max_items = int(options.get("max_segments_per_request", 50))
         self.max_chars = int(options.get("max_chars_per_request", 20000))
+        # A longer segment could never be sent: the segmenter cuts such paragraphs between sentences.
+        self.max_segment_chars = self.max_chars
         self.api = ApiClient(
             self.name, url, options=options, key_setting=self.key_setting, url_setting=self.url_setting,
             on_error=self._error,
@@ -97,20 +97,8 @@ class LibreTranslateEngine(TranslationEngine):
         tgt = self._server_code(target, langs[src])
         return (src, tgt) if tgt and tgt != src else None
 
-    def check_supports(self, source: str, target: str) -> bool:
-        return self._pair(source, target) is not None
-
     def supports(self, source: str, target: str) -> bool:
-        try:
-            return self.check_supports(source, target)
-        except EngineError as exc:
-            if not exc.retryable:
-                raise  # misconfiguration (bad key, wrong URL): the operator must see it
-            log.warning(
-                "%s: language list unavailable, treating %s→%s as unsupported for now: %s",
-                self.name, source, target, exc,
-            )
-            return False
+        return self._pair(source, target) is not None  # EngineError when the server is down
 
     # --- translation ------------------------------------------------------------------------
 

@@ -253,10 +253,8 @@ class LocalEngine(TranslationEngine):
         return [first, second] if first and second else None
 
     def supports(self, source: str, target: str) -> bool:
-        try:
-            return self.route(source, target) is not None
-        except EngineError:
-            return False
+        # No models folder configured at all raises EngineError naming BABELPRESS_MODELS_DIR.
+        return self.route(source, target) is not None
 
     def describe(self) -> str:
         try:
