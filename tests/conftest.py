@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from pathlib import Path
 
 import pytest
+
+from . import corpus
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +22,18 @@ def _fresh_language_cache():
 def client(client):
     """Django's test client, speaking to an allowed host."""
     client.defaults["HTTP_HOST"] = "localhost"
+    return client
+
+
+@pytest.fixture
+def editor(client, db):
+    """The test client, logged in as an editor (a superuser) reading the admin in English."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.user = user
     return client
 
 
@@ -124,20 +135,10 @@ def open_form():
     """open_form(client, url) → an OpenedForm (see above)."""
     return OpenedForm
 
-def shared_corpus() -> Path:
-    """The shared test data: ``<repo>/../shared/corpus`` in the main checkout; worktrees elsewhere
-    name it with BABELPRESS_TEST_CORPUS, else /work/shared/corpus."""
-    beside = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-    for candidate in (beside, os.environ.get("BABELPRESS_TEST_CORPUS"), "/work/shared/corpus"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    pytest.fail(f"The shared test corpus is missing: put it at {beside.resolve()} or set BABELPRESS_TEST_CORPUS.")
-
-
 @pytest.fixture(scope="session")
 def naughty_strings() -> list[str]:
-    """The Big List of Naughty Strings (../shared/corpus/naughty/blns.json)."""
-    return json.loads((shared_corpus() / "naughty" / "blns.json").read_text(encoding="utf-8"))
+    """The Big List of Naughty Strings (tests/corpus.py)."""
+    return list(corpus.naughty_strings())
 
 
 class ContentClock:

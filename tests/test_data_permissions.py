@@ -11,7 +11,7 @@ import sqlite3
 import stat
 
 import pytest
-from test_cli import babelpress, run_env
+from .commands import babelpress, run_env
 
 from babelpress import datadir
 

@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from test_cli import babelpress, free_port, run_env
+from .commands import babelpress, free_port, run_env
 
 KEY = "k" * 60
 

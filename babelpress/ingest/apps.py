@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 
 class IngestConfig(AppConfig):
@@ -8,4 +8,15 @@ class IngestConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Import")
 
     def ready(self):
+        from babelpress.ingest.admin import provenance_html
+        from babelpress.newsroom import admin_extensions
+
         from . import clusters  # noqa: F401 - connects the signal that keeps cluster sizes right
+
+        # What the importer adds to the newsroom's admin (the newsroom imports no other app).
+        admin_extensions.register_panel("import_provenance", _("import provenance"), provenance_html,
+                                        fieldset="credits")
+        admin_extensions.register_tool(
+            "import", _("Import a story"),
+            _("Paste an article URL or upload an HTML file to get an attributed draft."),
+            url_name="admin:ingest_import")

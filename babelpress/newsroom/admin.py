@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import provenance
+from babelpress.newsroom import admin_extensions
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
-admin.site.index_template = "admin/babelpress_index.html"
 admin.site.site_header = _("Babelpress newsroom")
 admin.site.site_title = _("Babelpress")
 
@@ -128,64 +127,39 @@ class ArticleForm(forms.ModelForm):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    """The article screens. Other apps add actions, panels, pages and home-page tools through
+    babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""
+
     form = ArticleForm
     list_display = ["headline", "language", "status", "section", "published_at", "languages_list"]
     list_filter = ["language", "status", "section", "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "source", "tags", "translated_from"]
-    readonly_fields = ["translation_key", "version", "created_at", "updated_at", "comment_count", "translations_panel",
-                       "import_provenance"]
+    readonly_fields = ["translation_key", "version", "created_at", "updated_at", "comment_count"]
     list_select_related = ["section"]
-    actions = ["queue_translations"]
-    fieldsets = [
-        (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body", "summary"]}),
-        (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
-        (_("Credits"), {"fields": ["author", "source", "original_url", "import_provenance"]}),
-        (_("Translations"), {"fields": ["translations_panel", "translation_of", "translated_from", "translation_method",
-                                         "translation_engine", "reviewed_by", "reviewed_at"]}),
-        (_("Record"), {"classes": ["collapse"], "fields": ["translation_key", "version", "created_at", "updated_at",
-                                                           "comment_count", "loaded_version"]}),
-    ]
+    # Keyed so that panels can name theirs (admin_extensions.FIELDSETS); Django gets the values.
+    article_fieldsets = {
+        "content": (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body",
+                                      "summary"]}),
+        "placement": (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
+        "credits": (_("Credits"), {"fields": ["author", "source", "original_url"]}),
+        "translations": (_("Translations"), {"fields": ["translation_of", "translated_from", "translation_method",
+                                                         "translation_engine", "reviewed_by", "reviewed_at"]}),
+        "record": (_("Record"), {"classes": ["collapse"], "fields": ["translation_key", "version", "created_at",
+                                                                     "updated_at", "comment_count", "loaded_version"]}),
+    }
+    fieldsets = list(article_fieldsets.values())
 
-    @admin.action(description=_("Translate the selected originals into every other language"))
-    def queue_translations(self, request, queryset):
-        from babelpress.translation import workflow
+    @property
+    def actions(self):
+        return admin_extensions.actions()
 
-        from babelpress.translation import registry
+    def get_fieldsets(self, request, obj=None):
+        return admin_extensions.with_panels(self.article_fieldsets)
 
-        queued = skipped = unsupported = 0
-        for source in queryset.select_related("section"):
-            if source.translation_method:
-                skipped += 1  # translations are made from originals only
-                continue
-            targets = []
-            for code in languages.content_language_codes():
-                if code == source.language:
-                    continue
-                if registry.can_translate(source.language, code):
-                    targets.append(code)
-                else:
-                    unsupported += 1
-            queued += len(workflow.enqueue(source, targets, user=request.user))
-        messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.",
-                                           queued) % {"count": queued})
-        if skipped:
-            messages.info(request, ngettext(
-                "%(count)d article skipped: only originals are translated.",
-                "%(count)d articles skipped: only originals are translated.", skipped) % {"count": skipped})
-        if unsupported:
-            messages.warning(request, ngettext(
-                "%(count)d language pair has no translation engine: install a model "
-                "(babelpress translation install-model) or configure an engine.",
-                "%(count)d language pairs have no translation engine: install a model "
-                "(babelpress translation install-model) or configure an engine.", unsupported) % {"count": unsupported})
-
-    @admin.display(description=_("import provenance"))
-    def import_provenance(self, obj):
-        from babelpress.ingest.admin import provenance_html
-
-        return provenance_html(obj) if obj.pk else ""
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *admin_extensions.panels()]
 
     @admin.display(description=_("languages"))
     def languages_list(self, obj):
@@ -202,52 +176,13 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return super().get_queryset(request).annotate(story_languages=Subquery(versions[:1]))
 
-    @admin.display(description=_("this story in other languages"))
-    def translations_panel(self, obj):
-        if not obj.pk:
-            return _("Save the article first, then create its translations here.")
-        existing = {a.language: a for a in obj.translations()}
-        rows, missing = [], []
-        for lang in languages.content_languages():
-            if lang.code == obj.language:
-                continue
-            other = existing.get(lang.code)
-            if other:
-                rows.append((lang.name, reverse("admin:newsroom_article_change", args=[other.pk]),
-                             f"{other.headline} — {other.get_status_display()}"))
-            else:
-                missing.append((lang.name, reverse("admin:newsroom_article_translate", args=[obj.pk, lang.code]),
-                                _("Create a draft in this language")))
-        # formaction posts the change form (with its CSRF token) to the translate view: no nested form.
-        return format_html(
-            "<ul>{}{}</ul>",
-            format_html_join("", '<li>{}: <a href="{}">{}</a></li>', rows),
-            format_html_join("", '<li>{}: <button type="submit" class="button" formaction="{}" formnovalidate>{}</button></li>', missing),
-        )
-
     def get_urls(self):
-        custom = [
-            path("<int:pk>/translate/<str:lang>/", self.admin_site.admin_view(self.create_translation_view),
-                 name="newsroom_article_translate"),
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        extra = [
+            path(page.route, self.admin_site.admin_view(partial(page.view, self)), name=f"{info}_{page.name}")
+            for page in admin_extensions.article_urls()
         ]
-        return custom + super().get_urls()
-
-    def create_translation_view(self, request, pk, lang):
-        source = get_object_or_404(Article, pk=pk)
-        if not self.has_add_permission(request) or request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
-        if lang not in languages.content_language_codes():
-            messages.error(request, _("%(language)s is not one of the site's content languages.") % {
-                "language": provenance.language_name(lang)})
-            return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
-        try:
-            with transaction.atomic():
-                draft = source.create_translation(lang)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
-        messages.success(request, _("Draft created: translate the text below, then publish it."))
-        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[draft.pk]))
+        return extra + super().get_urls()
 
     def save_model(self, request, obj, form, change):
         edited = {"headline", "alternative_headline", "standfirst", "body", "summary"} & set(form.changed_data)

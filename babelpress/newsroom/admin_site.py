@@ -31,6 +31,8 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationErro
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 
+from babelpress.newsroom import admin_extensions
+
 
 class NewsroomAdminConfig(AdminConfig):
     """``django.contrib.admin`` with the hardened site as ``admin.site`` (see INSTALLED_APPS)."""
@@ -186,7 +188,14 @@ class HardenedModelAdminMixin:
 
 
 class NewsroomAdminSite(admin.AdminSite):
-    """``admin.site``: every ModelAdmin registered here gets HardenedModelAdminMixin."""
+    """``admin.site``: every ModelAdmin registered here gets HardenedModelAdminMixin; the home page
+    lists the newsroom tools other apps registered (admin_extensions.register_tool)."""
+
+    index_template = "admin/babelpress_index.html"
+
+    def index(self, request, extra_context=None):
+        tools = [tool.link() for tool in admin_extensions.tools()]
+        return super().index(request, {"newsroom_tools": tools, **(extra_context or {})})
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -13,12 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import provenance
+from babelpress.newsroom import provenance, public_urls
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
@@ -86,7 +85,7 @@ class SectionName(NamedWithSlug):
         return f"{self.name} ({self.language})"
 
     def get_absolute_url(self) -> str:
-        return reverse("site:section", kwargs={"lang": self.language, "slug": self.slug})
+        return public_urls.url_for(self)
 
 
 class Source(models.Model):
@@ -140,7 +139,7 @@ class Tag(NamedWithSlug):
         return f"{self.name} ({self.language})"
 
     def get_absolute_url(self) -> str:
-        return reverse("site:tag", kwargs={"lang": self.language, "slug": self.slug})
+        return public_urls.url_for(self)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -384,7 +383,7 @@ class Article(models.Model):
         return bool(self.translation_method)
 
     def get_absolute_url(self) -> str:
-        return reverse("site:article", kwargs={"lang": self.language, "slug": self.slug})
+        return public_urls.url_for(self)
 
 
 class StaleEdit(Exception):

@@ -10,9 +10,15 @@ class SiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from babelpress.newsroom import models
+        from babelpress.newsroom import models, public_urls
         from babelpress.site import checks  # noqa: F401  (registers the deploy checks)
+        from babelpress.site import urls
         from babelpress.site.cache import bump
+
+        # The newsroom does not know the site's URLs: its get_absolute_url() asks what is registered here.
+        public_urls.register(models.Article, urls.article_url)
+        public_urls.register(models.SectionName, urls.section_url)
+        public_urls.register(models.Tag, urls.tag_url)
 
         # Any change to what public pages show makes every cached page stale.
         for model in (models.Article, models.Section, models.SectionName, models.Tag, models.Source, models.Author):

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, register_converter, reverse
 
 from babelpress import languages
 from babelpress.site import views
@@ -28,3 +28,16 @@ urlpatterns = [
     path("<lang:lang>/tag/<slug:slug>/", views.tag, name="tag"),
     path("<lang:lang>/article/<slug:slug>/", views.article, name="article"),
 ]
+
+
+# Where the site shows each newsroom object: their get_absolute_url() (registered in apps.py).
+def article_url(article) -> str:
+    return reverse("site:article", kwargs={"lang": article.language, "slug": article.slug})
+
+
+def section_url(section_name) -> str:
+    return reverse("site:section", kwargs={"lang": section_name.language, "slug": section_name.slug})
+
+
+def tag_url(tag) -> str:
+    return reverse("site:tag", kwargs={"lang": tag.language, "slug": tag.slug})

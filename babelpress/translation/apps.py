@@ -10,9 +10,23 @@ class TranslationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
+        from babelpress.translation import article_admin
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
+
+        # What translation adds to the newsroom's admin (the newsroom imports no other app).
+        admin_extensions.register_panel("translations_panel", _("this story in other languages"),
+                                        article_admin.translations_panel, fieldset="translations",
+                                        before="translation_of")
+        admin_extensions.register_article_url("<int:pk>/translate/<str:lang>/", article_admin.create_translation_view,
+                                              name="translate")
+        admin_extensions.register_action(article_admin.queue_translations)
+        admin_extensions.register_tool(
+            "translation_coverage", _("Translation coverage"),
+            _("Which story exists in which language, and what needs translating or review."),
+            url_name="translation_coverage")
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

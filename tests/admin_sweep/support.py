@@ -6,16 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
 import unicodedata
-from pathlib import Path
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 import lxml.html
-import pytest
 from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
@@ -25,16 +22,7 @@ from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLResolver, get_resolver
 
-
-def corpus_dir() -> Path:
-    """``<repo>/../shared/corpus``, else $BABELPRESS_TEST_CORPUS, else /work/shared/corpus."""
-    candidates = [Path(__file__).resolve().parents[2].parent / "shared" / "corpus",
-                  os.environ.get("BABELPRESS_TEST_CORPUS"), "/work/shared/corpus"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "naughty" / "blns.json").is_file():
-            return Path(candidate)
-    pytest.fail("The naughty-strings corpus was not found: put it at ../shared/corpus beside the repository "
-                "or set BABELPRESS_TEST_CORPUS to the corpus folder.")
+from .. import corpus
 
 
 # Hostile values the corpus lacks: NUL (PostgreSQL refuses it anywhere in text), dates at the ends
@@ -43,8 +31,7 @@ EXTRA = ["\x00", "a\x00b", "0001-01-01", "9999-12-31 23:59:59", "²", "-99999999
 
 
 def naughty_strings() -> list[str]:
-    strings = json.loads((corpus_dir() / "naughty" / "blns.json").read_text(encoding="utf-8"))
-    return list(dict.fromkeys(strings + EXTRA))
+    return list(dict.fromkeys([*corpus.naughty_strings(), *EXTRA]))
 
 
 # Each family of the corpus, and the test a string of it passes (see the module docstring).

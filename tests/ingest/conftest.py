@@ -13,13 +13,10 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from babelpress.ingest import fetch as fetch_module
-
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 
 
 # --- Network jail and fake DNS -------------------------------------------------------------------
@@ -425,18 +422,6 @@ def sections(db):
 def immediate_tasks(settings):
     """Jobs run as soon as they are queued, in the same thread (django-tasks' immediate backend)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-
-@pytest.fixture
-def editor(client, db):
-    """The test client, logged in as an editor (a superuser) reading the admin in English."""
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_superuser("editor", "editor@example.org", None)  # no hashing: faster
-    client.force_login(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    client.user = user
-    return client
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,7 +17,8 @@ from babelpress.ingest.models import Feed, ImportedItem, SeenEntry
 from babelpress.ingest.tasks import poll_feed
 from babelpress.newsroom.models import Article, Source
 
-from .conftest import CORPUS, SLOW_HEADERS
+from ..corpus import corpus_dir
+from .conftest import SLOW_HEADERS
 
 NOW = timezone.now
 
@@ -330,17 +332,17 @@ def test_a_story_rewritten_in_the_feed_updates_its_article_rather_than_adding_on
 
 # --- Real feeds, end to end ----------------------------------------------------------------------
 
-REAL = CORPUS / "feeds" / "real"
+def real_feeds() -> Path:
+    return corpus_dir() / "feeds" / "real"
 
 
 def small_real_feeds(count: int = 4) -> list[tuple[str, dict]]:
-    index = json.loads((REAL / "index.json").read_text())
+    index = json.loads((real_feeds() / "index.json").read_text())
     chosen = [(name, meta) for name, meta in sorted(index.items())
               if meta["bytes"] < 60_000 and 5 <= meta["items"] <= 20 and (meta["lang"] or "en").startswith("en")]
     return chosen[:count]
 
 
-@pytest.mark.skipif(not (REAL / "index.json").is_file(), reason=f"corpus not found at {REAL}")
 def test_real_world_feeds_import_end_to_end(partner):
     """Real feeds served locally; their links lead off 127.0.0.1, so each story falls back to the
     text the feed carries (the network jail fails the test if anything tries to leave)."""
@@ -349,7 +351,7 @@ def test_real_world_feeds_import_end_to_end(partner):
     total_new = 0
     for name, meta in chosen:
         path = f"/real/{name}.xml"
-        partner.server.route(path, body=(REAL / name).read_bytes(), headers={"Content-Type": "application/xml"})
+        partner.server.route(path, body=(real_feeds() / name).read_bytes(), headers={"Content-Type": "application/xml"})
         feed = Feed.objects.create(url=partner.url(path))
         report = polling.poll(feed)
         feed.refresh_from_db()

@@ -168,6 +168,16 @@ def test_provenance_for_the_article_page(partner):
     assert provenance_html(Article(headline="not imported")) == ""
 
 
+def test_an_imported_articles_page_shows_its_provenance_at_the_end_of_its_credits(editor, partner):
+    article = service.import_url(partner.page("/p", "Library opens on Sundays", seed=5)).article
+    page = editor.get(reverse("admin:newsroom_article_change", args=[article.pk]))
+    layout = {str(title): [getattr(f, "name", f) for f in options["fields"]]
+              for title, options in page.context["adminform"].fieldsets}
+    assert layout["Credits"][-1] == "import_provenance"
+    html = page.content.decode()
+    assert 'class="babelpress-provenance"' in html and partner.url("/p") in html
+
+
 # Real commits: the worker, like a real one, checks its database connection between jobs, and
 # would close the connection a rolled-back test transaction lives on (PostgreSQL).
 @pytest.mark.django_db(transaction=True)

@@ -231,15 +231,6 @@ def test_cluster_members_counts_all_whatever_the_limit(sections, limit):
 # --- What an editor sees ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor(client, db):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.create_superuser("editor", "editor@example.org", None))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 def record_page(client, outcome) -> str:
     return client.get(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk])).content.decode()
 

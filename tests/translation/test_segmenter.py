@@ -6,9 +6,7 @@ so each test shows exactly what an engine sees and what comes back.
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,7 +14,8 @@ from babelpress.newsroom.sanitize import clean_body
 from babelpress.translation.engines.base import placeholders_in, split_on_placeholders
 from babelpress.translation.segmenter import Glossary, plain_text, segment_article, source_digest
 
-BLNS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus" / "naughty" / "blns.json"
+from .. import corpus
+
 
 # One line per block, as editors' HTML usually is; whitespace between blocks is kept as it is.
 RICH_BODY = (
@@ -538,9 +537,7 @@ def test_plain_text_removes_tags_and_unescapes():
 
 
 def naughty_strings():
-    if not BLNS.exists():
-        pytest.skip(f"the Big List of Naughty Strings is not at {BLNS}")
-    return json.loads(BLNS.read_text(encoding="utf-8"))
+    return corpus.naughty_strings()
 
 
 def test_naughty_paragraphs_survive_segmenting_and_rebuilding_unchanged():

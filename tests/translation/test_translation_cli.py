@@ -13,6 +13,7 @@ from babelpress.translation.models import TranslationJob
 from babelpress.translation.tasks import JobFailed, run_translation_job
 from babelpress.translation.testing import build_tiny_argos_package
 
+from ..commands import babelpress, run_env
 from .fake_engines import PhrasebookEngine
 
 
@@ -211,16 +212,7 @@ def test_remove_model_names_what_is_installed_when_the_pair_is_not(models_dir):
 
 
 def test_from_the_shell_an_error_exits_non_zero_with_its_message(tmp_path):
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_", "DATABASE_URL"))}
-    env.update(BABELPRESS_DATA_DIR=str(tmp_path), BABELPRESS_SECRET_KEY="s" * 50)
-
-    done = subprocess.run([sys.executable, "-m", "babelpress", "translate", "--to", "fr"], env=env, text=True,
-                          capture_output=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    done = babelpress("translate", "--to", "fr", env=run_env(tmp_path, BABELPRESS_SECRET_KEY="s" * 50), timeout=60)
 
     assert done.returncode == 1
     assert done.stderr.strip() == "CommandError: Name article ids, or use --all-untranslated."

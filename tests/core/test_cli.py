@@ -1,40 +1,16 @@
 """The `babelpress` command as an operator uses it: demo, serve, check --deploy.
 
-See also test_demo.py (the demo editor), test_setup_errors.py and test_data_permissions.py.
+See also test_demo.py (the demo editor), tests/test_setup_errors.py and tests/test_data_permissions.py.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from pathlib import Path
 
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run_env(tmp_path, **extra) -> dict:
-    skip = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_")) and k not in skip}
-    env.update({"BABELPRESS_DATA_DIR": str(tmp_path / "data")}, **extra)
-    return env
-
-
-def babelpress(*args, env, timeout=120):
-    return subprocess.run(
-        [sys.executable, "-m", "babelpress", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
+from ..commands import REPO, babelpress, free_port, run_env
 
 PRODUCTION = {
     "BABELPRESS_SECRET_KEY": "k" * 20 + "Vq8#xZ2!pL0@mN5$rT7%wY9^bC3&dF6*gH1(jK4)" + "s" * 10,
@@ -88,7 +64,7 @@ def test_demo_sets_up_serves_and_keeps_data_when_rerun(tmp_path):
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "babelpress", "demo", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
         home = wait_for(f"http://127.0.0.1:{port}/fr/").decode()

@@ -1,6 +1,6 @@
 """`babelpress demo` and its superuser: a random password kept private, and never in someone's real newsroom.
 
-Run in-process against the test database (SQLite or PostgreSQL); tests/test_cli.py runs the real command.
+Run in-process against the test database (SQLite or PostgreSQL); tests/core/test_cli.py runs the real command.
 """
 
 from __future__ import annotations

@@ -1,20 +1,13 @@
-"""The newsroom's admin: write an article, set credits, link or create its translations."""
+"""The newsroom's admin: write an article, set credits, link it to its translations.
+
+What other apps add to these screens is specified with them: tests/translation/test_article_admin.py,
+tests/ingest/test_import_admin.py; the extension points themselves in test_admin_extensions.py."""
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from babelpress.newsroom.models import Article
-
-
-@pytest.fixture
-def editor_client(client, db):
-    editor = get_user_model().objects.create_superuser("editor", "editor@example.org", "pw")
-    client.force_login(editor)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the admin speaks the browser's language
-    return client
 
 
 def form_data(article, **changes):
@@ -32,24 +25,24 @@ def form_data(article, **changes):
     return data
 
 
-def test_every_model_has_an_admin(editor_client, newsroom):
+def test_every_model_has_an_admin(editor, newsroom):
     for model in ("article", "section", "source", "author", "tag"):
-        assert editor_client.get(reverse(f"admin:newsroom_{model}_changelist")).status_code == 200
+        assert editor.get(reverse(f"admin:newsroom_{model}_changelist")).status_code == 200
 
 
-def test_article_list_filters_by_language_status_and_section(editor_client, newsroom):
-    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"language__exact": "en"})
+def test_article_list_filters_by_language_status_and_section(editor, newsroom):
+    response = editor.get(reverse("admin:newsroom_article_changelist"), {"language__exact": "en"})
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
     assert {a.language for a in rows} == {"en"}
-    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"status__exact": "draft"})
+    response = editor.get(reverse("admin:newsroom_article_changelist"), {"status__exact": "draft"})
     assert list(response.context["cl"].result_list) == [newsroom.draft]
-    response = editor_client.get(reverse("admin:newsroom_article_changelist"), {"section__id__exact": newsroom.culture.pk})
+    response = editor.get(reverse("admin:newsroom_article_changelist"), {"section__id__exact": newsroom.culture.pk})
     assert list(response.context["cl"].result_list) == [newsroom.festival]
 
 
-def test_editor_writes_an_article(editor_client, newsroom):
-    response = editor_client.post(reverse("admin:newsroom_article_add"), {
+def test_editor_writes_an_article(editor, newsroom):
+    response = editor.post(reverse("admin:newsroom_article_add"), {
         "language": "fr", "headline": "Une nouvelle ligne de tram", "standfirst": "Elle ouvre en mars.",
         "body": "<h2>Le tracé</h2><p>Douze stations.</p><script>x</script>", "summary": "En mars.",
         "section": newsroom.news.pk, "status": "draft", "source": newsroom.agency.pk, "author": newsroom.claire.pk,
@@ -62,27 +55,9 @@ def test_editor_writes_an_article(editor_client, newsroom):
     assert article.source == newsroom.agency and article.author == newsroom.claire
 
 
-def test_translations_panel_creates_a_draft_in_a_missing_language(editor_client, newsroom):
-    change = editor_client.get(reverse("admin:newsroom_article_change", args=[newsroom.bridge.pk]))
-    assert reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]).encode() in change.content
-    assert not newsroom.bridge.translations().filter(language="ru").exists()
-    response = editor_client.post(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
-    draft = newsroom.bridge.translations().get(language="ru")
-    assert response["Location"] == reverse("admin:newsroom_article_change", args=[draft.pk])
-    assert draft.status == "draft" and draft.translated_from == newsroom.bridge
-    # A second click does not make a second copy.
-    editor_client.post(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
-    assert newsroom.bridge.translations().filter(language="ru").count() == 1
-
-
-def test_translate_view_needs_a_post(editor_client, newsroom):
-    editor_client.get(reverse("admin:newsroom_article_translate", args=[newsroom.bridge.pk, "ru"]))
-    assert not newsroom.bridge.translations().filter(language="ru").exists()
-
-
-def test_linking_an_existing_article_as_a_translation(editor_client, newsroom):
+def test_linking_an_existing_article_as_a_translation(editor, newsroom):
     lone = Article.objects.create(language="ru", headline="Мост открыт", section=newsroom.news)
-    response = editor_client.post(
+    response = editor.post(
         reverse("admin:newsroom_article_change", args=[lone.pk]), form_data(lone, translation_of=newsroom.bridge.pk)
     )
     assert response.status_code == 302
@@ -91,21 +66,21 @@ def test_linking_an_existing_article_as_a_translation(editor_client, newsroom):
     assert lone.translated_from == newsroom.bridge
 
 
-def test_linking_refuses_a_language_the_story_already_has(editor_client, newsroom):
+def test_linking_refuses_a_language_the_story_already_has(editor, newsroom):
     lone = Article.objects.create(language="en", headline="Another bridge", section=newsroom.news)
-    response = editor_client.post(
+    response = editor.post(
         reverse("admin:newsroom_article_change", args=[lone.pk]), form_data(lone, translation_of=newsroom.bridge.pk)
     )
     assert response.status_code == 200
     assert "already has a version in this language" in response.content.decode()
 
 
-def test_a_stale_save_is_refused_and_keeps_the_first_editors_work(editor_client, newsroom):
+def test_a_stale_save_is_refused_and_keeps_the_first_editors_work(editor, newsroom):
     url = reverse("admin:newsroom_article_change", args=[newsroom.bridge.pk])
     stale = form_data(newsroom.bridge, headline="Second editor's headline")
-    first = editor_client.post(url, form_data(newsroom.bridge, headline="First editor's headline"))
+    first = editor.post(url, form_data(newsroom.bridge, headline="First editor's headline"))
     assert first.status_code == 302
-    second = editor_client.post(url, stale)
+    second = editor.post(url, stale)
     assert second.status_code == 200
     assert "Someone else saved this article" in second.content.decode()
     newsroom.bridge.refresh_from_db()
@@ -113,44 +88,26 @@ def test_a_stale_save_is_refused_and_keeps_the_first_editors_work(editor_client,
     assert newsroom.bridge.version == 2
 
 
-def test_editing_a_machine_translation_by_hand_makes_it_a_human_translation(editor_client, newsroom):
+def test_editing_a_machine_translation_by_hand_makes_it_a_human_translation(editor, newsroom):
     Article.objects.filter(pk=newsroom.bridge_en.pk).update(translation_method="machine", translation_engine="local")
     newsroom.bridge_en.refresh_from_db()
     url = reverse("admin:newsroom_article_change", args=[newsroom.bridge_en.pk])
-    response = editor_client.post(url, form_data(newsroom.bridge_en, headline="Valmont bridge reopens, at last"))
+    response = editor.post(url, form_data(newsroom.bridge_en, headline="Valmont bridge reopens, at last"))
     assert response.status_code == 302
     newsroom.bridge_en.refresh_from_db()
     assert newsroom.bridge_en.translation_method == "human"
     assert newsroom.bridge_en.headline == "Valmont bridge reopens, at last"
 
 
-def test_translate_action_queues_only_pairs_an_engine_supports(editor_client, newsroom, settings, tmp_path):
-    from babelpress.translation import registry
-    from babelpress.translation.models import TranslationJob
-
-    settings.BABELPRESS_TRANSLATION_ENGINES = {
-        "local": {"CLASS": "babelpress.translation.engines.local.LocalEngine", "OPTIONS": {"models_dir": str(tmp_path)}}
-    }
-    registry.clear_cache()
-    try:
-        response = editor_client.post(reverse("admin:newsroom_article_changelist"), {
-            "action": "queue_translations", "_selected_action": [newsroom.festival.pk],
-        }, follow=True)
-    finally:
-        registry.clear_cache()
-    assert TranslationJob.objects.count() == 0  # no model installed: nothing doomed to fail is queued
-    assert "have no translation engine" in response.content.decode()
-
-
-def test_article_list_shows_each_storys_languages_without_a_query_per_row(editor_client, newsroom, django_assert_max_num_queries):
+def test_article_list_shows_each_storys_languages_without_a_query_per_row(editor, newsroom, django_assert_max_num_queries):
     url = reverse("admin:newsroom_article_changelist")
     with django_assert_max_num_queries(12) as captured:
-        response = editor_client.get(url)
+        response = editor.get(url)
     few = len(captured)
     for i in range(10):
         Article.objects.create(language="fr", headline=f"Encore {i}", section=newsroom.news)
     with django_assert_max_num_queries(few):
-        response = editor_client.get(url)
+        response = editor.get(url)
     row = next(r for r in response.context["cl"].result_list if r.pk == newsroom.bridge.pk)
     assert languages_column(row) == "en, fr, hy"
 

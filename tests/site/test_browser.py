@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = os.environ.get("BABELPRESS_TEST_CHROMIUM", "/usr/bin/chromium")
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,113 @@
+"""The article admin's extension points (babelpress/newsroom/admin_extensions.py): other apps add
+actions, panels, pages and admin-home tools from their ready(), and the newsroom imports none of them.
+
+Each test registers its own extension on a copy of the registries, so what the apps registered is
+back afterwards. What translation and ingest register is specified with them
+(tests/translation/test_article_admin.py, tests/ingest/test_import_admin.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
+
+from babelpress.newsroom import admin_extensions
+from babelpress.newsroom.models import Article
+
+
+@pytest.fixture
+def extensions(monkeypatch):
+    """admin_extensions, its registries restored after the test."""
+    for registry in ("_actions", "_panels", "_article_urls", "_tools"):
+        monkeypatch.setattr(admin_extensions, registry, dict(getattr(admin_extensions, registry)))
+    return admin_extensions
+
+
+def fieldsets(page) -> dict[str, list[str]]:
+    """``{fieldset title: its field names}`` as the article page laid them out."""
+    return {str(title or ""): [getattr(field, "name", field) for field in options["fields"]]
+            for title, options in page.context["adminform"].fieldsets}
+
+
+def change_page(client, article):
+    return client.get(reverse("admin:newsroom_article_change", args=[article.pk]))
+
+
+def word_count(article) -> str:
+    return format_html("<b>{}</b> words", len(article.body.split())) if article.pk else ""
+
+
+def test_a_panel_shows_in_its_fieldset_before_the_field_it_names(editor, newsroom, extensions):
+    extensions.register_panel("word_count", "word count", word_count, fieldset="content", before="body")
+    page = change_page(editor, newsroom.bridge)
+    content = fieldsets(page)[""]
+    assert content.index("word_count") == content.index("body") - 1
+    html = page.content.decode()
+    words = len(newsroom.bridge.body.split())
+    assert "field-word_count" in html and "<label>Word count:</label>" in html and f"<b>{words}</b> words" in html
+
+
+def test_a_panel_without_a_place_goes_at_the_end_of_its_fieldset(editor, newsroom, extensions):
+    extensions.register_panel("word_count", "word count", word_count, fieldset="record")
+    assert fieldsets(change_page(editor, newsroom.bridge))["Record"][-1] == "word_count"
+
+
+def test_an_action_runs_on_the_selected_articles(editor, newsroom, extensions):
+    @admin.action(description="Mark as checked")
+    def mark_checked(modeladmin, request, queryset):
+        modeladmin.message_user(request, f"{queryset.count()} checked")
+
+    extensions.register_action(mark_checked)
+    changelist = reverse("admin:newsroom_article_changelist")
+    assert "Mark as checked" in editor.get(changelist).content.decode()
+    response = editor.post(changelist, {"action": "mark_checked", "_selected_action": [newsroom.bridge.pk]}, follow=True)
+    assert "1 checked" in [str(m) for m in response.context["messages"]]
+
+
+def test_an_article_page_is_named_after_the_article_admin_and_asks_for_a_login(rf, newsroom, extensions, editor):
+    def preview(article_admin, request, pk):
+        return HttpResponse(f"preview of {pk} for {request.user}")
+
+    extensions.register_article_url("<int:pk>/preview/", preview, name="preview")
+    pattern = next(p for p in admin.site._registry[Article].get_urls() if p.name == "newsroom_article_preview")
+    request = rf.get("/admin/newsroom/article/1/preview/")
+    request.user = AnonymousUser()
+    assert pattern.callback(request, pk=1).status_code == 302  # to the admin's log-in page
+    request.user = editor.user
+    assert pattern.callback(request, pk=1).content == b"preview of 1 for editor"
+
+
+def test_a_tool_is_listed_on_the_admin_home_after_those_the_apps_registered(editor, extensions):
+    extensions.register_tool("site_home", "The site", "Where readers land.", url_name="site:root")
+    tools = editor.get(reverse("admin:index")).context["newsroom_tools"]
+    assert [str(tool["label"]) for tool in tools] == ["Translation coverage", "Import a story", "The site"]
+    assert tools[-1] == {"label": "The site", "description": "Where readers land.", "url": "/"}
+
+
+def test_the_article_screens_work_with_nothing_registered(editor, newsroom, monkeypatch):
+    for registry in ("_actions", "_panels", "_article_urls", "_tools"):
+        monkeypatch.setattr(admin_extensions, registry, {})
+    page = change_page(editor, newsroom.bridge)
+    assert page.status_code == 200
+    assert fieldsets(page)["Translations"][0] == "translation_of"
+    assert "babelpress-tools" in editor.get(reverse("admin:index")).content.decode()
+
+
+def test_one_name_cannot_mean_two_things(extensions):
+    extensions.register_panel("word_count", "word count", word_count, fieldset="content")
+    extensions.register_panel("word_count", "word count", word_count, fieldset="content")  # ready() again: fine
+    with pytest.raises(ImproperlyConfigured, match="Two different panels are registered as 'word_count'"):
+        extensions.register_panel("word_count", "words", str, fieldset="content")
+
+
+def test_a_panel_names_a_fieldset_and_a_field_of_the_article_page(editor, newsroom, extensions):
+    with pytest.raises(ImproperlyConfigured, match="content, placement, credits, translations, record"):
+        extensions.register_panel("word_count", "word count", word_count, fieldset="sidebar")
+    extensions.register_panel("word_count", "word count", word_count, fieldset="credits", before="headline")
+    with pytest.raises(ImproperlyConfigured, match="'word_count' goes before 'headline', which is not in the 'credits'"):
+        change_page(editor, newsroom.bridge)
