@@ -216,7 +216,8 @@ def test_from_the_shell_an_error_exits_non_zero_with_its_message(tmp_path):
     import sys
     from pathlib import Path
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_", "DATABASE_URL"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BABELPRESS_", "PYTEST_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"))}
     env.update(BABELPRESS_DATA_DIR=str(tmp_path), BABELPRESS_SECRET_KEY="s" * 50)
 
     done = subprocess.run([sys.executable, "-m", "babelpress", "translate", "--to", "fr"], env=env, text=True,

@@ -20,6 +20,8 @@ import httpx
 from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ImproperlyConfigured
 
+from babelpress.booleans import parse_bool
+
 from .base import EngineError, TranslationEngine, UnsupportedLanguagePair
 from .http import (
     ApiClient,
@@ -109,8 +111,10 @@ class OpenAICompatibleEngine(TranslationEngine):
     def __init__(self, name: str | None = None, **options):
         super().__init__(name, **options)
         # A hosted API bills per token: OPTIONS {"paid": True} meters it like DeepL (monthly caps).
-        paid = options.get("paid", False)
-        self.paid = paid if isinstance(paid, bool) else str(paid).strip().lower() in ("1", "true", "yes", "on")
+        try:
+            self.paid = parse_bool(options.get("paid", False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"Translation engine {self.name!r}: option 'paid' {exc}") from None
         url, self.model = options.get("url"), options.get("model")
         if not url:
             raise ImproperlyConfigured(
