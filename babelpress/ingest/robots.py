@@ -14,12 +14,14 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from babelpress.user_agent import PRODUCT
+
 from .errors import EmptyResponse, FetchError, HTTPStatusError
 
 log = logging.getLogger("babelpress.ingest")
 
 #: The token robots.txt rules are matched against (urllib.robotparser matches the product name).
-ROBOTS_AGENT = "Babelpress"
+ROBOTS_AGENT = PRODUCT
 #: RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt.
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_TIMEOUT = 5.0

@@ -23,14 +23,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from babelpress import __version__
 from babelpress.retry_after import parse_retry_after
+from babelpress.user_agent import USER_AGENT
 
 from .base import EngineError, placeholders_in, split_on_placeholders
 
 log = logging.getLogger("babelpress.translation.engines")
 
-USER_AGENT = f"Babelpress/{__version__}"
 #: Statuses worth another try: rate limiting and server-side trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
