@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
-from babelpress.newsroom import provenance
+from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import StaleEdit
 
@@ -300,7 +300,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
     @admin.display(description=_("language"))
     def language_shown(self, obj):
         how = _("declared") if obj.language_declared else _("detected from the text")
-        return f"{provenance.language_name(obj.detected_language)} ({obj.detected_language}) — {how}"
+        return f"{languages.language_name(obj.detected_language)} ({obj.detected_language}) — {how}"
 
     @admin.display(description=_("warnings"))
     def warnings_list(self, obj):

@@ -14,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
-from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -238,7 +237,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
         if lang not in languages.content_language_codes():
             messages.error(request, _("%(language)s is not one of the site's content languages.") % {
-                "language": provenance.language_name(lang)})
+                "language": languages.language_name(lang)})
             return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
         try:
             with transaction.atomic():

@@ -26,7 +26,6 @@ from babelpress.settings.environment import (
     env_choice,
     env_counts,
     env_int,
-    env_json_object,
     env_list,
     env_seconds,
     env_str,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
+from babelpress.languages import language_name
 from babelpress.translation.segmenter import _URL, _trim_url  # one definition of what a URL is
 
 ERROR, WARNING = "error", "warning"
@@ -172,17 +173,6 @@ def _primary(code: str) -> str:
     return (code or "").replace("_", "-").split("-")[0].lower()
 
 
-@lru_cache(maxsize=64)
-def language_name(code: str) -> str:
-    """English name of a language ("French"), or the code itself."""
-    try:
-        from babel import Locale
-
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except Exception:
-        return code
-
-
 # --- The checks -----------------------------------------------------------------------------------
 
 
@@ -292,10 +282,10 @@ def _check_language(target: str, source_language: str, target_language: str, min
     if detected == target_code or detected == "und":
         return []
     if detected == source_code:
-        return [Issue("language", ERROR, f"The translation is still in {language_name(source_code)}.")]
+        return [Issue("language", ERROR, f"The translation is still in {language_name(source_code, 'en')}.")]
     return [Issue(
         "language", WARNING,
-        f"The translation looks like {language_name(detected)}, not {language_name(target_code)}.",
+        f"The translation looks like {language_name(detected, 'en')}, not {language_name(target_code, 'en')}.",
     )]
 
 
