@@ -11,7 +11,6 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -23,6 +22,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from babelpress import language_detection
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .fetch import decode_bytes
@@ -235,27 +235,12 @@ def normalize_language(value: str | None) -> str | None:
     return _ISO639_2.get(primary)
 
 
-_identifier = None
-_identifier_lock = threading.Lock()
-
-
-def _language_identifier():
-    # Loading the model takes most of a second: once per process, on first use.
-    global _identifier
-    with _identifier_lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        return _identifier
-
-
 def detect_language(text: str) -> tuple[str | None, float]:
     """(code, confidence) from py3langid; (None, 0) for text too short to tell."""
     sample = " ".join((text or "").split())[:3000]
     if len(sample) < MIN_DETECT_CHARS:
         return None, 0.0
-    code, confidence = _language_identifier().classify(sample)
+    code, confidence = language_detection.identifier().classify(sample)
     return normalize_language(code) or code, float(confidence)
 
 
