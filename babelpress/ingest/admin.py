@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
 from babelpress import languages
+from babelpress.html_text import html_to_text
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import StaleEdit
 
@@ -224,7 +225,7 @@ def _lines(value: str, *, is_html: bool) -> list[str]:
     """The lines to compare: the body's paragraphs (its markup dropped), a plain field's lines as
     they are — "<b>" in a headline is text, to be shown, not a tag to strip."""
     if is_html:
-        return [line for line in service.html_text(value).split("\n\n") if line]
+        return [line for line in html_to_text(value, paragraphs=True).split("\n\n") if line]
     return [line for line in (value or "").splitlines() if line.strip()]
 
 

@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from babelpress import language_detection
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .fetch import decode_bytes
@@ -184,8 +185,7 @@ def clean_byline(value: str | None) -> str | None:
     author. None when nothing name-like remains."""
     if not value:
         return None
-    text = html_lib.unescape(re.sub(r"<[^>]*>", " ", str(value)))
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    text = unicodedata.normalize("NFC", html_to_text(str(value), paragraphs=True)).replace("\u00a0", " ")
     text = "\n".join(clean_text(line) for line in text.splitlines())
     email_name = _EMAIL_THEN_NAME.match(text)
     if email_name:

@@ -21,8 +21,8 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-import nh3
 
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .extract import clean_byline, normalize_language, parse_datetime
@@ -78,17 +78,14 @@ _MARKUP_IN_TEXT = re.compile(
 )
 
 
-def html_to_text(value: str | None) -> str:
-    """One line of plain text from an HTML fragment (scripts and styles dropped with their content)."""
-    if not value:
-        return ""
-    text = html_lib.unescape(nh3.clean(value, tags=set(), attributes={}))
-    return clean_text(_MARKUP_IN_TEXT.sub(" ", text))
+def _html_field_text(value: str | None) -> str:
+    """One line of text from a field written in HTML, without markup double-escaped in the source."""
+    return clean_text(_MARKUP_IN_TEXT.sub(" ", html_to_text(value)))
 
 
 def _plain(value: str | None) -> str:
     if value and _MARKUP_IN_TEXT.search(value):
-        return html_to_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
+        return _html_field_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
     return clean_text(value or "")
 
 
@@ -373,7 +370,7 @@ def parse_feed(
 def _detail_text(value, detail) -> str:
     if not isinstance(value, str):
         return ""
-    return html_to_text(value) if _is_html(detail) else _plain(value)
+    return _html_field_text(value) if _is_html(detail) else _plain(value)
 
 
 def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
