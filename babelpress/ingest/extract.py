@@ -23,6 +23,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from babelpress import language_detection
+from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
@@ -651,10 +652,10 @@ def _load(html: str | bytes) -> HtmlElement:
         head = html[:1024]
         if head.startswith(b"%PDF"):
             raise ExtractionError("This is a PDF document, not a web page; import the article's web page.")
-        if _looks_binary(head):
+        if looks_binary(head):
             raise ExtractionError("This is a binary file (an image, archive or the like), not a web page.")
         html, _encoding = decode_bytes(html)
-    elif _looks_binary(html[:1024].encode("utf-8", "surrogatepass")):
+    elif looks_binary(html[:1024].encode("utf-8", "surrogatepass")):
         raise ExtractionError("This is binary data, not a web page.")
     if "<" not in html[:65536]:
         raise ExtractionError("This is plain text, not an HTML page: there is no markup to find an article in.")
@@ -662,13 +663,6 @@ def _load(html: str | bytes) -> HtmlElement:
     if tree is None or len(tree) == 0:
         raise ExtractionError("This document could not be read as an HTML page.")
     return tree
-
-
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head.lstrip(b"\xff\xfe\xef\xbb\xbf")[:512] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    return controls > max(8, len(head) // 20)
 
 
 def extract_article(html: str | bytes, url: str | None = None, *, declared_language: str | None = None) -> Extracted:

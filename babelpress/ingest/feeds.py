@@ -22,6 +22,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
@@ -189,23 +190,6 @@ def discover_feeds(html: str, base: str | None) -> list[str]:
     return found
 
 
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
-        return False  # UTF-16/32 with a BOM
-    if b"\x00" in head:
-        # UTF-16/32 without a BOM still starts with "<" (or "{") once decoded
-        for codec, unit in (("utf-32-be", 4), ("utf-32-le", 4), ("utf-16-be", 2), ("utf-16-le", 2)):
-            sample = head[: len(head) - len(head) % unit][:256]
-            try:
-                if sample.decode(codec).lstrip()[:1] in ("<", "{"):
-                    return False
-            except UnicodeDecodeError:
-                continue
-        return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    return controls > max(4, len(head) // 50)
-
-
 def _looks_html(text_head: str) -> bool:
     head = text_head.lstrip().lower()
     return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|head|body)[\s>]", head[:2000]))
@@ -304,7 +288,7 @@ def parse_feed(
     if not content or not content.strip():
         raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
     stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _looks_binary(content[:1024]):
+    if looks_binary(content[:1024]):
         raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
     if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(content, url, max_entries)
