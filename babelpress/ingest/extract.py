@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
@@ -23,6 +22,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from babelpress import language_detection
+from babelpress.absolute_urls import resolve
 from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
@@ -339,20 +339,6 @@ _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", 
 _BLOCK_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote", "figure", "figcaption", "pre"}
 
 
-def _absolute(url: str | None, base: str | None, schemes=("http", "https")) -> str | None:
-    if not url:
-        return None
-    url = url.strip()
-    if url.startswith("data:"):
-        return None
-    try:
-        joined = urljoin(base, url) if base else url
-        scheme = urlsplit(joined).scheme.lower()
-    except ValueError:
-        return None
-    return joined if scheme in schemes else None
-
-
 class _BodyWriter:
     """Writes trafilatura's XML body (head, p, list/item, quote, hi, ref, graphic, lb, code) as an
     lxml tree of our body format. Block-level containers get blocks; stray inline content at block
@@ -455,7 +441,7 @@ class _BodyWriter:
             name = _HI_TAGS.get(el.get("rend") or "")
             self.inlines(el, etree.SubElement(dst, name) if name else dst)
         elif tag == "ref":
-            href = _absolute(el.get("target"), self.base, ("http", "https", "mailto"))
+            href = resolve(el.get("target"), self.base, ("http", "https", "mailto"))
             self.inlines(el, etree.SubElement(dst, "a", {"href": href}) if href else dst)
         elif tag == "lb":
             etree.SubElement(dst, "br")
@@ -478,7 +464,7 @@ class _BodyWriter:
             self.inlines(el, dst)
 
     def image(self, el):
-        src = _absolute(el.get("src") or el.get("data-src"), self.base)
+        src = resolve(el.get("src") or el.get("data-src"), self.base)
         if not src:
             return None
         alt = clean_text(el.get("alt") or "")
@@ -697,7 +683,7 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
     warnings: list[str] = []
 
     base = url or document.url or None
-    canonical = _absolute(page["canonical"], base) or _absolute(document.url, None) or _absolute(url, None)
+    canonical = resolve(page["canonical"], base) or resolve(document.url, None) or resolve(url, None)
     headline = clean_text(document.title or "") or clean_text(meta.get("og:title", ""))
     if not headline:
         warnings.append("no headline found")
@@ -757,7 +743,7 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
             f"the page declares language {language!r} but the text looks like {detected!r}: check it"
         )
 
-    lead_image = _absolute(document.image, base) or _absolute(meta.get("og:image") or meta.get("twitter:image"), base)
+    lead_image = resolve(document.image, base) or resolve(meta.get("og:image") or meta.get("twitter:image"), base)
     lead_alt = clean_text(meta.get("og:image:alt") or meta.get("twitter:image:alt") or "")
     if lead_image and not lead_alt:
         lead_alt = next((alt for src, alt in writer.images if src == lead_image and alt), "")

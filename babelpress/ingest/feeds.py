@@ -18,10 +18,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from babelpress.absolute_urls import join, resolve
 from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
@@ -121,33 +121,15 @@ def _absolutize(html: str, base: str) -> str:
     def repl(match: re.Match) -> str:
         url = html_lib.unescape(match.group(3)).strip()
         if url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
-            url = _join(base, url) or url
+            url = join(base, url) or url
         return f"{match.group(1)}{match.group(2)}{html_lib.escape(url, quote=True)}{match.group(2)}"
 
     return _URL_ATTR.sub(repl, html)
 
 
-def _join(base: str | None, url: str | None) -> str | None:
-    try:
-        return urljoin(base, url) if base else url
-    except ValueError:
-        return None
-
-
 def _link(value, base: str | None) -> str | None:
     """An absolute http(s) URL, or None (javascript:, data:, mailto: and junk are dropped)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    joined = _join(base, value.strip())
-    if not joined:
-        return None
-    try:
-        parts = urlsplit(joined)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in joined for c in "\r\n\t <>\"'"):
-        return None
-    return joined
+    return resolve(value, base)
 
 
 def _struct_time(value) -> datetime | None:
