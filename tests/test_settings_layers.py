@@ -145,7 +145,8 @@ def test_the_operator_sees_one_line_for_a_bad_monthly_cap(tmp_path):
 
 # --- Engines Babelpress does not ship ----------------------------------------------------------------
 
-CUSTOM = '{"echo": {"CLASS": "test_settings_layers.EchoEngine", "OPTIONS": {"prefix": "[fr] "}}}'
+ECHO = f"{__name__}.EchoEngine"  # this module, however pytest names it
+CUSTOM = '{"echo": {"CLASS": "%s", "OPTIONS": {"prefix": "[fr] "}}}' % ECHO
 
 
 class EchoEngine(TranslationEngine):
@@ -162,7 +163,7 @@ def test_an_engine_of_ones_own_comes_from_the_environment_after_the_named_ones(m
     engines = base_settings(monkeypatch, BABELPRESS_TRANSLATION_ENGINE="libretranslate",
                             BABELPRESS_TRANSLATION_ENGINES=CUSTOM)["BABELPRESS_TRANSLATION_ENGINES"]
     assert list(engines) == ["libretranslate", "echo"]
-    assert engines["echo"] == {"CLASS": "test_settings_layers.EchoEngine", "OPTIONS": {"prefix": "[fr] "}}
+    assert engines["echo"] == {"CLASS": ECHO, "OPTIONS": {"prefix": "[fr] "}}
 
 
 def test_naming_ones_own_engine_puts_it_in_its_place(monkeypatch):
@@ -175,11 +176,11 @@ def test_a_built_in_engine_gets_extra_options_or_a_class_of_ones_own(monkeypatch
     engines = base_settings(
         monkeypatch, BABELPRESS_TRANSLATION_ENGINE="deepl,libretranslate", BABELPRESS_DEEPL_API_KEY="key:fx",
         BABELPRESS_TRANSLATION_ENGINES='{"deepl": {"OPTIONS": {"formality": "less"}}, '
-                                       '"libretranslate": {"CLASS": "test_settings_layers.EchoEngine"}}',
+                                       '"libretranslate": {"CLASS": "%s"}}' % ECHO,
     )["BABELPRESS_TRANSLATION_ENGINES"]
     assert engines["deepl"] == {"CLASS": "babelpress.translation.engines.deepl.DeepLEngine",
                                 "OPTIONS": {"api_key": "key:fx", "formality": "less"}}
-    assert engines["libretranslate"] == {"CLASS": "test_settings_layers.EchoEngine", "OPTIONS": {}}
+    assert engines["libretranslate"] == {"CLASS": ECHO, "OPTIONS": {}}
 
 
 def test_the_engine_from_the_environment_translates(monkeypatch, settings):
