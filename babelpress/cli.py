@@ -67,7 +67,7 @@ def load_settings() -> None:
 
 
 def run(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "babelpress.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "babelpress.settings.base")
     folder = datadir.data_dir()
     command = argv[1] if len(argv) > 1 else ""
     if command == "demo":

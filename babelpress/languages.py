@@ -37,13 +37,44 @@ def describe(code: str, name: str | None = None, direction: str | None = None) -
             f"that CLDR knows, such as 'fr', 'en', 'hy', 'ru' or 'ar'."
         ) from exc
     if name is None:
-        native = locale.get_display_name(locale) or code
+        native = language_name(code, in_language=code)
         name = native[:1].upper() + native[1:]
     if direction is None:
         direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
     if direction not in ("ltr", "rtl"):
         raise ValueError(f"Language {code!r}: direction must be 'ltr' or 'rtl', not {direction!r}.")
     return Language(code=code, name=name, direction=direction)
+
+
+def language_name(code: str, in_language: str | None = None) -> str:
+    """CLDR's name of the language ``code`` in the language ``in_language`` (default: the active UI
+    language): "anglais", "Armenian", "Brazilian Portuguese"; ``code`` itself when CLDR has none.
+
+    The one home for language names: the reader's provenance line, the admin, QA messages and the
+    prompts of LLM engines all use it. CLDR's own name for a language with a region or script comes
+    first ("British English"), then "language (region)", then the bare language's name.
+    """
+    if in_language is None:
+        from django.utils import translation
+
+        in_language = translation.get_language() or "en"
+    return _language_name(code, in_language) or code
+
+
+@lru_cache(maxsize=1024)
+def _language_name(code: str, in_language: str) -> str | None:
+    try:
+        locale = Locale.parse(in_language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+    key = code.replace("-", "_")
+    names = locale.languages
+    if key in names:
+        return names[key]
+    try:
+        return Locale.parse(key).get_display_name(locale) or None
+    except (UnknownLocaleError, ValueError):
+        return names.get(key.split("_")[0])
 
 
 def parse_codes(value: str) -> list[str]:

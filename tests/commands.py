@@ -19,7 +19,8 @@ def free_port() -> int:
 
 def run_env(tmp_path, **extra) -> dict:
     """The environment of the tests without their Babelpress settings, the data folder in ``tmp_path``."""
-    skip = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    # As an operator runs it: none of the test run's settings (DJANGO_SETTINGS_MODULE is pytest's test layer).
+    skip = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BABELPRESS_", "PYTEST_")) and k not in skip}
     env.update({"BABELPRESS_DATA_DIR": str(tmp_path / "data")}, **extra)
     return env

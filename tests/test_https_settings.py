@@ -8,7 +8,7 @@ import pytest
 from django.core.checks import run_checks
 from django.test import Client
 
-import babelpress.settings
+import babelpress.settings.base
 
 HSTS = ("BABELPRESS_HSTS_SECONDS", "BABELPRESS_HSTS_INCLUDE_SUBDOMAINS", "BABELPRESS_HSTS_PRELOAD")
 
@@ -20,7 +20,7 @@ def settings_module(monkeypatch, **env) -> dict:
     monkeypatch.setenv("BABELPRESS_HTTPS", "1")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    return runpy.run_path(babelpress.settings.__file__)
+    return runpy.run_path(babelpress.settings.base.__file__)
 
 
 def hsts_header(settings, module: dict) -> str:

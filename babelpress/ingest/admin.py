@@ -18,7 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy as _, ngettext, to_locale
 
-from babelpress.newsroom import provenance
+from babelpress import languages
+from babelpress.html_text import html_to_text
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import StaleEdit
 
@@ -225,7 +226,7 @@ def _lines(value: str, *, is_html: bool) -> list[str]:
     """The lines to compare: the body's paragraphs (its markup dropped), a plain field's lines as
     they are — "<b>" in a headline is text, to be shown, not a tag to strip."""
     if is_html:
-        return [line for line in service.html_text(value).split("\n\n") if line]
+        return [line for line in html_to_text(value, paragraphs=True).split("\n\n") if line]
     return [line for line in (value or "").splitlines() if line.strip()]
 
 
@@ -301,7 +302,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
     @admin.display(description=_("language"))
     def language_shown(self, obj):
         how = _("declared") if obj.language_declared else _("detected from the text")
-        return f"{provenance.language_name(obj.detected_language)} ({obj.detected_language}) — {how}"
+        return f"{languages.language_name(obj.detected_language)} ({obj.detected_language}) — {how}"
 
     @admin.display(description=_("warnings"))
     def warnings_list(self, obj):

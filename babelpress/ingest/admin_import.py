@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
 
-from babelpress.newsroom import provenance
+from babelpress import languages
 from babelpress.newsroom.models import Section
 
 from . import conf, service, tasks
@@ -42,7 +42,7 @@ def _locale() -> str:
 
 
 def language_choices(empty_label):
-    return [("", empty_label)] + [(code, f"{provenance.language_name(code)} ({code})")
+    return [("", empty_label)] + [(code, f"{languages.language_name(code)} ({code})")
                                   for code in settings.BABELPRESS_CONTENT_LANGUAGES]
 
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from babelpress import language_detection
+from babelpress.absolute_urls import resolve
+from babelpress.binary import looks_binary
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .fetch import decode_bytes
@@ -184,8 +186,7 @@ def clean_byline(value: str | None) -> str | None:
     author. None when nothing name-like remains."""
     if not value:
         return None
-    text = html_lib.unescape(re.sub(r"<[^>]*>", " ", str(value)))
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    text = unicodedata.normalize("NFC", html_to_text(str(value), paragraphs=True)).replace("\u00a0", " ")
     text = "\n".join(clean_text(line) for line in text.splitlines())
     email_name = _EMAIL_THEN_NAME.match(text)
     if email_name:
@@ -235,27 +236,12 @@ def normalize_language(value: str | None) -> str | None:
     return _ISO639_2.get(primary)
 
 
-_identifier = None
-_identifier_lock = threading.Lock()
-
-
-def _language_identifier():
-    # Loading the model takes most of a second: once per process, on first use.
-    global _identifier
-    with _identifier_lock:
-        if _identifier is None:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-            _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        return _identifier
-
-
 def detect_language(text: str) -> tuple[str | None, float]:
     """(code, confidence) from py3langid; (None, 0) for text too short to tell."""
     sample = " ".join((text or "").split())[:3000]
     if len(sample) < MIN_DETECT_CHARS:
         return None, 0.0
-    code, confidence = _language_identifier().classify(sample)
+    code, confidence = language_detection.identifier().classify(sample)
     return normalize_language(code) or code, float(confidence)
 
 
@@ -351,20 +337,6 @@ def _page_metadata(tree: HtmlElement) -> dict:
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 _BLOCK_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote", "figure", "figcaption", "pre"}
-
-
-def _absolute(url: str | None, base: str | None, schemes=("http", "https")) -> str | None:
-    if not url:
-        return None
-    url = url.strip()
-    if url.startswith("data:"):
-        return None
-    try:
-        joined = urljoin(base, url) if base else url
-        scheme = urlsplit(joined).scheme.lower()
-    except ValueError:
-        return None
-    return joined if scheme in schemes else None
 
 
 class _BodyWriter:
@@ -469,7 +441,7 @@ class _BodyWriter:
             name = _HI_TAGS.get(el.get("rend") or "")
             self.inlines(el, etree.SubElement(dst, name) if name else dst)
         elif tag == "ref":
-            href = _absolute(el.get("target"), self.base, ("http", "https", "mailto"))
+            href = resolve(el.get("target"), self.base, ("http", "https", "mailto"))
             self.inlines(el, etree.SubElement(dst, "a", {"href": href}) if href else dst)
         elif tag == "lb":
             etree.SubElement(dst, "br")
@@ -492,7 +464,7 @@ class _BodyWriter:
             self.inlines(el, dst)
 
     def image(self, el):
-        src = _absolute(el.get("src") or el.get("data-src"), self.base)
+        src = resolve(el.get("src") or el.get("data-src"), self.base)
         if not src:
             return None
         alt = clean_text(el.get("alt") or "")
@@ -666,10 +638,10 @@ def _load(html: str | bytes) -> HtmlElement:
         head = html[:1024]
         if head.startswith(b"%PDF"):
             raise ExtractionError("This is a PDF document, not a web page; import the article's web page.")
-        if _looks_binary(head):
+        if looks_binary(head):
             raise ExtractionError("This is a binary file (an image, archive or the like), not a web page.")
         html, _encoding = decode_bytes(html)
-    elif _looks_binary(html[:1024].encode("utf-8", "surrogatepass")):
+    elif looks_binary(html[:1024].encode("utf-8", "surrogatepass")):
         raise ExtractionError("This is binary data, not a web page.")
     if "<" not in html[:65536]:
         raise ExtractionError("This is plain text, not an HTML page: there is no markup to find an article in.")
@@ -677,13 +649,6 @@ def _load(html: str | bytes) -> HtmlElement:
     if tree is None or len(tree) == 0:
         raise ExtractionError("This document could not be read as an HTML page.")
     return tree
-
-
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head.lstrip(b"\xff\xfe\xef\xbb\xbf")[:512] and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    return controls > max(8, len(head) // 20)
 
 
 def extract_article(html: str | bytes, url: str | None = None, *, declared_language: str | None = None) -> Extracted:
@@ -718,7 +683,7 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
     warnings: list[str] = []
 
     base = url or document.url or None
-    canonical = _absolute(page["canonical"], base) or _absolute(document.url, None) or _absolute(url, None)
+    canonical = resolve(page["canonical"], base) or resolve(document.url, None) or resolve(url, None)
     headline = clean_text(document.title or "") or clean_text(meta.get("og:title", ""))
     if not headline:
         warnings.append("no headline found")
@@ -778,7 +743,7 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
             f"the page declares language {language!r} but the text looks like {detected!r}: check it"
         )
 
-    lead_image = _absolute(document.image, base) or _absolute(meta.get("og:image") or meta.get("twitter:image"), base)
+    lead_image = resolve(document.image, base) or resolve(meta.get("og:image") or meta.get("twitter:image"), base)
     lead_alt = clean_text(meta.get("og:image:alt") or meta.get("twitter:image:alt") or "")
     if lead_image and not lead_alt:
         lead_alt = next((alt for src, alt in writer.images if src == lead_image and alt), "")

@@ -18,11 +18,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
 
 import feedparser
-import nh3
 
+from babelpress.absolute_urls import join, resolve
+from babelpress.binary import looks_binary
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .extract import clean_byline, normalize_language, parse_datetime
@@ -78,17 +79,14 @@ _MARKUP_IN_TEXT = re.compile(
 )
 
 
-def html_to_text(value: str | None) -> str:
-    """One line of plain text from an HTML fragment (scripts and styles dropped with their content)."""
-    if not value:
-        return ""
-    text = html_lib.unescape(nh3.clean(value, tags=set(), attributes={}))
-    return clean_text(_MARKUP_IN_TEXT.sub(" ", text))
+def _html_field_text(value: str | None) -> str:
+    """One line of text from a field written in HTML, without markup double-escaped in the source."""
+    return clean_text(_MARKUP_IN_TEXT.sub(" ", html_to_text(value)))
 
 
 def _plain(value: str | None) -> str:
     if value and _MARKUP_IN_TEXT.search(value):
-        return html_to_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
+        return _html_field_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
     return clean_text(value or "")
 
 
@@ -123,33 +121,15 @@ def _absolutize(html: str, base: str) -> str:
     def repl(match: re.Match) -> str:
         url = html_lib.unescape(match.group(3)).strip()
         if url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
-            url = _join(base, url) or url
+            url = join(base, url) or url
         return f"{match.group(1)}{match.group(2)}{html_lib.escape(url, quote=True)}{match.group(2)}"
 
     return _URL_ATTR.sub(repl, html)
 
 
-def _join(base: str | None, url: str | None) -> str | None:
-    try:
-        return urljoin(base, url) if base else url
-    except ValueError:
-        return None
-
-
 def _link(value, base: str | None) -> str | None:
     """An absolute http(s) URL, or None (javascript:, data:, mailto: and junk are dropped)."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    joined = _join(base, value.strip())
-    if not joined:
-        return None
-    try:
-        parts = urlsplit(joined)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in joined for c in "\r\n\t <>\"'"):
-        return None
-    return joined
+    return resolve(value, base)
 
 
 def _struct_time(value) -> datetime | None:
@@ -190,23 +170,6 @@ def discover_feeds(html: str, base: str | None) -> list[str]:
             if link and link not in found:
                 found.append(link)
     return found
-
-
-def _looks_binary(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):
-        return False  # UTF-16/32 with a BOM
-    if b"\x00" in head:
-        # UTF-16/32 without a BOM still starts with "<" (or "{") once decoded
-        for codec, unit in (("utf-32-be", 4), ("utf-32-le", 4), ("utf-16-be", 2), ("utf-16-le", 2)):
-            sample = head[: len(head) - len(head) % unit][:256]
-            try:
-                if sample.decode(codec).lstrip()[:1] in ("<", "{"):
-                    return False
-            except UnicodeDecodeError:
-                continue
-        return True
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
-    return controls > max(4, len(head) // 50)
 
 
 def _looks_html(text_head: str) -> bool:
@@ -307,7 +270,7 @@ def parse_feed(
     if not content or not content.strip():
         raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
     stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if _looks_binary(content[:1024]):
+    if looks_binary(content[:1024]):
         raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
     if stripped[:1] in (b"{", b"["):
         return _parse_json_feed(content, url, max_entries)
@@ -373,7 +336,7 @@ def parse_feed(
 def _detail_text(value, detail) -> str:
     if not isinstance(value, str):
         return ""
-    return html_to_text(value) if _is_html(detail) else _plain(value)
+    return _html_field_text(value) if _is_html(detail) else _plain(value)
 
 
 def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:

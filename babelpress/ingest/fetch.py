@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 import httpcore
 import httpx
 
-from babelpress import __version__
+from babelpress.user_agent import USER_AGENT
 
-from . import robots
+from . import conf, robots
 from .charsets import charset_from_content_type, decode_bytes  # noqa: F401 - part of this module's API
 from .errors import (  # noqa: F401 - re-exported: callers catch them from here
     BadContentType,
@@ -55,8 +55,6 @@ from .inflate import Overflow, decoders
 from .robots import ROBOTS_AGENT, clear_robots_cache  # noqa: F401 - re-exported
 from .ssrf import AllowPrivate, IPAddress, address_kind, allowed_networks, check_url, is_ip_literal, vetted_addresses  # noqa: F401
 
-USER_AGENT = f"Babelpress/{__version__} (+https://github.com/babelpress)"
-
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.5"
 FEED_ACCEPT = (
     "application/rss+xml,application/atom+xml,application/feed+json;q=0.9,"
@@ -65,10 +63,6 @@ FEED_ACCEPT = (
 #: Only what we decode ourselves with a bounded inflater (brotli/zstd are not installed).
 ACCEPT_ENCODING = "gzip, deflate"
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-DEFAULT_TIMEOUT = 10.0
-#: The whole fetch, everything included (BABELPRESS_IMPORT_FETCH_BUDGET for the importer).
-DEFAULT_TOTAL_TIMEOUT = 60.0
 SETTING_BUDGET = "BABELPRESS_IMPORT_FETCH_BUDGET"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -241,9 +235,9 @@ def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     allow_private: AllowPrivate = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float | tuple[float, float] | httpx.Timeout = DEFAULT_TIMEOUT,
-    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+    max_bytes: int | None = None,
+    timeout: float | tuple[float, float] | httpx.Timeout | None = None,
+    total_timeout: float | None = None,
     max_redirects: int = 5,
     respect_robots: bool = True,
     accept: str = HTML_ACCEPT,
@@ -254,7 +248,8 @@ def fetch(
 
     ``etag``/``last_modified``: values stored from a previous fetch; a 304 answer gives
     ``not_modified=True`` (and an empty ``content``).
-    ``allow_private``: None reads settings.BABELPRESS_IMPORT_ALLOW_PRIVATE (default False).
+    ``allow_private``: None reads settings.BABELPRESS_IMPORT_ALLOW_PRIVATE (default False); so do
+    ``max_bytes``, ``timeout`` and ``total_timeout`` (BABELPRESS_IMPORT_MAX_BYTES, _TIMEOUT, _FETCH_BUDGET).
     True also opens loopback and private networks; a list of networks opens exactly those.
     ``timeout``: connect/read/write seconds (a number, (connect, read) or an httpx.Timeout);
     ``total_timeout``: wall-clock budget for the whole fetch: DNS, robots.txt, connecting,
@@ -266,7 +261,9 @@ def fetch(
     """
     return _fetch(
         url, etag=etag, last_modified=last_modified, allowed=allowed_networks(allow_private),
-        max_bytes=max_bytes, timeout=_timeout(timeout), budget=_Budget(total_timeout),
+        max_bytes=conf.max_bytes() if max_bytes is None else max_bytes,
+        timeout=_timeout(conf.timeout() if timeout is None else timeout),
+        budget=_Budget(conf.fetch_budget() if total_timeout is None else total_timeout),
         max_redirects=max_redirects, respect_robots=respect_robots, accept=accept,
         content_types=content_types, user_agent=user_agent or USER_AGENT,
     )
@@ -291,7 +288,7 @@ def _fetch(
         # Vet the address before anything, robots.txt included, is sent to the host.
         if budget.spent():
             raise budget.error(shown)
-        addresses = vetted_addresses(current, allowed, max(0.001, min(timeout.connect or DEFAULT_TIMEOUT, budget.left())))
+        addresses = vetted_addresses(current, allowed, max(0.001, min(timeout.connect or conf.timeout(), budget.left())))
         if respect_robots:
             _check_robots(current, allowed, budget, warnings)
         with _open(current, addresses, headers, timeout, budget) as response:

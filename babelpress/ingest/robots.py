@@ -1,7 +1,9 @@
 """robots.txt: whether a partner lets Babelpress fetch a URL (RFC 9309), cached per site.
 
 The file itself is fetched by fetch.py's own machinery (SSRF guard, limits, the caller's time
-budget), handed in as ``load``: this module only decides and remembers.
+budget), handed in as ``load``: this module only decides and remembers. Rules are read by protego,
+which follows RFC 9309 (the longest matching rule wins, ``*`` and ``$`` in paths), where Python's
+urllib.robotparser takes the first rule in file order and reads wildcards literally.
 """
 
 from __future__ import annotations
@@ -10,16 +12,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from cachetools import TLRUCache
+from protego import Protego
+
+from babelpress.user_agent import PRODUCT
 
 from .errors import EmptyResponse, FetchError, HTTPStatusError
 
 log = logging.getLogger("babelpress.ingest")
 
-#: The token robots.txt rules are matched against (urllib.robotparser matches the product name).
-ROBOTS_AGENT = "Babelpress"
+#: The token robots.txt groups are matched against (the product name in the User-Agent).
+ROBOTS_AGENT = PRODUCT
 #: RFC 9309 asks crawlers to read at least 500 KiB of a robots.txt.
 ROBOTS_MAX_BYTES = 512 * 1024
 ROBOTS_TIMEOUT = 5.0
@@ -27,12 +32,18 @@ ROBOTS_TIMEOUT = 5.0
 ROBOTS_CACHE_SECONDS = 24 * 3600
 #: When robots.txt could not be read (5xx, timeout), try again sooner than that.
 ROBOTS_RETRY_SECONDS = 600
+#: Sites remembered at once; the least recently used is forgotten first (a long-running worker
+#: polling many partners must not grow without end).
+ROBOTS_CACHE_SITES = 1024
 
 #: Fetches a robots.txt URL and returns its body (raises FetchError).
 Loader = Callable[[str], bytes]
 
-_robots_cache: dict[str, tuple[float, RobotFileParser | None]] = {}
-_robots_lock = threading.Lock()
+# origin -> (rules or None for "everything allowed", seconds to keep them); each entry expires on its own.
+_robots_cache: TLRUCache = TLRUCache(
+    maxsize=ROBOTS_CACHE_SITES, ttu=lambda _origin, value, now: now + value[1], timer=time.monotonic,
+)
+_robots_lock = threading.Lock()  # cachetools' caches are not thread-safe
 
 
 def clear_robots_cache() -> None:
@@ -44,21 +55,20 @@ def allows(url: httpx.URL, load: Loader, warnings: list[str], user_agent: str) -
     """(allowed, robots.txt URL) for ``url``; a robots.txt that cannot be read allows, with a warning."""
     origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
     robots_url = f"{origin}/robots.txt"
-    now = time.monotonic()
     with _robots_lock:
         cached = _robots_cache.get(origin)
-    if cached is not None and cached[0] > now:
-        parser = cached[1]
+    if cached is not None:
+        rules = cached[0]
     else:
-        parser, ttl = _load_robots(robots_url, load, warnings)
+        rules, ttl = _load_robots(robots_url, load, warnings)
         with _robots_lock:
-            _robots_cache[origin] = (now + ttl, parser)
-    if parser is None:
+            _robots_cache[origin] = (rules, ttl)
+    if rules is None:
         return True, robots_url
-    return parser.can_fetch(user_agent, str(url)), robots_url
+    return rules.can_fetch(str(url), user_agent), robots_url
 
 
-def _load_robots(robots_url: str, load: Loader, warnings: list[str]) -> tuple[RobotFileParser | None, float]:
+def _load_robots(robots_url: str, load: Loader, warnings: list[str]) -> tuple[Protego | None, float]:
     """The parsed robots.txt, or None for "everything allowed"; and how long to keep the answer."""
     try:
         content = load(robots_url)
@@ -71,10 +81,8 @@ def _load_robots(robots_url: str, load: Loader, warnings: list[str]) -> tuple[Ro
     except FetchError as exc:
         problem = exc.reason_code
     else:
-        parser = RobotFileParser(robots_url)
         # Decoded whatever its Content-Type: robots.txt is UTF-8 by RFC 9309, often mislabelled.
-        parser.parse(content.decode("utf-8", "replace").splitlines())
-        return parser, ROBOTS_CACHE_SECONDS
+        return Protego.parse(content.decode("utf-8", "replace")), ROBOTS_CACHE_SECONDS
     message = f"{robots_url} could not be read ({problem}); fetched as allowed."
     log.warning(message)
     warnings.append(message)

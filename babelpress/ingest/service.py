@@ -19,7 +19,6 @@ Every failure is an ``ImportOutcome`` with status "failed" and a reason that say
 from __future__ import annotations
 
 import hashlib
-import html as html_lib
 import logging
 import re
 from collections.abc import Callable
@@ -27,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import nh3
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.models import Article, Author, Section, Source
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
@@ -203,16 +202,6 @@ def looks_like_feed(content: bytes, content_type: str = "") -> bool:
     return bool(_FEED_ROOT.search(head[:3000])) and not _HTML_ROOT.search(head[:3000])
 
 
-def html_text(html: str) -> str:
-    """Plain text of a body fragment, one paragraph per block."""
-    if not html:
-        return ""
-    spaced = re.sub(r"(?i)<(?:/p|/h[1-6]|/li|/blockquote|/figcaption|/pre|br\s*/?)\s*>", "\n", html)
-    text = html_lib.unescape(nh3.clean(spaced, tags=set(), attributes={}))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n\n".join(line for line in lines if line)
-
-
 def _first_words(text: str, limit: int = 120) -> str:
     first = (text or "").strip().split("\n", 1)[0]
     return first if len(first) <= limit else first[:limit].rsplit(" ", 1)[0] + "…"
@@ -363,7 +352,7 @@ def _from_extracted(ex, *, url: str | None, origin: str, requested: str | None =
 def _from_entry(entry: FeedEntry, page_problem: str | None, explicit_language: str | None) -> Candidate:
     """The story from the feed's own text, when its page could not be used."""
     body = entry.content_html or entry.summary_html
-    text = html_text(body)
+    text = html_to_text(body, paragraphs=True)
     if len(text) < MIN_FEED_TEXT_CHARS:
         if page_problem:
             raise ImportFailed(f"{page_problem} The feed entry has too little text to import instead.")
@@ -377,7 +366,7 @@ def _from_entry(entry: FeedEntry, page_problem: str | None, explicit_language: s
         warnings.append("the entry has no title: the first words of the text were used; write a real one")
     standfirst = ""
     if entry.content_html and entry.summary_html:
-        standfirst = _standfirst(html_text(entry.summary_html).replace("\n\n", " "), headline, text)
+        standfirst = _standfirst(html_to_text(entry.summary_html), headline, text)
     language, declared = (explicit_language, True) if explicit_language else (entry.language, bool(entry.language))
     if not language:
         detected, confidence = detect_language(text)

@@ -25,6 +25,8 @@ from urllib.parse import unquote
 import httpx
 from django.core.exceptions import ImproperlyConfigured
 
+from babelpress.booleans import is_boolean_word, parse_bool
+
 from .errors import ConnectionFailed, ForbiddenAddress, InvalidURL, Timeout
 
 SETTING_ALLOW_PRIVATE = "BABELPRESS_IMPORT_ALLOW_PRIVATE"
@@ -90,8 +92,6 @@ def address_kind(ip: IPAddress) -> str | None:
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 AllowPrivate = bool | str | Iterable[str] | None
-_TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-_FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
 
 
 def _invalid_allow_private(item) -> ImproperlyConfigured:
@@ -114,10 +114,10 @@ def parse_allow_private(value: AllowPrivate) -> bool | tuple[Network, ...]:
         return value
     if isinstance(value, str):
         word = value.strip().lower()
-        if word in _TRUE_WORDS:
-            return True
-        if word in _FALSE_WORDS:
+        if not word:
             return False
+        if is_boolean_word(word):
+            return parse_bool(word)
         if word.startswith("[") and word.endswith("]"):  # ['10.1.2.0/24'], as a Python list is written
             value = value.strip()[1:-1]
         value = [part.strip().strip("'\"") for part in value.split(",") if part.strip().strip("'\"")]

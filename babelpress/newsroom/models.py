@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import provenance, public_urls
+from babelpress.newsroom import public_urls
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
@@ -282,7 +282,7 @@ class Article(models.Model):
         """Start a draft in ``language`` sharing this story's key (content copied unless given)."""
         if language == self.language or self.translations().filter(language=language).exists():
             raise ValidationError(
-                _("This story already exists in %(language)s.") % {"language": provenance.language_name(language)}
+                _("This story already exists in %(language)s.") % {"language": languages.language_name(language)}
             )
         copy = {
             "headline": self.headline, "alternative_headline": self.alternative_headline,

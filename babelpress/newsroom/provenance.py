@@ -7,9 +7,9 @@ a language name pasted into a template.
 
 from __future__ import annotations
 
-from babel import Locale
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
+
+from babelpress.languages import language_name
 
 MACHINE = {
     "en": _("Machine-translated from English"),
@@ -32,15 +32,6 @@ REVIEWED = {
     "ru": _("Translated from Russian, reviewed by %(name)s"),
     "ar": _("Translated from Arabic, reviewed by %(name)s"),
 }
-
-
-def language_name(code: str, in_language: str | None = None) -> str:
-    """CLDR's name of ``code`` in ``in_language`` (default: the active UI language)."""
-    ui = (in_language or translation.get_language() or "en").replace("-", "_")
-    try:
-        return Locale.parse(ui).languages.get(code) or code
-    except Exception:
-        return code
 
 
 def reviewer_name(user) -> str:

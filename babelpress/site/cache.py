@@ -15,7 +15,7 @@ that one reader's request can never change what the next reader gets:
   from the query string, so ``?ref=attacker.example`` or a flood of random parameters share the
   page's one entry and leave no trace in it.
 - The scheme and host, when BABELPRESS_SITE_URL is unset. Pages then take their absolute
-  addresses from the request (``structured.absolute``; the scheme may come from the proxy's
+  addresses from the request (``babelpress.absolute_urls.absolute_url``; the scheme may come from the proxy's
   X-Forwarded-Proto, which gunicorn believes), and Django accepts any port for an allowed host
   name: a page rendered for ``Host: 127.0.0.1:6666`` must not be served to ``Host: localhost``.
   We key on the validated host instead of refusing unknown ports because no port can be called

@@ -6,18 +6,11 @@ import re
 
 from django.conf import settings
 
+from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom import provenance
 
 _FIRST_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=\"([^\"]*)\"", re.IGNORECASE)
-
-
-def absolute(request, path: str) -> str:
-    """``path`` (from a route, never from the request) on BABELPRESS_SITE_URL, else on the request's
-    scheme and host: the page cache then keys on them (see cache.py)."""
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)
 
 
 def lead_image(article) -> tuple[str, str] | None:
@@ -30,7 +23,7 @@ def lead_image(article) -> tuple[str, str] | None:
 
 
 def article_jsonld(request, article, tags) -> dict:
-    url = absolute(request, article.get_absolute_url())
+    url = absolute_url(request, article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -41,7 +34,7 @@ def article_jsonld(request, article, tags) -> dict:
         "inLanguage": article.language,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat() if article.updated_at else None,
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute(request, "/")},
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute_url(request, "/")},
     }
     if article.alternative_headline:
         data["alternativeHeadline"] = article.alternative_headline
@@ -74,7 +67,7 @@ def article_jsonld(request, article, tags) -> dict:
         original = article.translated_from
         data["translationOfWork"] = {
             "@type": "NewsArticle",
-            "@id": absolute(request, original.get_absolute_url()),
+            "@id": absolute_url(request, original.get_absolute_url()),
             "inLanguage": original.language,
         }
         if article.translation_method == "machine":

@@ -89,7 +89,7 @@ def home(request, lang):
             "other_languages": other_languages,
             "is_content_language": is_content_language,
             "stories_language": languages.get(stories_lang),
-            "stories_language_name": provenance.language_name(stories_lang),
+            "stories_language_name": languages.language_name(stories_lang),
             "canonical": reverse("site:home", kwargs={"lang": lang}),
             "alternates": [(l.code, reverse("site:home", kwargs={"lang": l.code})) for l in languages.content_languages()],
         },

@@ -17,7 +17,7 @@ from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section, StaleEdit
 from babelpress.translation import coverage, workflow
-from babelpress.translation.engines.base import readable, segment_from_readable
+from babelpress.translation.placeholders import readable, segment_from_readable
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
 )

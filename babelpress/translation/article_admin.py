@@ -15,7 +15,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
-from babelpress.newsroom import provenance
 from babelpress.newsroom.models import Article
 from babelpress.translation import registry, workflow
 
@@ -53,7 +52,7 @@ def create_translation_view(article_admin, request, pk, lang):
         return back
     if lang not in languages.content_language_codes():
         messages.error(request, _("%(language)s is not one of the site's content languages.") % {
-            "language": provenance.language_name(lang)})
+            "language": languages.language_name(lang)})
         return back
     try:
         with transaction.atomic():

@@ -8,15 +8,14 @@ unexpected language). Pure Python: no database.
 
 from __future__ import annotations
 
-import copy
 import re
-import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from html.parser import HTMLParser
 
+from babelpress import language_detection
+from babelpress.languages import language_name
 from babelpress.translation.segmenter import _URL, _trim_url  # one definition of what a URL is
 
 ERROR, WARNING = "error", "warning"
@@ -130,57 +129,16 @@ def _only_names_or_numbers(text: str) -> bool:
 
 # --- Language identification ----------------------------------------------------------------------
 
-_identifier_lock = threading.Lock()
-_base_identifier = None
-
-
-def _base():
-    """py3langid's identifier, loaded once (about half a second) and shared."""
-    global _base_identifier
-    if _base_identifier is None:
-        with _identifier_lock:
-            if _base_identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                _base_identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return _base_identifier
-
-
-@lru_cache(maxsize=1)
-def _labels() -> frozenset[str]:
-    return frozenset(_base().labels)
-
-
-@lru_cache(maxsize=32)
-def _identifier(languages: frozenset[str]):
-    # set_languages mutates the identifier, so each candidate set gets its own shallow copy
-    # (the model arrays are shared; only the column subset is new).
-    identifier = copy.copy(_base())
-    identifier.set_languages(sorted(languages))
-    return identifier
-
-
 def detect_language(text: str, candidates) -> tuple[str, float]:
     """(language, probability) among ``candidates`` (codes py3langid does not know are ignored)."""
-    known = frozenset(_primary(c) for c in candidates) & _labels()
+    known = frozenset(_primary(c) for c in candidates) & language_detection.known_languages()
     if len(known) < 2:
         return (next(iter(known)) if known else "und"), 1.0
-    return _identifier(known).classify(text)
+    return language_detection.identifier_among(known).classify(text)
 
 
 def _primary(code: str) -> str:
     return (code or "").replace("_", "-").split("-")[0].lower()
-
-
-@lru_cache(maxsize=64)
-def language_name(code: str) -> str:
-    """English name of a language ("French"), or the code itself."""
-    try:
-        from babel import Locale
-
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except Exception:
-        return code
 
 
 # --- The checks -----------------------------------------------------------------------------------
@@ -286,16 +244,16 @@ def _check_language(target: str, source_language: str, target_language: str, min
     if len(text) < min_length:
         return []
     source_code, target_code = _primary(source_language), _primary(target_language)
-    if target_code not in _labels():
+    if target_code not in language_detection.known_languages():
         return []  # py3langid cannot recognise the target: no opinion
     detected, _probability = detect_language(text, {source_code, target_code, *candidates})
     if detected == target_code or detected == "und":
         return []
     if detected == source_code:
-        return [Issue("language", ERROR, f"The translation is still in {language_name(source_code)}.")]
+        return [Issue("language", ERROR, f"The translation is still in {language_name(source_code, 'en')}.")]
     return [Issue(
         "language", WARNING,
-        f"The translation looks like {language_name(detected)}, not {language_name(target_code)}.",
+        f"The translation looks like {language_name(detected, 'en')}, not {language_name(target_code, 'en')}.",
     )]
 
 

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 
 from babelpress.newsroom.sanitize import clean_body
-from babelpress.translation.engines.base import split_on_placeholders
+from babelpress.translation.placeholders import TAG, split_on_placeholders, tidy_tags
+from babelpress.translation.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +52,6 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(
     r"(?<!\w)(?<!\w[.,])\d+(?:[.,]\d+|[ \u00a0\u202f\u2009]\d{3}(?!\d))*(?!\w)(?![.,]\w)"
 )
-# Engines sometimes re-serialise our tags: "<x2></x2>", "<x2 />", "< /g1>".
-_LOOSE_TAG = re.compile(r"<\s*(/?)\s*([gx])\s*(\d+)\s*(/?)\s*>")
-_EMPTY_PAIR = re.compile(r"<x(\d+)>\s*</x\1>")
-_TAG = re.compile(r"<(/?)([gx])(\d+)(/?)>")
 
 
 def _trim_url(url: str) -> str:
@@ -540,24 +537,6 @@ class _Builder:
         return chunks
 
 
-def _pysbd_language(language: str) -> str:
-    from pysbd.languages import LANGUAGE_CODES
-
-    code = (language or "en").split("-")[0].split("_")[0].lower()
-    return code if code in LANGUAGE_CODES else "en"
-
-
-def _sentences(text: str, language: str) -> list[str]:
-    import pysbd
-
-    try:
-        # A Segmenter keeps per-call state, so one per call (cheap) keeps threads apart.
-        return pysbd.Segmenter(language=_pysbd_language(language), clean=False).segment(text)
-    except Exception:  # splitting is a nicety; never lose the text over it
-        log.warning("segmenter: sentence splitting failed for %r…", text[:40], exc_info=True)
-        return [text]
-
-
 def _sentence_pieces(tokens: list, language: str) -> list[tuple[str, list]]:
     """Split tokens at sentence boundaries outside any <gN> pair and outside kept items.
 
@@ -583,7 +562,7 @@ def _sentence_pieces(tokens: list, language: str) -> list[tuple[str, list]]:
     text = "".join(display)
 
     boundaries, pos, first = [], 0, True
-    for sentence in _sentences(text, language):
+    for sentence in split_sentences(text, language):
         sentence = sentence.strip()
         if not sentence:
             continue
@@ -682,11 +661,6 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _normalise(fragment: str) -> str:
-    fragment = _LOOSE_TAG.sub(lambda m: f"<{m[1]}{m[2]}{m[3]}{m[4]}>", fragment)
-    return _EMPTY_PAIR.sub(r"<x\1/>", fragment)
-
-
 def _restore(segment: Segment, fragment: str, *, is_html: bool, alts: dict, original: bool = False) -> tuple[str, list[str]]:
     """Put the items back into a translated fragment. Never raises on bad markup: stray tags are
     dropped, unclosed pairs closed, missing kept items appended; each repair is described."""
@@ -705,11 +679,11 @@ def _restore(segment: Segment, fragment: str, *, is_html: bool, alts: dict, orig
         if is_html:
             out.append(items[n - 1].close_html())
 
-    for kind, run in split_on_placeholders(_normalise(fragment)):
+    for kind, run in split_on_placeholders(tidy_tags(fragment)):
         if kind == "text":
             emit_text(html.unescape(run))
             continue
-        m = _TAG.fullmatch(run)
+        m = TAG.fullmatch(run)
         closing, letter, n = m[1] == "/", m[2], int(m[3])
         item = items[n - 1] if 0 < n <= len(items) else None
         expected = _Pair if letter == "g" else _Kept

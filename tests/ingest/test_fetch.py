@@ -461,7 +461,7 @@ def test_a_malformed_allow_private_is_refused_naming_the_variable_and_an_example
 
 
 def test_allow_private_is_read_from_the_environment_as_a_list_of_networks(monkeypatch):
-    settings_file = str(Path(babelpress.__file__).with_name("settings.py"))
+    settings_file = str(Path(babelpress.__file__).with_name("settings") / "base.py")
     monkeypatch.setenv("BABELPRESS_IMPORT_ALLOW_PRIVATE", "10.1.2.0/24,192.168.0.7")
     loaded = runpy.run_path(settings_file)["BABELPRESS_IMPORT_ALLOW_PRIVATE"]
     assert [str(net) for net in loaded] == ["10.1.2.0/24", "192.168.0.7/32"]

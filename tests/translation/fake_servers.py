@@ -26,9 +26,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from babelpress.translation.engines.base import split_on_placeholders
+from babelpress.translation.placeholders import TAG as _TAG
 
 _MISSING = object()
-_TAG = re.compile(r"<(/?)([gx])(\d+)(/?)>")
 
 
 @dataclass

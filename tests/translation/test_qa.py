@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from babelpress.translation import qa
+from babelpress import language_detection
 from babelpress.translation.qa import Issue, check_segment, summarise
 
 FR = "Le pont de Valmont a rouvert lundi après deux ans de travaux."
@@ -175,12 +175,12 @@ def test_short_texts_are_not_language_checked():
 
 def test_the_language_identifier_is_loaded_once_and_reused():
     check_segment(FR, EN, "fr", "en")
-    before = qa._identifier.cache_info()
+    before = language_detection.identifier_among.cache_info()
 
     check_segment(FR, EN, "fr", "en")
 
-    assert qa._base() is qa._base()
-    after = qa._identifier.cache_info()
+    assert language_detection.identifier() is language_detection.identifier()
+    after = language_detection.identifier_among.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 

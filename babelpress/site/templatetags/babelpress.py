@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
-from babelpress.site.structured import absolute as absolute_url
+from babelpress.absolute_urls import absolute_url
 
 register = template.Library()
 

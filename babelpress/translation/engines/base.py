@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-import html
+# Part of the engine contract: engines (ours and others') import these from here.
+from babelpress.translation.placeholders import (  # noqa: F401
+    placeholders_in,
+    readable,
+    segment_from_readable,
+    split_on_placeholders,
+)
 
 
 class EngineError(Exception):
@@ -77,36 +83,3 @@ class TranslationEngine:
         """Human-readable description for admin and CLI, e.g. 'local (argos en→fr)'."""
         return self.name
 
-
-import re as _re
-
-_TAG = _re.compile(r"<(/?)([gx])(\d+)(/?)>")
-
-
-def placeholders_in(segment: str) -> list[str]:
-    """The placeholder tags of a segment, in order, e.g. ['<g1>', '</g1>', '<x2/>']."""
-    return [m.group(0) for m in _TAG.finditer(segment)]
-
-
-def split_on_placeholders(segment: str) -> list[tuple[str, str]]:
-    """Split into ("tag", "<g1>") and ("text", "...") runs, in order."""
-    runs, pos = [], 0
-    for m in _TAG.finditer(segment):
-        if m.start() > pos:
-            runs.append(("text", segment[pos:m.start()]))
-        runs.append(("tag", m.group(0)))
-        pos = m.end()
-    if pos < len(segment):
-        runs.append(("text", segment[pos:]))
-    return runs
-
-
-def readable(segment: str) -> str:
-    """A segment as a reviewer reads and types it: the text unescaped ("Fish & chips", "<b>"),
-    the placeholder tags as they are. ``segment_from_readable`` is its inverse."""
-    return "".join(run if kind == "tag" else html.unescape(run) for kind, run in split_on_placeholders(segment))
-
-
-def segment_from_readable(text: str) -> str:
-    """What a reviewer typed, as a segment: the text escaped, the placeholder tags kept."""
-    return "".join(run if kind == "tag" else html.escape(run, quote=False) for kind, run in split_on_placeholders(text))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import logging
 import random
-import re
 import threading
 import time
 from collections import Counter
@@ -23,14 +22,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from babelpress import __version__
 from babelpress.retry_after import parse_retry_after
+from babelpress.user_agent import USER_AGENT
 
-from .base import EngineError, placeholders_in, split_on_placeholders
+from babelpress.translation.placeholders import placeholders_in, split_on_placeholders, tidy_tags
+
+from .base import EngineError
 
 log = logging.getLogger("babelpress.translation.engines")
 
-USER_AGENT = f"Babelpress/{__version__}"
 #: Statuses worth another try: rate limiting and server-side trouble.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -285,19 +285,13 @@ class TTLCache:
 
 # --- Markup ------------------------------------------------------------------------------------
 
-# Services sometimes re-serialise our tags: "<x2></x2>" (HTML parsers), "<x2 />", "< /g1>".
-_LOOSE_TAG = re.compile(r"<\s*(/?)\s*([gx])(\d+)\s*(/?)\s*>")
-_EMPTY_PAIR = re.compile(r"<x(\d+)>\s*</x\1>")
-
-
 def normalise_fragment(text: str) -> str:
     """Bring a service's output back to the segment format: tidy tags, text escaped once.
 
     Text runs are unescaped then escaped, which is right for services that answer escaped XML
     (DeepL), unescaped text (LibreTranslate's HTML mode unescapes its output) or a mix (LLMs).
     """
-    text = _LOOSE_TAG.sub(lambda m: f"<{m[1]}{m[2]}{m[3]}{m[4]}>", text)
-    text = _EMPTY_PAIR.sub(r"<x\1/>", text)
+    text = tidy_tags(text)
     return "".join(
         run if kind == "tag" else html.escape(html.unescape(run), quote=False)
         for kind, run in split_on_placeholders(text)

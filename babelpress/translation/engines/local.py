@@ -19,11 +19,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
 import ctranslate2
-import pysbd
 import sentencepiece
-from pysbd.languages import LANGUAGE_CODES as _PYSBD_LANGS
 
 from babelpress.translation import models_store
+from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
     TranslationEngine,
@@ -320,16 +319,7 @@ class LocalEngine(TranslationEngine):
         """Split plain text into [(sentence,), " ", (sentence,), ...] keeping the whitespace between."""
         if len(text) < _MIN_SPLIT_CHARS:
             return [(text,)]
-        try:
-            # pysbd has rules for ~20 languages; the English ones are a fair fallback for . ! ? scripts.
-            # A Segmenter keeps per-call state, so one per run (cheap) keeps threads apart.
-            segmenter = pysbd.Segmenter(language=lang if lang in _PYSBD_LANGS else "en", clean=False)
-            sentences = segmenter.segment(text)
-        except Exception:  # the splitter is a nicety: a failure must not lose the text
-            logger.warning(
-                "local engine: sentence splitting failed for %r…; translating the run whole.", text[:40], exc_info=True
-            )
-            return [(text,)]
+        sentences = split_sentences(text, lang)
         out: list = []
         pos = 0
         for sentence in sentences:

@@ -17,8 +17,10 @@ import logging
 import re
 
 import httpx
-from babel import Locale, UnknownLocaleError
 from django.core.exceptions import ImproperlyConfigured
+
+from babelpress.booleans import parse_bool
+from babelpress.languages import language_name
 
 from .base import EngineError, TranslationEngine, UnsupportedLanguagePair
 from .http import (
@@ -55,18 +57,6 @@ CORRECTION = (
 
 _FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)```", re.DOTALL)
 _THINK = re.compile(r"<think>.*?</think>", re.DOTALL)  # reasoning models put this before the answer
-
-
-def language_name(code: str) -> str:
-    """English name for the prompt: 'French', 'Armenian', 'Portuguese (Brazil)'."""
-    names = Locale("en").languages
-    key = code.replace("-", "_")
-    if key in names:
-        return names[key]
-    try:
-        return Locale.parse(key).get_display_name("en") or code
-    except (UnknownLocaleError, ValueError):
-        return names.get(key.split("_")[0], code)
 
 
 def parse_reply(content: str | None, n: int) -> list:
@@ -109,8 +99,10 @@ class OpenAICompatibleEngine(TranslationEngine):
     def __init__(self, name: str | None = None, **options):
         super().__init__(name, **options)
         # A hosted API bills per token: OPTIONS {"paid": True} meters it like DeepL (monthly caps).
-        paid = options.get("paid", False)
-        self.paid = paid if isinstance(paid, bool) else str(paid).strip().lower() in ("1", "true", "yes", "on")
+        try:
+            self.paid = parse_bool(options.get("paid", False))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"Translation engine {self.name!r}: option 'paid' {exc}") from None
         url, self.model = options.get("url"), options.get("model")
         if not url:
             raise ImproperlyConfigured(
@@ -149,7 +141,7 @@ class OpenAICompatibleEngine(TranslationEngine):
             raise UnsupportedLanguagePair(self.name, source, target, hint)
         results = list(segments)
         todo = [i for i, s in enumerate(segments) if needs_translation(s)]
-        names = language_name(source), language_name(target)
+        names = language_name(source, "en"), language_name(target, "en")  # prompts are in English
         for group in chunks(todo, segments, max_items=self.max_items):
             for i, text in zip(group, self._translate_group([segments[i] for i in group], *names)):
                 results[i] = text

@@ -1,85 +1,57 @@
-"""Django settings for Babelpress, layered by job: defaults here, then the environment.
+"""Django settings for Babelpress: everything here is read from the environment (docs/settings.md).
 
-Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a test checks it).
+``DJANGO_SETTINGS_MODULE=babelpress.settings`` (what operators set, and what the `babelpress` command
+and wsgi.py default to) is this module; the test suite layers babelpress.settings.test on top of it.
+There is no "am I under test?" branch here: a test override lives in test.py, with its reason.
+
+Every ``BABELPRESS_*`` variable read here is documented in docs/settings.md (a test checks it), and
+each is parsed by babelpress.settings.environment, so a bad value stops start-up with one message
+naming the variable and showing a value that works.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from babelpress import datadir
 from babelpress.ingest.ssrf import parse_allow_private
 from babelpress.languages import describe, parse_codes
+from babelpress.settings.environment import (
+    env_bool,
+    env_choice,
+    env_counts,
+    env_int,
+    env_list,
+    env_seconds,
+    env_str,
+    invalid,
+    is_set,
+    raw,
+)
+from babelpress.settings.engines import translation_engines
 
-BASE_DIR = Path(__file__).resolve().parent
-TESTING = "PYTEST_VERSION" in os.environ
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    lowered = value.strip().lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no or on/off.")
-
-
-def env_int(name: str, default: int, minimum: int | None = None) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-    if minimum is not None and number < minimum:
-        raise ImproperlyConfigured(f"{name}={value!r} is too small: use {minimum} or more.")
-    return number
-
-
-def env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        seconds = float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number of seconds, e.g. 120 or 0.5.") from None
-    if not 0 < seconds < 10**6:
-        raise ImproperlyConfigured(f"{name}={value!r} must be more than 0 and less than 1000000 seconds.")
-    return seconds
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 # --- Core -------------------------------------------------------------------------------------
 
 DEBUG = env_bool("BABELPRESS_DEBUG", False)
 
-DATA_DIR = Path(
-    os.environ.get("BABELPRESS_DATA_DIR")
-    or (Path(tempfile.gettempdir()) / "babelpress-tests" if TESTING else None)
-    or Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "babelpress"
-).expanduser()
+# BABELPRESS_DATA_DIR, else ~/.local/share/babelpress: the same folder the `babelpress` command prepares.
+DATA_DIR = datadir.data_dir()
 
-SECRET_KEY = os.environ.get("BABELPRESS_SECRET_KEY", "")
+SECRET_KEY = env_str("BABELPRESS_SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG:
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"
     else:
         raise ImproperlyConfigured(
-            "BABELPRESS_SECRET_KEY is not set. With BABELPRESS_DEBUG off, set it to a long random "
-            "value, e.g. BABELPRESS_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "BABELPRESS_SECRET_KEY is not set. With BABELPRESS_DEBUG off, set it to a long random value; for "
+            "example BABELPRESS_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
             "`babelpress demo` creates one for you in the data folder."
         )
 
@@ -87,8 +59,10 @@ ALLOWED_HOSTS = env_list("BABELPRESS_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("BABELPRESS_CSRF_TRUSTED_ORIGINS", "")
 
 # Absolute base URL used in canonical links, feeds, sitemaps and JSON-LD when no request is at hand.
-SITE_URL = os.environ.get("BABELPRESS_SITE_URL", "").rstrip("/")
-SITE_NAME = os.environ.get("BABELPRESS_SITE_NAME", "Babelpress")
+SITE_URL = env_str("BABELPRESS_SITE_URL").strip().rstrip("/")
+if SITE_URL and not SITE_URL.startswith(("https://", "http://")):
+    raise invalid("BABELPRESS_SITE_URL", SITE_URL, "is not an http(s) address", "https://news.example.org")
+SITE_NAME = env_str("BABELPRESS_SITE_NAME", "Babelpress")
 
 INSTALLED_APPS = [
     "babelpress.newsroom.admin_site.NewsroomAdminConfig",  # django.contrib.admin, hardened
@@ -130,7 +104,7 @@ WSGI_APPLICATION = "babelpress.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],  # every template lives in its app (templates/ of newsroom, site, translation, ingest)
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -147,8 +121,10 @@ TEMPLATES = [
 
 
 def parse_database_url(url: str) -> dict:
+    # dj-database-url, not django-environ's db_url: the one already relied on, and its ValueError
+    # lets the message below hide the password.
     try:
-        return dj_database_url.parse(url, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60))
+        return dj_database_url.parse(url, conn_max_age=env_int("BABELPRESS_DB_CONN_MAX_AGE", 60, minimum=0))
     except ValueError:
         shown = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)  # never echo a password
         raise ImproperlyConfigured(
@@ -157,7 +133,7 @@ def parse_database_url(url: str) -> dict:
         ) from None
 
 
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env_str("DATABASE_URL").strip()
 if DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
 else:
@@ -167,7 +143,7 @@ else:
             "NAME": DATA_DIR / "babelpress.sqlite3",
             # WAL lets the web server read while the worker writes; IMMEDIATE avoids lock upgrades.
             # One connection per worker thread, kept: opening SQLite and setting WAL per request costs.
-            "CONN_MAX_AGE": env_int("BABELPRESS_DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": env_int("BABELPRESS_DB_CONN_MAX_AGE", 60, minimum=0),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
@@ -177,16 +153,12 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHE_URL = os.environ.get("BABELPRESS_CACHE_URL", "")
+CACHE_URL = env_str("BABELPRESS_CACHE_URL").strip()
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 elif CACHE_URL:
-    raise ImproperlyConfigured(
-        f"BABELPRESS_CACHE_URL={CACHE_URL!r} is not understood: use redis://host:6379/0, or leave it empty "
-        "for the in-process cache."
-    )
-elif TESTING:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "babelpress"}}
+    raise invalid("BABELPRESS_CACHE_URL", CACHE_URL, "is not a Redis URL (leave it empty for files in the data "
+                  "folder)", "redis://127.0.0.1:6379/0")
 else:
     # Files in the data folder: shared by every gunicorn worker and the job worker on this host,
     # so an edit in the admin makes cached pages stale everywhere at once.
@@ -200,14 +172,24 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Languages --------------------------------------------------------------------------------
 
-BABELPRESS_CONTENT_LANGUAGES = parse_codes(os.environ.get("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru"))
-BABELPRESS_UI_LANGUAGES = parse_codes(os.environ.get("BABELPRESS_UI_LANGUAGES", "en,fr,hy,ru,ar"))
-BABELPRESS_DEFAULT_LANGUAGE = os.environ.get("BABELPRESS_DEFAULT_LANGUAGE", BABELPRESS_CONTENT_LANGUAGES[0])
-if BABELPRESS_DEFAULT_LANGUAGE not in BABELPRESS_CONTENT_LANGUAGES:
-    raise ImproperlyConfigured(
-        f"BABELPRESS_DEFAULT_LANGUAGE={BABELPRESS_DEFAULT_LANGUAGE!r} must be one of "
-        f"BABELPRESS_CONTENT_LANGUAGES ({','.join(BABELPRESS_CONTENT_LANGUAGES)})."
-    )
+
+def _languages(name: str, default: str) -> list[str]:
+    value = env_str(name, default)
+    codes = parse_codes(value)  # never empty: env_str gives the default for an empty value
+    for code in codes:
+        try:
+            describe(code)  # a code CLDR does not know is refused now, not on the first page
+        except ValueError:
+            raise invalid(name, value, f"names {code!r}, which CLDR does not know (use ISO 639 codes)",
+                          default) from None
+    return codes
+
+
+BABELPRESS_CONTENT_LANGUAGES = _languages("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru")
+BABELPRESS_UI_LANGUAGES = _languages("BABELPRESS_UI_LANGUAGES", "en,fr,hy,ru,ar")
+BABELPRESS_DEFAULT_LANGUAGE = env_choice(
+    "BABELPRESS_DEFAULT_LANGUAGE", BABELPRESS_CONTENT_LANGUAGES[0], tuple(BABELPRESS_CONTENT_LANGUAGES)
+)
 # Every language with a URL prefix: content languages first, then UI-only languages.
 BABELPRESS_LANGUAGES = [
     describe(code) for code in dict.fromkeys(BABELPRESS_CONTENT_LANGUAGES + BABELPRESS_UI_LANGUAGES)
@@ -219,7 +201,11 @@ LANGUAGES_BIDI = [lang.code for lang in BABELPRESS_LANGUAGES if lang.bidi]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = os.environ.get("BABELPRESS_TIME_ZONE", "Europe/Paris")
+TIME_ZONE = env_str("BABELPRESS_TIME_ZONE", "Europe/Paris").strip()
+try:
+    ZoneInfo(TIME_ZONE)
+except (ZoneInfoNotFoundError, ValueError):
+    raise invalid("BABELPRESS_TIME_ZONE", TIME_ZONE, "is not an IANA time zone name", "Europe/Paris") from None
 
 # --- Public pages -----------------------------------------------------------------------------
 
@@ -228,51 +214,15 @@ BABELPRESS_PAGE_MAX_AGE = env_int("BABELPRESS_PAGE_MAX_AGE", 300)
 BABELPRESS_PAGE_SIZE = env_int("BABELPRESS_PAGE_SIZE", 12)
 BABELPRESS_RELATED_COUNT = env_int("BABELPRESS_RELATED_COUNT", 4)
 # Keep rendered public pages whole in the cache until content changes (see babelpress/site/cache.py).
-BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", not TESTING)
+BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", True)
 
 # --- Translation ------------------------------------------------------------------------------
 
-BABELPRESS_MODELS_DIR = Path(os.environ.get("BABELPRESS_MODELS_DIR") or DATA_DIR / "models")
+BABELPRESS_MODELS_DIR = Path(env_str("BABELPRESS_MODELS_DIR") or DATA_DIR / "models").expanduser()
 
-
-def _engine_from_env(name: str) -> dict:
-    """One engine's settings from BABELPRESS_* variables, so a deployment needs no code change."""
-    env = os.environ.get
-    if name == "local":
-        return {"CLASS": "babelpress.translation.engines.local.LocalEngine", "OPTIONS": {
-            "models_dir": str(BABELPRESS_MODELS_DIR),
-            "compute_type": env("BABELPRESS_LOCAL_COMPUTE_TYPE", "int8"),
-            "beam_size": env_int("BABELPRESS_LOCAL_BEAM_SIZE", 2),
-            "intra_threads": env_int("BABELPRESS_LOCAL_THREADS", 0),
-            "max_batch_size": env_int("BABELPRESS_LOCAL_BATCH_SIZE", 16),
-            "max_decoding_length": env_int("BABELPRESS_LOCAL_MAX_DECODING_LENGTH", 256),
-        }}
-    if name == "libretranslate":
-        return {"CLASS": "babelpress.translation.engines.libretranslate.LibreTranslateEngine", "OPTIONS": {
-            "url": env("BABELPRESS_LIBRETRANSLATE_URL", "http://127.0.0.1:5000"),
-            "api_key": env("BABELPRESS_LIBRETRANSLATE_API_KEY", ""),
-        }}
-    if name == "deepl":
-        return {"CLASS": "babelpress.translation.engines.deepl.DeepLEngine", "OPTIONS": {
-            "api_key": env("BABELPRESS_DEEPL_API_KEY", ""),
-            **({"url": env("BABELPRESS_DEEPL_URL")} if env("BABELPRESS_DEEPL_URL") else {}),
-        }}
-    if name == "openai":
-        return {"CLASS": "babelpress.translation.engines.openai_compat.OpenAICompatibleEngine", "OPTIONS": {
-            "url": env("BABELPRESS_OPENAI_URL", "http://127.0.0.1:8080/v1"),
-            "api_key": env("BABELPRESS_OPENAI_API_KEY", ""),
-            "model": env("BABELPRESS_OPENAI_MODEL", ""),
-            "paid": env_bool("BABELPRESS_OPENAI_PAID", False),
-        }}
-    raise ImproperlyConfigured(
-        f"BABELPRESS_TRANSLATION_ENGINE names {name!r}: use local, libretranslate, deepl or openai."
-    )
-
-
-# Engines in preference order, e.g. BABELPRESS_TRANSLATION_ENGINE=deepl,local
-BABELPRESS_TRANSLATION_ENGINES = {
-    name: _engine_from_env(name) for name in env_list("BABELPRESS_TRANSLATION_ENGINE", "local")
-}
+# Engines in preference order: built-in ones from BABELPRESS_TRANSLATION_ENGINE and their own variables,
+# others (a dotted CLASS with OPTIONS) as JSON in BABELPRESS_TRANSLATION_ENGINES. See settings/engines.py.
+BABELPRESS_TRANSLATION_ENGINES = translation_engines(BABELPRESS_MODELS_DIR)
 
 
 def _parse_pairs(value: str) -> dict[str, list[str]]:
@@ -280,26 +230,22 @@ def _parse_pairs(value: str) -> dict[str, list[str]]:
     pairs = {}
     for rule in filter(None, (r.strip() for r in value.split(";"))):
         pair, _, names = rule.partition(":")
-        if not names:
-            raise ImproperlyConfigured(f"BABELPRESS_TRANSLATION_PAIRS rule {rule!r} needs 'PAIR:engine,engine'.")
-        pairs[pair.strip()] = [n.strip() for n in names.split(",") if n.strip()]
+        names = [n.strip() for n in names.split(",") if n.strip()]
+        if not pair.strip() or not names:
+            raise invalid("BABELPRESS_TRANSLATION_PAIRS", value, f"has a rule {rule!r} that is not PAIR:ENGINE,ENGINE",
+                          "fr-en:deepl,local;*:local")
+        pairs[pair.strip()] = names
     return pairs
 
 
-BABELPRESS_TRANSLATION_PAIRS = _parse_pairs(os.environ.get("BABELPRESS_TRANSLATION_PAIRS", ""))
+BABELPRESS_TRANSLATION_PAIRS = _parse_pairs(env_str("BABELPRESS_TRANSLATION_PAIRS"))
 # What happens to a machine translation: "review" (held for a human) or "publish" (live at once, labelled).
-BABELPRESS_TRANSLATION_POLICY = os.environ.get("BABELPRESS_TRANSLATION_POLICY", "review")
-if BABELPRESS_TRANSLATION_POLICY not in ("review", "publish"):
-    raise ImproperlyConfigured("BABELPRESS_TRANSLATION_POLICY must be 'review' or 'publish'.")
+BABELPRESS_TRANSLATION_POLICY = env_choice("BABELPRESS_TRANSLATION_POLICY", "review", ("review", "publish"))
 # Translate published originals into every content language automatically.
 BABELPRESS_TRANSLATION_AUTO = env_bool("BABELPRESS_TRANSLATION_AUTO", True)
 # Monthly character caps for paid engines: 'deepl=500000,openai=2000000'.
-BABELPRESS_TRANSLATION_MONTHLY_CAPS = {
-    name.strip(): int(cap) for name, _, cap in (
-        item.partition("=") for item in env_list("BABELPRESS_TRANSLATION_MONTHLY_CAPS", "")
-    )
-}
-BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMPTS", 6)
+BABELPRESS_TRANSLATION_MONTHLY_CAPS = env_counts("BABELPRESS_TRANSLATION_MONTHLY_CAPS", "deepl=500000,openai=2000000")
+BABELPRESS_TRANSLATION_MAX_ATTEMPTS = env_int("BABELPRESS_TRANSLATION_MAX_ATTEMPTS", 6, minimum=1)
 # A running job's lease: its worker renews it every HEARTBEAT seconds; once it has run out (the
 # worker crashed or was killed) the job is queued again. See babelpress/translation/leases.py.
 BABELPRESS_TRANSLATION_LEASE_SECONDS = env_seconds("BABELPRESS_TRANSLATION_LEASE_SECONDS", 120)
@@ -308,66 +254,62 @@ if BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS * 2 > BABELPRESS_TRANSLATION_LEASE_S
     raise ImproperlyConfigured(
         f"BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS ({BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS:g}) must be at most half "
         f"of BABELPRESS_TRANSLATION_LEASE_SECONDS ({BABELPRESS_TRANSLATION_LEASE_SECONDS:g}), so that one late "
-        "renewal does not lose the lease: lower the heartbeat or lengthen the lease."
+        "renewal does not lose the lease: lower the heartbeat or lengthen the lease; for example "
+        "BABELPRESS_TRANSLATION_LEASE_SECONDS=120 with BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS=20"
     )
 
 # --- Import ---------------------------------------------------------------------------------------
 
 # true/false, or the networks the importer may reach besides the public internet: "10.1.2.0/24,192.168.0.7".
-BABELPRESS_IMPORT_ALLOW_PRIVATE = parse_allow_private(os.environ.get("BABELPRESS_IMPORT_ALLOW_PRIVATE"))
+BABELPRESS_IMPORT_ALLOW_PRIVATE = parse_allow_private(raw("BABELPRESS_IMPORT_ALLOW_PRIVATE"))
 # Largest page, feed or upload accepted, in bytes (also after gzip/deflate decoding).
-BABELPRESS_IMPORT_MAX_BYTES = env_int("BABELPRESS_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+BABELPRESS_IMPORT_MAX_BYTES = env_int("BABELPRESS_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1)
 # Seconds to wait for a partner's server to connect or send the next bytes.
-BABELPRESS_IMPORT_TIMEOUT = env_int("BABELPRESS_IMPORT_TIMEOUT", 10)
+BABELPRESS_IMPORT_TIMEOUT = env_int("BABELPRESS_IMPORT_TIMEOUT", 10, minimum=1)
 # Seconds one fetch may take in all (DNS, robots.txt, connecting, headers, redirects, body).
-BABELPRESS_IMPORT_FETCH_BUDGET = env_int("BABELPRESS_IMPORT_FETCH_BUDGET", 60)
-if BABELPRESS_IMPORT_FETCH_BUDGET < 1:
-    raise ImproperlyConfigured(
-        f"BABELPRESS_IMPORT_FETCH_BUDGET={BABELPRESS_IMPORT_FETCH_BUDGET} must be at least 1 (seconds); "
-        "the default is 60."
-    )
+BABELPRESS_IMPORT_FETCH_BUDGET = env_int("BABELPRESS_IMPORT_FETCH_BUDGET", 60, minimum=1)
 # User-Agent sent to partners; empty: "Babelpress/<version> (+https://github.com/babelpress)".
-BABELPRESS_IMPORT_USER_AGENT = os.environ.get("BABELPRESS_IMPORT_USER_AGENT", "")
+BABELPRESS_IMPORT_USER_AGENT = env_str("BABELPRESS_IMPORT_USER_AGENT").strip()
 # Minutes between two polls of a newly followed feed (each feed can change its own).
-BABELPRESS_IMPORT_DEFAULT_INTERVAL = env_int("BABELPRESS_IMPORT_DEFAULT_INTERVAL", 30)
+BABELPRESS_IMPORT_DEFAULT_INTERVAL = env_int("BABELPRESS_IMPORT_DEFAULT_INTERVAL", 30, minimum=1)
 # New or changed feed entries fetched per poll; the rest come in the next poll, minutes later.
-BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL = env_int("BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL", 50)
+BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL = env_int("BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL", 50, minimum=1)
 
 # --- Static files -----------------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("BABELPRESS_STATIC_ROOT") or DATA_DIR / "static")
+STATIC_ROOT = Path(env_str("BABELPRESS_STATIC_ROOT") or DATA_DIR / "static").expanduser()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {
-        # Hashed names let WhiteNoise serve them with a year-long cache; tests and DEBUG skip collectstatic.
+        # Hashed names let WhiteNoise serve them with a year-long cache; DEBUG skips collectstatic.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if (DEBUG or TESTING)
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Security ---------------------------------------------------------------------------------
 
 # Off only for plain-HTTP set-ups such as the local demo; production sits behind TLS.
-HTTPS = env_bool("BABELPRESS_HTTPS", not (DEBUG or TESTING))
+HTTPS = env_bool("BABELPRESS_HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("BABELPRESS_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = env_int("BABELPRESS_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("BABELPRESS_HSTS_SECONDS", 31536000, minimum=0)
     # Both bind more than this site, for months or years (docs/settings.md): the operator opts in.
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("BABELPRESS_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("BABELPRESS_HSTS_PRELOAD", False)
 # Django's `check --deploy` asks about subdomains and preload (security.W005, W021) until the
 # operator has answered, either way, in the environment.
 SILENCED_SYSTEM_CHECKS = []
-if os.environ.get("BABELPRESS_HSTS_INCLUDE_SUBDOMAINS"):
+if is_set("BABELPRESS_HSTS_INCLUDE_SUBDOMAINS"):
     SILENCED_SYSTEM_CHECKS.append("security.W005")
-if os.environ.get("BABELPRESS_HSTS_PRELOAD"):
+if is_set("BABELPRESS_HSTS_PRELOAD"):
     SILENCED_SYSTEM_CHECKS.append("security.W021")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -384,7 +326,7 @@ BABELPRESS_LOGIN_FAILURE_LIMIT = env_int("BABELPRESS_LOGIN_FAILURE_LIMIT", 5, mi
 BABELPRESS_LOGIN_LOCKOUT_MINUTES = env_int("BABELPRESS_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 # Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For), and how
 # many proxies of yours append to it. Unset: the TCP peer's address, since clients can forge headers.
-BABELPRESS_CLIENT_IP_HEADER = os.environ.get("BABELPRESS_CLIENT_IP_HEADER", "").strip()
+BABELPRESS_CLIENT_IP_HEADER = env_str("BABELPRESS_CLIENT_IP_HEADER").strip()
 BABELPRESS_TRUSTED_PROXY_COUNT = env_int("BABELPRESS_TRUSTED_PROXY_COUNT", 1, minimum=1)
 
 AUTHENTICATION_BACKENDS = [
@@ -402,6 +344,7 @@ AXES_DISABLE_ACCESS_LOG = True  # no record of every successful log-in and its a
 AXES_ENABLE_ADMIN = False  # unlock with `babelpress axes_reset_username NAME` / `axes_reset_ip ADDRESS`
 AXES_VERBOSE = False
 
+LOG_LEVEL = env_choice("BABELPRESS_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -410,7 +353,7 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler"},
         "refusals": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("BABELPRESS_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # Hostile requests (bad Host headers …) are refused with a 400: one line each, not a traceback.
