@@ -15,7 +15,7 @@ import socket
 import pytest
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import pipeline, placeholders, workflow
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError, TranslationEngine
 from babelpress.translation.engines.deepl import DeepLEngine
@@ -62,7 +62,7 @@ def good() -> PhrasebookEngine:
 
 class LosesATag(PhrasebookEngine):
     def translate_batch(self, segments, source, target):
-        return [http._LOOSE_TAG.sub("", out, count=1) for out in super().translate_batch(segments, source, target)]
+        return [placeholders.TAG.sub("", out, count=1) for out in super().translate_batch(segments, source, target)]
 
 
 class OneShort(PhrasebookEngine):
