@@ -9,7 +9,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -314,15 +313,6 @@ def gzip_bomb(inflated_mb: int = 1024, member_mb: int = 16) -> bytes:
     """A gzip body of about 1 MB that inflates to ``inflated_mb`` MB (repeated members)."""
     member = gzip.compress(b"\0" * (member_mb * 1024 * 1024), compresslevel=9)
     return member * (inflated_mb // member_mb)
-
-
-def wait_for(predicate, timeout: float = 2.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 # --- Stories, pages and feeds for the importer's end-to-end specifications --------------------------

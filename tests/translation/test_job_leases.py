@@ -8,7 +8,6 @@ test_worker_crash.py; here each rule is pinned down in-process.
 from __future__ import annotations
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
@@ -23,21 +22,11 @@ from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import Segment, Translation, TranslationJob
 from babelpress.translation.tasks import recover_stale_jobs, run_translation_job
 
+from ..waiting import wait_until
+
 
 def reload(obj):
     return type(obj).objects.get(pk=obj.pk)
-
-
-def wait_until(predicate, timeout: float = 5.0):
-    """Poll ``predicate`` until it is true (returns its value) or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(0.01)
 
 
 @pytest.fixture

@@ -18,12 +18,12 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from ..waiting import wait_until
 from .fake_servers import FakeLibreTranslate, Hang, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,17 +40,6 @@ story = Article.objects.create(language="fr", headline="Le pont rouvre", section
 job = workflow.enqueue(story, ["en"])[0]
 print(json.dumps({"story": story.pk, "key": story.translation_key.hex, "job": job.pk}))
 """
-
-
-def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.02)
 
 
 class Database:
