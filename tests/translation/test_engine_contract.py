@@ -16,6 +16,7 @@ import pytest
 
 from babelpress.newsroom.models import Article
 from babelpress.translation import pipeline, placeholders, review
+from babelpress.translation.argos_packages import install_package
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError, TranslationEngine
 from babelpress.translation.engines.deepl import DeepLEngine
@@ -31,7 +32,6 @@ from babelpress.translation.engines.testing import (
     check_translate_batch,
 )
 from babelpress.translation.models import Segment
-from babelpress.translation.models_store import install_package
 
 from .fake_engines import PhrasebookEngine, shout
 from .fake_servers import FakeChatCompletions, FakeDeepL, FakeLibreTranslate, serve

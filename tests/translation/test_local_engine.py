@@ -20,11 +20,11 @@ import ctranslate2
 import pytest
 import sentencepiece
 
-from babelpress.translation import models_store
+from babelpress.translation import argos_packages
+from babelpress.translation.argos_packages import ModelPackageError, install_package, list_installed, remove
 from babelpress.translation.engines import local
 from babelpress.translation.engines.base import EngineError, UnsupportedLanguagePair, placeholders_in
 from babelpress.translation.engines.local import LocalEngine
-from babelpress.translation.models_store import ModelPackageError, install_package, list_installed, remove
 from babelpress.translation.testing import build_tiny_argos_package, rezip
 
 
@@ -114,8 +114,8 @@ def test_install_and_list(tiny_packages, tmp_path):
     assert (installed.path / "sentencepiece.model").is_file()
     assert installed.size > 10_000
     assert list_installed(models_dir) == [installed]
-    assert models_store.get_installed("en", "fr", models_dir) == installed
-    assert models_store.get_installed("fr", "en", models_dir) is None
+    assert argos_packages.get_installed("en", "fr", models_dir) == installed
+    assert argos_packages.get_installed("fr", "en", models_dir) is None
     assert leftovers(models_dir) == []
 
 
@@ -288,7 +288,7 @@ def test_list_installed_skips_broken_folders(tiny_packages, tmp_path, caplog):
 
 def test_models_dir_comes_from_settings(settings, tiny_models_dir):
     settings.BABELPRESS_MODELS_DIR = tiny_models_dir
-    assert models_store.default_models_dir() == tiny_models_dir
+    assert argos_packages.default_models_dir() == tiny_models_dir
     assert [m.pair for m in list_installed()] == ["en-fr", "en-hy", "fr-en"]
     assert LocalEngine().supports("en", "fr")
 
@@ -490,7 +490,7 @@ def test_models_dir_defaults_to_data_dir(settings, tmp_path):
     if hasattr(settings, "BABELPRESS_MODELS_DIR"):
         del settings.BABELPRESS_MODELS_DIR
     settings.DATA_DIR = tmp_path
-    assert models_store.default_models_dir() == tmp_path / "models"
+    assert argos_packages.default_models_dir() == tmp_path / "models"
     engine = LocalEngine()
     assert not engine.supports("en", "fr")
     with pytest.raises(UnsupportedLanguagePair, match="install-model"):

@@ -1,7 +1,7 @@
 """The ``local`` engine: Argos Translate packages run in-process with CTranslate2 + SentencePiece.
 
 Packages are installed by the operator (``babelpress translation install-model FILE``, see
-``babelpress.translation.models_store``); nothing is downloaded. A pair without its own
+``babelpress.translation.argos_packages``); nothing is downloaded. A pair without its own
 package is translated through English when both halves are installed (fr→en→hy).
 
 Each segment is split on its placeholder tags; only the text runs between tags go to the model,
@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape as _xml_escape
 import ctranslate2
 import sentencepiece
 
-from babelpress.translation import models_store
+from babelpress.translation import argos_packages
 from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
@@ -69,7 +69,7 @@ def _needs_model(text: str) -> bool:
 
 @dataclass
 class LoadedModel:
-    installed: models_store.InstalledModel
+    installed: argos_packages.InstalledModel
     translator: ctranslate2.Translator
     sp: sentencepiece.SentencePieceProcessor
     compute_type: str
@@ -94,9 +94,9 @@ def loaded_models() -> list[LoadedModel]:
         return list(_CACHE.values())
 
 
-def _stamp(model: models_store.InstalledModel) -> int:
+def _stamp(model: argos_packages.InstalledModel) -> int:
     try:
-        return (model.model_dir / models_store.CT2_WEIGHTS).stat().st_mtime_ns
+        return (model.model_dir / argos_packages.CT2_WEIGHTS).stat().st_mtime_ns
     except OSError:
         return 0
 
@@ -117,7 +117,7 @@ def _pick_compute_type(device: str, wanted: str) -> str:
 
 
 def get_model(
-    model: models_store.InstalledModel,
+    model: argos_packages.InstalledModel,
     *,
     device: str = "cpu",
     compute_type: str = "int8",
@@ -150,7 +150,7 @@ def get_model(
 
 
 def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
-    reinstall = f"reinstall it with `{models_store.INSTALL_HINT}`"
+    reinstall = f"reinstall it with `{argos_packages.INSTALL_HINT}`"
     try:
         sp = sentencepiece.SentencePieceProcessor(model_file=str(model.sentencepiece_path))
     except Exception as exc:
@@ -226,19 +226,19 @@ class LocalEngine(TranslationEngine):
         if self._models_dir is not None:
             return self._models_dir
         try:
-            return models_store.default_models_dir()
-        except models_store.ModelPackageError as exc:
+            return argos_packages.default_models_dir()
+        except argos_packages.ModelPackageError as exc:
             raise EngineError(self.name, str(exc)) from None
 
-    def _installed(self, source: str, target: str) -> models_store.InstalledModel | None:
-        return models_store.get_installed(source, target, self.models_dir)
+    def _installed(self, source: str, target: str) -> argos_packages.InstalledModel | None:
+        return argos_packages.get_installed(source, target, self.models_dir)
 
     @staticmethod
     def _norm(code: str) -> str:
         # Packages are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
         return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
 
-    def route(self, source: str, target: str) -> list[models_store.InstalledModel] | None:
+    def route(self, source: str, target: str) -> list[argos_packages.InstalledModel] | None:
         """The packages a translation goes through: one (direct) or two (via English), or None."""
         source, target = self._norm(source), self._norm(target)
         if source == target:
@@ -257,18 +257,18 @@ class LocalEngine(TranslationEngine):
 
     def describe(self) -> str:
         try:
-            pairs = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
-        except (EngineError, models_store.ModelPackageError):
+            pairs = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
+        except (EngineError, argos_packages.ModelPackageError):
             pairs = []
         return f"{self.name} (argos {', '.join(pairs) or 'no models installed'})"
 
     def _unsupported(self, source: str, target: str) -> UnsupportedLanguagePair:
         s, t = self._norm(source), self._norm(target)
-        installed = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
+        installed = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
         pivot = "" if PIVOT in (s, t) or s == t else f" (or {s}→{PIVOT} and {PIVOT}→{t} to go through English)"
         hint = (
-            f"No model installed for {s}→{t}: run `{models_store.INSTALL_HINT}` with the {s}→{t} package"
-            f"{pivot}. Packages: {models_store.PACKAGES_URL} . Installed in {self.models_dir}: "
+            f"No model installed for {s}→{t}: run `{argos_packages.INSTALL_HINT}` with the {s}→{t} package"
+            f"{pivot}. Packages: {argos_packages.PACKAGES_URL} . Installed in {self.models_dir}: "
             f"{', '.join(installed) or 'none'}."
         )
         return UnsupportedLanguagePair(self.name, source, target, hint)
@@ -358,7 +358,7 @@ class LocalEngine(TranslationEngine):
             raise EngineError(
                 self.name,
                 f"tokenizing failed with {loaded.installed} ({exc}): reinstall the package with "
-                f"`{models_store.INSTALL_HINT}`.",
+                f"`{argos_packages.INSTALL_HINT}`.",
             ) from exc
         # Very long token runs are cut into chunks; chunk outputs are joined back with a space.
         batch: list[list[str]] = []
@@ -389,7 +389,7 @@ class LocalEngine(TranslationEngine):
             raise EngineError(
                 self.name,
                 f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the package "
-                f"with `{models_store.INSTALL_HINT}`.",
+                f"with `{argos_packages.INSTALL_HINT}`.",
             ) from exc
         pieces: dict[int, list[str]] = {}
         for owner, result in zip(owners, outputs):
