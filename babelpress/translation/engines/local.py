@@ -13,13 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
-
-import ctranslate2
-import sentencepiece
 
 from babelpress.translation import argos_packages
 from babelpress.translation.sentences import split_sentences
@@ -29,6 +24,8 @@ from babelpress.translation.engines.base import (
     UnsupportedLanguagePair,
     split_on_placeholders,
 )
+# Called through this module's name, so a test can watch every model call (monkeypatch local.get_model).
+from babelpress.translation.engines.local_models import LoadedModel, get_model
 
 logger = logging.getLogger(__name__)
 
@@ -62,122 +59,6 @@ def _escape(text: str) -> str:
 def _needs_model(text: str) -> bool:
     # Whitespace, punctuation, digits and symbols come back unchanged; only letters need the model.
     return any(ch.isalpha() for ch in text)
-
-
-# --- Loaded models: one per process per package, shared by every engine instance and thread ----
-
-
-@dataclass
-class LoadedModel:
-    installed: argos_packages.InstalledModel
-    translator: ctranslate2.Translator
-    sp: sentencepiece.SentencePieceProcessor
-    compute_type: str
-    #: model.bin's mtime when loaded: a reinstalled package has a new one and gets reloaded.
-    stamp: int = 0
-
-
-_CACHE: dict[tuple, LoadedModel] = {}
-_CACHE_LOCK = threading.Lock()
-_LOAD_LOCKS: dict[tuple, threading.Lock] = {}
-
-
-def clear_model_cache() -> None:
-    """Forget every loaded model (tests; after removing packages to free memory at once)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _LOAD_LOCKS.clear()
-
-
-def loaded_models() -> list[LoadedModel]:
-    with _CACHE_LOCK:
-        return list(_CACHE.values())
-
-
-def _stamp(model: argos_packages.InstalledModel) -> int:
-    try:
-        return (model.model_dir / argos_packages.CT2_WEIGHTS).stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def _pick_compute_type(device: str, wanted: str) -> str:
-    if wanted in ("default", "auto"):
-        return wanted
-    try:
-        supported = ctranslate2.get_supported_compute_types(device)
-    except Exception:  # unknown device: let the Translator report it
-        return wanted
-    if wanted in supported:
-        return wanted
-    logger.warning(
-        "local engine: compute_type %r is not supported on %s %s; using 'default'.", wanted, device, sorted(supported)
-    )
-    return "default"
-
-
-def get_model(
-    model: argos_packages.InstalledModel,
-    *,
-    device: str = "cpu",
-    compute_type: str = "int8",
-    inter_threads: int = 1,
-    intra_threads: int = 0,
-    engine: str = "local",
-) -> LoadedModel:
-    """The loaded translator + tokenizer for an installed package, loading it on first use."""
-    path = str(model.path.resolve())
-    key = (path, device, compute_type, inter_threads, intra_threads)
-    stamp = _stamp(model)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
-            return hit
-        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
-    # Load outside the cache lock so other, already-loaded models stay usable meanwhile; the
-    # per-model lock makes concurrent first requests for one model wait for a single load.
-    with lock:
-        with _CACHE_LOCK:
-            hit = _CACHE.get(key)
-            if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
-                return hit
-        loaded = _load(model, device=device, compute_type=compute_type,
-                       inter_threads=inter_threads, intra_threads=intra_threads, engine=engine)
-        loaded.stamp = stamp
-        with _CACHE_LOCK:
-            _CACHE[key] = loaded
-        return loaded
-
-
-def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
-    reinstall = f"reinstall it with `{argos_packages.INSTALL_HINT}`"
-    try:
-        sp = sentencepiece.SentencePieceProcessor(model_file=str(model.sentencepiece_path))
-    except Exception as exc:
-        raise EngineError(engine, f"cannot load the tokenizer of {model} ({exc}): {reinstall}.") from exc
-    chosen = _pick_compute_type(device, compute_type)
-    kwargs = dict(device=device, inter_threads=inter_threads, intra_threads=intra_threads)
-    try:
-        try:
-            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
-        except ValueError as exc:
-            if chosen == "default" or "compute type" not in str(exc).lower():
-                raise
-            logger.warning("local engine: %s; retrying %s with compute_type 'default'.", exc, model)
-            chosen = "default"
-            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
-    except MemoryError as exc:
-        raise EngineError(
-            engine, f"not enough memory to load {model}: free memory or lower inter_threads.", retryable=True
-        ) from exc
-    except Exception as exc:
-        raise EngineError(
-            engine,
-            f"cannot load the model {model} from {model.model_dir} ({exc}): {reinstall}, "
-            f"or check OPTIONS device={device!r} compute_type={compute_type!r}.",
-        ) from exc
-    logger.info("local engine: loaded %s (%s, %s)", model, device, chosen)
-    return LoadedModel(installed=model, translator=translator, sp=sp, compute_type=chosen)
 
 
 # --- The engine ---------------------------------------------------------------------------------
@@ -339,7 +220,6 @@ class LocalEngine(TranslationEngine):
 
     def _run(self, loaded: LoadedModel, texts: list[str]) -> list[str]:
         """Translate plain-text sentences with one model; one output per input."""
-        results = [""] * len(texts)
         # Identical sentences (datelines, bylines, repeated captions) are translated once.
         index: dict[str, int] = {}
         unique: list[str] = []
@@ -351,7 +231,7 @@ class LocalEngine(TranslationEngine):
             where.append(index[text])
         todo = [i for i, text in enumerate(unique) if text.strip()]
         if not todo:
-            return results
+            return [""] * len(texts)
         try:
             tokenized = loaded.sp.encode([unique[i] for i in todo], out_type=str)
         except Exception as exc:
@@ -367,6 +247,16 @@ class LocalEngine(TranslationEngine):
             for chunk in _chunk_tokens(tokens, _MAX_INPUT_TOKENS):
                 batch.append(chunk)
                 owners.append(i)
+        pieces: dict[int, list[str]] = {}
+        for owner, text in zip(owners, self._translate_tokens(loaded, batch)):
+            pieces.setdefault(owner, []).append(text)
+        translated = [""] * len(unique)
+        for owner, parts in pieces.items():
+            translated[owner] = " ".join(p for p in parts if p)
+        return [translated[w] for w in where]
+
+    def _translate_tokens(self, loaded: LoadedModel, batch: list[list[str]]) -> list[str]:
+        """The model's decoded output for each tokenized input."""
         prefix = loaded.installed.target_prefix
         kwargs = {}
         if prefix:
@@ -391,16 +281,13 @@ class LocalEngine(TranslationEngine):
                 f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the package "
                 f"with `{argos_packages.INSTALL_HINT}`.",
             ) from exc
-        pieces: dict[int, list[str]] = {}
-        for owner, result in zip(owners, outputs):
+        decoded = []
+        for result in outputs:
             tokens = result.hypotheses[0] if result.hypotheses else []
             if prefix and tokens[:1] == [prefix]:
                 tokens = tokens[1:]
-            pieces.setdefault(owner, []).append(loaded.sp.decode(tokens).strip())
-        translated = [""] * len(unique)
-        for owner, parts in pieces.items():
-            translated[owner] = " ".join(p for p in parts if p)
-        return [translated[w] for w in where]
+            decoded.append(loaded.sp.decode(tokens).strip())
+        return decoded
 
 
 def _chunk_tokens(tokens: list[str], limit: int) -> list[list[str]]:
