@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import jobs, pipeline, review
+from babelpress.translation import jobs, pipeline
 from babelpress.translation.models import TranslationJob
 from babelpress.translation.tasks import JobFailed, run_translation_job
 from babelpress.translation.testing import build_tiny_argos_package
