@@ -99,8 +99,8 @@ def run(args, data: Path) -> None:
 
     from babelpress.newsroom.models import Article, Section
     from babelpress.translation import pipeline, registry
+    from babelpress.translation.argos_packages import install_package
     from babelpress.translation.models import MemoryEntry
-    from babelpress.translation.models_store import install_package
     from babelpress.translation.segmenter import segment_article
     from babelpress.translation.testing import build_tiny_argos_package
 

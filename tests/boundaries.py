@@ -5,7 +5,7 @@ graph, which holds every import statement of the package, inside functions and u
 ``if TYPE_CHECKING`` too, to which this module adds the string references that bind one app to
 another, as if they were imports:
 
-- a dotted path into the package (``"babelpress.translation.workflow.enqueue"``,
+- a dotted path into the package (``"babelpress.translation.jobs.enqueue"``,
   ``"babelpress.wsgi:application"``): what ``import_module``, ``mock.patch`` or a setting resolves;
 - a model label (``"translation.TranslationJob"``), as in ``ForeignKey("…")`` or ``apps.get_model("…")``;
 - the name of a URL whose view another app defines, wherever a string equals it (``reverse("…")``,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section, StaleEdit
-from babelpress.translation import coverage, workflow
+from babelpress.translation import coverage, jobs, review
 from babelpress.translation.placeholders import readable, segment_from_readable
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
@@ -167,7 +167,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
         job = get_object_or_404(TranslationJob, pk=pk)
         if not self.has_change_permission(request, job):
             raise PermissionDenied
-        if workflow.retry(job, user=request.user):
+        if jobs.retry(job, user=request.user):
             messages.success(request, _("Job #%(id)d queued again.") % {"id": job.pk})
         else:
             messages.warning(request, _("Job #%(id)d has not failed: nothing to retry.") % {"id": job.pk})
@@ -177,7 +177,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
     def retry_jobs(self, request, queryset):
         count = 0
         for job in queryset.filter(status=TranslationJob.Status.FAILED).select_related("source"):
-            if workflow.retry(job, user=request.user):
+            if jobs.retry(job, user=request.user):
                 count += 1
         messages.success(request, ngettext("%(count)d job queued again.", "%(count)d jobs queued again.", count) % {"count": count})
 
@@ -233,14 +233,14 @@ class TranslationAdmin(admin.ModelAdmin):
                 resolved.add(position)
         approve = "_approve" in request.POST
         try:
-            state = workflow.save_review(
+            state = review.save_review(
                 state, edits, request.user, approve=approve, resolved=resolved,
                 loaded_version=_posted_version(request), loaded_draft=request.POST.get("loaded_draft"),
             )
         except StaleEdit as exc:
             messages.error(request, str(exc))
             return None, edits
-        except workflow.ReviewError as exc:
+        except review.ReviewError as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(request.path), None
         if not approve:
@@ -258,7 +258,7 @@ class TranslationAdmin(admin.ModelAdmin):
         from babelpress.translation.pipeline import is_outdated
 
         segments = list(state.segments.order_by("position"))
-        token = workflow.draft_token(segments)
+        token = review.draft_token(segments)
         if posted:
             unchanged = request.POST.get("loaded_draft") == token
             for seg in segments:
@@ -331,7 +331,7 @@ def coverage_view(request):
                 continue
             source = Article.objects.filter(pk=source_pk, translation_method="").first()
             if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
-                workflow.enqueue(source, [lang], user=request.user)
+                jobs.enqueue(source, [lang], user=request.user)
                 queued += 1
         messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.", queued) % {"count": queued})
         return HttpResponseRedirect(request.get_full_path())

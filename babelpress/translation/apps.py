@@ -34,7 +34,7 @@ def _article_saved(sender, instance, raw=False, **kwargs):
         return
     from django.db import transaction
 
-    from babelpress.translation import workflow
+    from babelpress.translation import jobs
 
     # After commit: the job must see the saved text, and a rolled-back save queues nothing.
-    transaction.on_commit(lambda: workflow.on_article_saved(instance))
+    transaction.on_commit(lambda: jobs.on_article_saved(instance))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.newsroom.models import Article
-from babelpress.translation import registry, workflow
+from babelpress.translation import jobs, registry
 
 
 def translations_panel(article) -> str:
@@ -79,7 +79,7 @@ def queue_translations(modeladmin, request, queryset):
                 targets.append(code)
             else:
                 unsupported += 1
-        queued += len(workflow.enqueue(source, targets, user=request.user))
+        queued += len(jobs.enqueue(source, targets, user=request.user))
     messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.",
                                        queued) % {"count": queued})
     if skipped:

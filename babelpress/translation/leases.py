@@ -13,7 +13,7 @@
   a run that lost its lease to another worker leaves nothing behind.
 * ``recover_expired`` queues again every running job whose lease ran out — or fails it with a note
   once it used up its attempts, so a story that kills its worker every time does not loop. Every
-  ``babelpress worker`` runs it at start and then every heartbeat; ``workflow.enqueue`` runs it on
+  ``babelpress worker`` runs it at start and then every heartbeat; ``jobs.enqueue`` runs it on
   the job a new request would otherwise join.
 """
 
@@ -131,7 +131,7 @@ def expired(now=None):
 def recover_expired(jobs=None, now=None) -> list[int]:
     """Queue again every running job (of ``jobs``, a queryset; default all) whose lease ran out, or
     fail it with a note when it has used its attempts. Returns the ids queued again."""
-    from babelpress.translation import workflow
+    from babelpress.translation import jobs as job_queue  # "jobs" is the argument
 
     now = now or timezone.now()
     found = expired(now) if jobs is None else expired(now).filter(pk__in=jobs.values("pk"))
@@ -154,7 +154,7 @@ def recover_expired(jobs=None, now=None) -> list[int]:
                 last_error=f"The worker running it ({who}) stopped renewing its lease (crashed or was killed); "
                            "queued again.",
             ):
-                workflow.schedule(job)
+                job_queue.schedule(job)
                 requeued.append(job.pk)
     if requeued:
         log.warning("Queued again %d translation job(s) whose worker stopped: %s", len(requeued), requeued)

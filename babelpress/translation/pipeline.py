@@ -1,5 +1,14 @@
-"""Translate one article into one language: segment, reuse memory, call the engine for what is
-new, restore markup, check quality, and store the draft (and apply it, as the policy says).
+"""Translate one article into one language: plan → draft → decide → save.
+
+1. **Plan** (``plan``): the engine for the pair, the glossary, the segments. A human translation
+   stops everything here, before an engine is paid.
+2. **Machine text** (``machine_text``): from the translation memory where it knows a segment,
+   else one engine call for the rest; the engine's answers go to the memory at once.
+3. **Draft** (``make_draft``), on the target as it is now, locked: the segment rows (reviewers'
+   edits kept, conflicts flagged), the rebuilt fields, the QA checks.
+4. **Decide** (``policy.decide``, a pure function): keep the target as it is, or apply the draft,
+   and whether it goes live.
+5. **Save** (``save``): the target article, its Translation state and its segment rows.
 
 The engine is called at most once per article for the segments the memory does not know, so an
 edit of one paragraph of a twenty-paragraph story costs one engine call for one segment.
@@ -11,7 +20,6 @@ import difflib
 import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -19,17 +27,17 @@ from django.utils import timezone
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.translation import qa, registry
-from babelpress.translation.engines.base import EngineError
-from babelpress.translation.models import EngineUsage, GlossaryName, MemoryEntry, Segment, Translation, text_hash
-from babelpress.translation.segmenter import Glossary, segment_article, source_digest
+from babelpress.translation.engines.base import EngineError, TranslationEngine
+from babelpress.translation.glossary import glossary_for
+from babelpress.translation.memory import lookup_memory, remember
+from babelpress.translation.metering import refund, reserve
+from babelpress.translation.models import MemoryEntry, Segment, Translation, text_hash
+from babelpress.translation.policy import Decision, Situation, decide, policy_for, publication_time
+from babelpress.translation.segmenter import SegmentedArticle, segment_article, source_digest
 
 log = logging.getLogger(__name__)
 
 FIELDS = ("headline", "alternative_headline", "standfirst", "summary", "body")
-
-
-class CapReached(Exception):
-    """A paid engine reached its monthly character cap: the job waits instead of spending."""
 
 
 class HumanTranslationExists(Exception):
@@ -56,96 +64,34 @@ def article_fields(article: Article) -> dict[str, str]:
     return {name: getattr(article, name) or "" for name in FIELDS}
 
 
-def glossary_for(source: str, target: str) -> Glossary:
-    """The glossary pairs (source forms → target preferred form) for a language pair."""
-    names = GlossaryName.objects.filter(language__in=[source, target]).select_related("term")
-    by_term: dict[int, dict[str, GlossaryName]] = {}
-    for name in names:
-        by_term.setdefault(name.term_id, {})[name.language] = name
-    pairs = [
-        (forms[source].forms(), forms[target].name)
-        for forms in by_term.values()
-        if source in forms and target in forms
-    ]
-    return Glossary.from_pairs(pairs)
-
-
-def policy_for(article: Article) -> str:
-    return article.section.translation_policy or settings.BABELPRESS_TRANSLATION_POLICY
-
-
-def publication_time(source: Article):
-    """When a translation of ``source`` may go live: now, or the original's own later date."""
-    now = timezone.now()
-    return max(now, source.published_at) if source.published_at else now
-
-
-def month() -> str:
-    return timezone.now().strftime("%Y-%m")
-
-
-def reserve(engine, characters: int) -> str | None:
-    """Count ``characters`` against a paid engine's month before sending them; CapReached past the cap.
-
-    One conditional UPDATE checks and counts at once, so two workers cannot both slip under the
-    cap. Returns the month charged (for ``refund``), or None for engines that are not metered.
-    """
-    if not getattr(engine, "paid", False):
-        return None
-    charged = month()
-    usage, _ = EngineUsage.objects.get_or_create(engine=engine.name, month=charged)
-    cap = settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS.get(engine.name)
-    room = EngineUsage.objects.filter(pk=usage.pk)
-    if cap is not None:
-        room = room.filter(characters__lte=cap - characters)
-    if not room.update(characters=F("characters") + characters, requests=F("requests") + 1):
-        used = EngineUsage.objects.filter(pk=usage.pk).values_list("characters", flat=True).first() or 0
-        raise CapReached(
-            f"{engine.name} has used {used} of its {cap} characters this month; this job needs "
-            f"{characters} more. It will run next month, or raise BABELPRESS_TRANSLATION_MONTHLY_CAPS."
-        )
-    return charged
-
-
-def refund(engine, characters: int, charged: str | None) -> None:
-    """Give back a reservation whose call failed: failures cost nothing."""
-    if charged is not None:
-        EngineUsage.objects.filter(engine=engine.name, month=charged).update(
-            characters=F("characters") - characters, requests=F("requests") - 1
-        )
-
-
-def lookup_memory(source: str, target: str, hashes: set[str], engine_name: str) -> dict[str, MemoryEntry]:
-    """Best memory entry per source hash: human edits first, then this engine, then any engine."""
-    best: dict[str, MemoryEntry] = {}
-    rank = lambda e: (e.human_edited, e.engine == engine_name, e.used_at)
-    for entry in MemoryEntry.objects.filter(source_language=source, target_language=target, source_hash__in=hashes):
-        if entry.source_hash not in best or rank(entry) > rank(best[entry.source_hash]):
-            best[entry.source_hash] = entry
-    return best
-
-
-def remember(source: str, target: str, engine: str, pairs: list[tuple[str, str]], human: bool = False) -> None:
-    """Store translated segments in the memory: one INSERT … ON CONFLICT UPDATE for the lot."""
-    now = timezone.now()
-    by_hash = {text_hash(source_text): (source_text, target_text) for source_text, target_text in pairs}
-    if not by_hash:
-        return
-    MemoryEntry.objects.bulk_create(
-        [
-            MemoryEntry(source_language=source, target_language=target, source_hash=h, engine=engine,
-                        source_text=source_text, target_text=target_text, human_edited=human, used_at=now)
-            for h, (source_text, target_text) in by_hash.items()
-        ],
-        update_conflicts=True,
-        unique_fields=["source_language", "target_language", "source_hash", "engine"],
-        update_fields=["source_text", "target_text", "human_edited", "used_at"],
-    )
-
-
 #: A write that finds the target changed or created by someone else meanwhile is planned again
 #: on the fresh row this many times before giving up (StaleEdit).
 WRITE_ATTEMPTS = 3
+
+
+@dataclass
+class Plan:
+    """What a translation needs before anything is paid for or written."""
+
+    engine: TranslationEngine
+    fields: dict[str, str]  # the source's translatable fields
+    segmented: SegmentedArticle
+
+
+def plan(source: Article, target_language: str) -> Plan:
+    """The engine, the glossary and the segments for translating ``source`` into ``target_language``.
+
+    Raises HumanTranslationExists (a human translation is never replaced) and EngineError (no
+    engine for the pair) before any engine is paid.
+    """
+    if target_language == source.language:
+        raise ValueError("A story is not translated into its own language.")
+    current_target(source, target_language)  # a human translation: stop before paying an engine
+    engine = registry.engine_for(source.language, target_language)
+    fields = article_fields(source)
+    glossary = glossary_for(source.language, target_language)
+    segmented = segment_article(fields, source.language, glossary=glossary, max_chars=engine.max_segment_chars)
+    return Plan(engine=engine, fields=fields, segmented=segmented)
 
 
 def translate_article(source: Article, target_language: str, *, user=None, on_write=None) -> Result:
@@ -159,19 +105,14 @@ def translate_article(source: Article, target_language: str, *, user=None, on_wr
     ``on_write(result)`` runs last in that transaction; if it raises, nothing is written (the
     worker marks its job done there: the translation and the job's "done" commit together).
     """
-    if target_language == source.language:
-        raise ValueError("A story is not translated into its own language.")
-    current_target(source, target_language)  # a human translation: stop before paying an engine
-    engine = registry.engine_for(source.language, target_language)
-    fields = article_fields(source)
-    glossary = glossary_for(source.language, target_language)
-    segmented = segment_article(fields, source.language, glossary=glossary, max_chars=engine.max_segment_chars)
-    result = Result(article=None, translation=None, engine=engine.name, segments_total=len(segmented.segments))
-    machine = machine_text(engine, segmented.segments, source.language, target_language, result)
+    planned = plan(source, target_language)
+    segments = planned.segmented.segments
+    result = Result(article=None, translation=None, engine=planned.engine.name, segments_total=len(segments))
+    machine = machine_text(planned.engine, segments, source.language, target_language, result)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                _write(source, target_language, fields, segmented, machine, result)
+                _write(source, target_language, planned, machine, result)
                 if on_write is not None:
                     on_write(result)
             return result
@@ -205,6 +146,21 @@ def current_target(source: Article, target_language: str, *, lock: bool = False)
             f"'{target.headline}' is a human translation into {target_language}; Babelpress leaves it alone. "
             "Delete it first if you want a machine draft."
         )
+    return target, state
+
+
+def lock_target(state_id: int):
+    """(target article, Translation) for a Translation id, locked in the order every writer uses
+    (article, then translation) so two writers never wait on each other; (None, None) if gone."""
+    article_id = Translation.objects.filter(pk=state_id).values_list("article_id", flat=True).first()
+    target = Article.objects.select_for_update(no_key=True).filter(pk=article_id).first()
+    state = (
+        Translation.objects.select_for_update(of=("self",)).select_related("source__section")
+        .filter(pk=state_id, article_id=article_id).first()
+    )
+    if target is None or state is None:
+        return None, None
+    state.article = target
     return target, state
 
 
@@ -272,58 +228,83 @@ def _draft_rows(segments, machine: dict[str, str], previous: dict[int, Segment])
     return rows, draft
 
 
-def _write(source: Article, target_language: str, fields, segmented, machine, result: Result) -> None:
-    """Store the draft on the target as it is now (locked), applying it as the policy says."""
+def _write(source: Article, target_language: str, planned: Plan, machine: dict[str, str], result: Result) -> None:
+    """Draft, decide and save, on the target as it is now (locked)."""
     target, state = current_target(source, target_language, lock=True)
+    draft = make_draft(planned.segmented, machine, state, source.language, target_language)
+    decision = decide(situation(source, target, state, draft))
+    save(source, target_language, target, state, planned, draft, decision, result)
+
+
+@dataclass
+class Draft:
+    rows: list[Segment]  # the draft's segment rows, QA issues included, not saved yet
+    rebuilt: dict[str, str]  # the target's fields as the draft has them
+    errors: int
+    warnings: int
+    conflicts: int
+
+
+def make_draft(segmented: SegmentedArticle, machine: dict[str, str], state: Translation | None,
+               source_language: str, target_language: str) -> Draft:
+    """The draft: machine text, reviewers' edits of the previous draft kept where their segment
+    continues, the fields rebuilt from it, and every segment checked."""
     segments = segmented.segments
     previous = align(list(state.segments.order_by("position")) if state else [], segments)
-    rows, draft = _draft_rows(segments, machine, previous)
-    rebuilt, issues_by_key = rebuild_and_check(segmented, draft, source.language, target_language)
+    rows, texts = _draft_rows(segments, machine, previous)
+    rebuilt, issues_by_key = rebuild_and_check(segmented, texts, source_language, target_language)
     for row, seg in zip(rows, segments):
         row.qa = [vars(issue) for issue in issues_by_key.get(seg.key, [])]
-    errors = sum(1 for r in rows for i in r.qa if i["level"] == "error")
-    warnings = sum(1 for r in rows for i in r.qa if i["level"] == "warning")
-    conflicts = sum(1 for r in rows if r.conflict)
+    return Draft(
+        rows=rows, rebuilt=rebuilt,
+        errors=sum(1 for r in rows for i in r.qa if i["level"] == "error"),
+        warnings=sum(1 for r in rows for i in r.qa if i["level"] == "warning"),
+        conflicts=sum(1 for r in rows if r.conflict),
+    )
 
-    publish_now = policy_for(source) == "publish" and errors == 0 and conflicts == 0
-    is_new = target is None
-    if is_new:
+
+def situation(source: Article, target: Article | None, state: Translation | None, draft: Draft) -> Situation:
+    """What ``policy.decide`` needs to know, read from the locked rows."""
+    return Situation(
+        is_new=target is None,
+        target_published=target is not None and target.status == Article.Status.PUBLISHED,
+        same_text=target is not None and same_text(target, draft.rebuilt),
+        reviewed=state is not None and state.state == Translation.State.REVIEWED,
+        reviewer_recorded=target is not None and bool(target.reviewed_by_id),
+        policy=policy_for(source),
+        errors=draft.errors,
+        conflicts=draft.conflicts,
+        source_published=source.status == Article.Status.PUBLISHED,
+    )
+
+
+def save(source: Article, target_language: str, target: Article | None, state: Translation | None,
+         planned: Plan, draft: Draft, decision: Decision, result: Result) -> None:
+    """Write what was decided: the target article (created if new), its state, its segment rows."""
+    if target is None:
         target = Article(
             translation_key=source.translation_key, language=target_language, section=source.section,
             author=source.author, source=source.source, original_url=source.original_url,
             status=Article.Status.REVIEW,
         )
-    # The text readers have (or a reviewer approved) is exactly the new draft: nothing to apply,
-    # nothing to review again, and a reviewer's approval stands.
-    keep = (
-        not is_new and same_text(target, rebuilt)
-        and (target.status == Article.Status.PUBLISHED or (state is not None and state.state == Translation.State.REVIEWED))
-    )
-    # Otherwise apply the text when nothing live would change without review: a new draft, a
-    # draft not yet published, or the "publish" policy. Else readers keep the last approved text.
-    apply = not keep and (is_new or target.status != Article.Status.PUBLISHED or publish_now)
-    if keep:
-        new_state = Translation.State.REVIEWED if target.reviewed_by_id else Translation.State.MACHINE
-    else:
-        new_state = Translation.State.MACHINE if apply else Translation.State.OUTDATED
-    if apply:
-        _apply(target, rebuilt, source, result.engine, publish_now)
+    if decision.apply:
+        _apply(target, draft.rebuilt, source, result.engine, decision.go_live)
     if state is None:
         state = Translation(article=target, source=source)
-    state.source_digest = source_digest(fields)
-    state.state = new_state
+    state.source_digest = source_digest(planned.fields)
+    state.state = decision.new_state
     state.engine = result.engine
-    state.qa_errors, state.qa_warnings, state.conflicts = errors, warnings, conflicts
+    state.qa_errors, state.qa_warnings, state.conflicts = draft.errors, draft.warnings, draft.conflicts
     state.save()
     state.segments.all().delete()
-    for row in rows:
+    for row in draft.rows:
         row.translation = state
-    Segment.objects.bulk_create(rows)
-    result.article, result.translation, result.applied = target, state, apply
-    result.errors, result.warnings, result.conflicts = errors, warnings, conflicts
+    Segment.objects.bulk_create(draft.rows)
+    result.article, result.translation, result.applied = target, state, decision.apply
+    result.errors, result.warnings, result.conflicts = draft.errors, draft.warnings, draft.conflicts
 
 
-def _apply(target: Article, rebuilt: dict[str, str], source: Article, engine_name: str, publish_now: bool) -> None:
+def _apply(target: Article, rebuilt: dict[str, str], source: Article, engine_name: str, go_live: bool) -> None:
     for name, value in rebuilt.items():
         setattr(target, name, value)
     target.translated_from = source
@@ -331,9 +312,7 @@ def _apply(target: Article, rebuilt: dict[str, str], source: Article, engine_nam
     target.translation_engine = engine_name
     target.reviewed_by = None
     target.reviewed_at = None
-    # Never before the original: a draft original keeps its translations waiting (they are
-    # released when it is published), an embargoed one takes them along to its date.
-    if publish_now and target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
+    if go_live:
         target.status = Article.Status.PUBLISHED
         target.published_at = publication_time(source)
     target.save()  # version-checked; the row is locked, so it is current

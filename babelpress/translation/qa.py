@@ -3,7 +3,8 @@
 ``check_segment`` compares a rebuilt source segment with its rebuilt translation (plain text, or
 the HTML of one body block) and returns Issues: errors (numbers, links, glossary terms or markup
 lost, text left untranslated or in the wrong language) and warnings (quotations, odd length,
-unexpected language). Pure Python: no database.
+unexpected language). Pure Python: no database. The glossary check is glossary enforcement's
+own (``glossary.missing_terms``); this module runs it with the others.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from html.parser import HTMLParser
 
 from babelpress import language_detection
 from babelpress.languages import language_name
-from babelpress.translation.segmenter import _URL, _trim_url  # one definition of what a URL is
+from babelpress.translation.glossary import missing_terms
+# One definition of what a web or e-mail address is, for protecting them and for checking them.
+from babelpress.translation.segmenter.protect import EMAIL, URL, trim_url
 
 ERROR, WARNING = "error", "warning"
 
@@ -44,7 +47,6 @@ def summarise(issues) -> tuple[int, int]:
 # --- Reading a segment ----------------------------------------------------------------------------
 
 _LOOKS_LIKE_HTML = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number in thousands groups ("1 200", "1,200", "10.000.000") or a run of digits.
 _NUMBER = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f\u2009,.'’]\d{3})+(?!\d)|\d+")
 
@@ -86,11 +88,11 @@ def _read(value: str) -> _Read:
 
 
 def _urls(text: str) -> list[str]:
-    return [u for u in (_trim_url(m.group(0)) for m in _URL.finditer(text)) if u]
+    return [u for u in (trim_url(m.group(0)) for m in URL.finditer(text)) if u]
 
 
 def _without_addresses(text: str) -> str:
-    return _EMAIL.sub(" ", _URL.sub(" ", text))
+    return EMAIL.sub(" ", URL.sub(" ", text))
 
 
 def _number_tokens(text: str) -> list[tuple[str, str]]:
@@ -169,7 +171,7 @@ def check_segment(
         return issues
     issues += _check_numbers(src.text, tgt.text)
     issues += _check_urls(src, tgt)
-    issues += _check_glossary(src.text, tgt.text, glossary_terms)
+    issues += [Issue("glossary", ERROR, problem) for problem in missing_terms(src.text, tgt.text, glossary_terms)]
     issues += _check_quotations(src, tgt)
     issues += _check_untranslated(src.text, tgt.text, source_language, target_language)
     issues += _check_language(tgt.text, source_language, target_language, min_length_for_language, detection_languages)
@@ -196,30 +198,13 @@ def _check_urls(src: _Read, tgt: _Read) -> list[Issue]:
     target_links = set(tgt.links) | set(_urls(tgt.text))
     target_blob = tgt.text + " " + " ".join(tgt.links)
     issues, seen = [], set()
-    for url in [*src.links, *_urls(src.text), *_EMAIL.findall(src.text)]:
+    for url in [*src.links, *_urls(src.text), *EMAIL.findall(src.text)]:
         if url in seen:
             continue
         seen.add(url)
         if url not in target_links and url not in target_blob:
             kind = "E-mail address" if "@" in url and "://" not in url else "Link"
             issues.append(Issue("urls", ERROR, f"{kind} {url} is missing from the translation."))
-    return issues
-
-
-def _check_glossary(source: str, target: str, terms) -> list[Issue]:
-    issues = []
-    source_folded, target_folded = source.casefold(), target.casefold()
-    for source_form, target_form in terms:
-        if not target_form:
-            continue
-        # Pairs may be the whole glossary: only terms present in this source matter.
-        if source_form and source_form.casefold() not in source_folded:
-            continue
-        if target_form.casefold() not in target_folded:
-            issues.append(Issue(
-                "glossary", ERROR,
-                f"Glossary: “{source_form}” must be translated as “{target_form}”, which is not in the translation.",
-            ))
     return issues
 
 

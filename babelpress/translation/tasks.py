@@ -47,7 +47,8 @@ LOST = "abandoned: another worker took the job over (this worker's lease ran out
 
 
 def _run(job: TranslationJob, lease) -> str:
-    from babelpress.translation import leases, pipeline, workflow
+    from babelpress.translation import jobs, leases, metering, pipeline
+    from babelpress.translation.segmenter import source_digest
     from babelpress.translation.engines.base import EngineError
 
     def finish(result):
@@ -61,13 +62,13 @@ def _run(job: TranslationJob, lease) -> str:
         result = pipeline.translate_article(job.source, job.target_language, user=job.requested_by, on_write=finish)
     except leases.LeaseLost:
         return LOST
-    except pipeline.CapReached as exc:
+    except metering.CapReached as exc:
         # Waiting for money is not a failed attempt: look again in an hour (the cap may be raised).
         job.next_attempt_at = timezone.now() + CAP_RECHECK
         if not lease.settle(status=TranslationJob.Status.WAITING, last_error=str(exc),
                             next_attempt_at=job.next_attempt_at, attempts=F("attempts") - 1):
             return LOST
-        workflow.schedule(job, job.next_attempt_at)
+        jobs.schedule(job, job.next_attempt_at)
         return "waiting: cap"
     except EngineError as exc:
         return _retry_or_fail(lease, str(exc), exc.retryable)
@@ -87,22 +88,22 @@ def _run(job: TranslationJob, lease) -> str:
         raise
     # The source was edited while this job ran: its save joined this job, so translate the new text too.
     source = type(job.source).objects.filter(pk=job.source_id).first()
-    if source is not None and result.translation.source_digest != pipeline.source_digest(pipeline.article_fields(source)):
-        workflow.enqueue(source, [job.target_language], user=job.requested_by)
+    if source is not None and result.translation.source_digest != source_digest(pipeline.article_fields(source)):
+        jobs.enqueue(source, [job.target_language], user=job.requested_by)
     return f"done: {result.segments_total} segments, {result.segments_from_memory} from memory"
 
 
 def _retry_or_fail(lease, error: str, retryable: bool) -> str:
     """Queue the job again after a backoff while attempts remain and retrying can help; else fail
     it and raise JobFailed (the task fails too)."""
-    from babelpress.translation import workflow
+    from babelpress.translation import jobs
 
     job, now = lease.job, timezone.now()
     if retryable and job.attempts < settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS:
-        job.next_attempt_at = now + workflow.backoff(job.attempts)
+        job.next_attempt_at = now + jobs.backoff(job.attempts)
         if not lease.settle(status=TranslationJob.Status.QUEUED, last_error=error, next_attempt_at=job.next_attempt_at):
             return LOST
-        workflow.schedule(job, job.next_attempt_at)
+        jobs.schedule(job, job.next_attempt_at)
         return f"retry later: {error}"
     if not lease.settle(status=TranslationJob.Status.FAILED, last_error=error, finished_at=now):
         return LOST
@@ -121,7 +122,7 @@ def recover_stale_jobs(overdue: timedelta = OVERDUE) -> int:
     back in the task queue too, once per ``overdue``. Enqueuing a job twice is harmless: it is
     translated once.
     """
-    from babelpress.translation import leases, workflow
+    from babelpress.translation import jobs, leases
 
     recovered = len(leases.recover_expired())
     now = timezone.now()
@@ -133,7 +134,7 @@ def recover_stale_jobs(overdue: timedelta = OVERDUE) -> int:
         with transaction.atomic():
             # Due now, noted on the job: the next look finds it overdue again only after ``overdue``.
             if TranslationJob.objects.filter(pk=job.pk, status=job.status).update(next_attempt_at=now):
-                workflow.schedule(job)
+                jobs.schedule(job)
                 count += 1
     if count:
         log.info("Put %d overdue translation job(s) back in the task queue.", count)

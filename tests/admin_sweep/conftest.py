@@ -19,7 +19,7 @@ def world(django_user_model):
 
     from babelpress.ingest.models import Feed, ImportedItem, ImportJob, StoryCluster
     from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
-    from babelpress.translation import workflow
+    from babelpress.translation import jobs
     from babelpress.translation.models import (
         EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Segment, Translation, TranslationJob,
     )
@@ -49,7 +49,7 @@ def world(django_user_model):
     Segment.objects.create(translation=review, position=1, field="body", source_text="Le pont a été reconstruit.",
                            source_hash="h1", machine_text="The bridge was rebuilt.", target_text="The bridge was <x1/>.",
                            qa=[{"check": "tags", "level": "error", "message": "A tag is missing."}])
-    queued = workflow.enqueue(original, ["ru"], user=user)[0]
+    queued = jobs.enqueue(original, ["ru"], user=user)[0]
     run_translation_job.enqueue(queued.pk)  # the task row (enqueue itself waits for a commit that never comes)
     failed = TranslationJob.objects.create(source=original, target_language="hy", status="failed",
                                            last_error="engine down", finished_at=timezone.now())

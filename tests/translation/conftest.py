@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from babelpress.translation.models_store import install_package
+from babelpress.translation.argos_packages import install_package
 from babelpress.translation.testing import build_tiny_argos_package
 
 TINY_PAIRS = [("en", "fr"), ("fr", "en"), ("en", "hy")]

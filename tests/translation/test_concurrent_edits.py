@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import jobs, pipeline, review
 from babelpress.translation.models import Translation, TranslationJob
 from babelpress.translation.tasks import run_translation_job
 
@@ -136,7 +136,7 @@ def test_a_review_opened_before_a_re_translation_shows_the_reviewers_text_beside
 
 def test_an_editors_form_opened_before_a_job_wrote_the_draft_is_refused(people, draft, open_form):
     editors_form = open_form(people.eve, article_url(draft.article))
-    job = workflow.enqueue(edit_source(draft.source), ["en"])[0]
+    job = jobs.enqueue(edit_source(draft.source), ["en"])[0]
     assert run_translation_job.call(job.pk).startswith("done")
 
     response = editors_form.post(headline="LE PONT (edited)")
@@ -150,7 +150,7 @@ def test_a_job_translating_while_an_editor_rewrites_the_draft_leaves_the_editors
     people, draft, phrasebook, open_form
 ):
     target = draft.article
-    job = workflow.enqueue(edit_source(draft.source), ["en"])[0]
+    job = jobs.enqueue(edit_source(draft.source), ["en"])[0]
 
     def editor_rewrites():
         assert open_form(people.eve, article_url(target)).post(headline="The bridge, by hand").status_code == 302
@@ -171,7 +171,7 @@ def test_a_job_translating_while_an_editor_publishes_the_draft_keeps_it_publishe
     people, draft, phrasebook, open_form
 ):
     target = draft.article
-    job = workflow.enqueue(edit_source(draft.source), ["en"])[0]
+    job = jobs.enqueue(edit_source(draft.source), ["en"])[0]
 
     def editor_publishes():
         form = open_form(people.eve, article_url(target))
@@ -192,7 +192,7 @@ def test_a_job_translating_while_an_editor_publishes_the_draft_keeps_it_publishe
 def test_a_job_that_keeps_losing_the_race_is_parked_with_a_note_and_writes_nothing(draft, phrasebook, monkeypatch):
     from babelpress.newsroom.models import StaleEdit
 
-    job = workflow.enqueue(edit_source(draft.source), ["en"])[0]
+    job = jobs.enqueue(edit_source(draft.source), ["en"])[0]
     writes = []
 
     def always_moved(*args):
@@ -219,7 +219,7 @@ def test_an_editors_form_opened_before_a_translation_was_released_is_refused(
 ):
     story = make_story(["Le pont rouvre."], language="fr", headline="Le pont", published=False)
     state = pipeline.translate_article(story, "en").translation
-    workflow.save_review(state, {1: "The bridge reopens."}, None, approve=True)  # waits for the original
+    review.save_review(state, {1: "The bridge reopens."}, None, approve=True)  # waits for the original
     editors_form = open_form(people.eve, article_url(state.article))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -238,7 +238,7 @@ def test_a_release_after_an_editors_save_keeps_the_editors_work(
 ):
     story = make_story(["Le pont rouvre."], language="fr", headline="Le pont", published=False)
     state = pipeline.translate_article(story, "en").translation
-    workflow.save_review(state, {1: "The bridge reopens."}, None, approve=True)
+    review.save_review(state, {1: "The bridge reopens."}, None, approve=True)
     assert open_form(people.eve, article_url(state.article)).post(summary="Open again.").status_code == 302
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -15,7 +15,8 @@ import socket
 import pytest
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, placeholders, workflow
+from babelpress.translation import pipeline, placeholders, review
+from babelpress.translation.argos_packages import install_package
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError, TranslationEngine
 from babelpress.translation.engines.deepl import DeepLEngine
@@ -31,7 +32,6 @@ from babelpress.translation.engines.testing import (
     check_translate_batch,
 )
 from babelpress.translation.models import Segment
-from babelpress.translation.models_store import install_package
 
 from .fake_engines import PhrasebookEngine, shout
 from .fake_servers import FakeChatCompletions, FakeDeepL, FakeLibreTranslate, serve
@@ -250,7 +250,7 @@ def test_a_paragraph_longer_than_the_services_limit_is_sent_in_sentences(use_eng
     # The review screen finds the draft's segments again: a reviewer's edit is kept, not refused.
     state = translated.translation_state
     first = Segment.objects.filter(translation=state).order_by("position").first()
-    workflow.save_review(state, {first.position: "The council voted tonight."}, None, approve=False)
+    review.save_review(state, {first.position: "The council voted tonight."}, None, approve=False)
     first.refresh_from_db()
     assert first.target_text == "The council voted tonight." and first.human_edited
 

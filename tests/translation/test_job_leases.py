@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.core.periodic import Periodic
-from babelpress.translation import leases, workflow
+from babelpress.translation import jobs, leases
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import Segment, Translation, TranslationJob
 from babelpress.translation.tasks import recover_stale_jobs, run_translation_job
@@ -49,7 +49,7 @@ def left_running(job, *, expires_in: float, worker="host-a:4242", attempts=1):
 
 def test_a_claim_takes_the_job_with_a_lease_the_worker_name_and_an_attempt(phrasebook, french_story, settings):
     settings.BABELPRESS_TRANSLATION_LEASE_SECONDS = 90
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     before = timezone.now()
 
     claimed = leases.claim(job.pk)
@@ -60,7 +60,7 @@ def test_a_claim_takes_the_job_with_a_lease_the_worker_name_and_an_attempt(phras
 
 
 def test_a_job_is_claimed_by_one_worker_only(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     first, second = leases.claim(job.pk), leases.claim(job.pk)
 
@@ -73,7 +73,7 @@ def test_a_job_is_claimed_by_one_worker_only(phrasebook, french_story):
 
 
 def test_a_run_whose_job_was_taken_over_writes_nothing_and_the_job_completes_once(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     real = phrasebook.translate_batch
     second_run = []
 
@@ -97,7 +97,7 @@ def test_a_run_whose_job_was_taken_over_writes_nothing_and_the_job_completes_onc
 
 
 def test_a_run_that_lost_its_lease_does_not_record_a_failure_either(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     def stall_then_fail(segments, source, target):
         TranslationJob.objects.filter(pk=job.pk).update(lease_token="taken-over-by-another-worker")
@@ -118,7 +118,7 @@ def test_a_live_worker_renews_its_lease_while_the_engine_works(phrasebook, frenc
         pytest.skip("the heartbeat's own connection needs a database other threads can write (file or server)")
     settings.BABELPRESS_TRANSLATION_LEASE_SECONDS = 1.0
     settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS = 0.05
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     real, seen = phrasebook.translate_batch, []
 
     def slow_engine(segments, source, target):
@@ -135,7 +135,7 @@ def test_a_live_worker_renews_its_lease_while_the_engine_works(phrasebook, frenc
 
 
 def test_the_heartbeat_renews_only_the_lease_of_its_own_run(phrasebook, french_story):
-    job = leases.claim(workflow.enqueue(french_story, ["en"])[0].pk)
+    job = leases.claim(jobs.enqueue(french_story, ["en"])[0].pk)
 
     assert leases.renew(job)
     TranslationJob.objects.filter(pk=job.pk).update(lease_token="another-run")
@@ -147,7 +147,7 @@ def test_the_heartbeat_renews_only_the_lease_of_its_own_run(phrasebook, french_s
 
 def test_recovery_queues_again_only_the_jobs_whose_lease_ran_out(phrasebook, french_story,
                                                                 django_capture_on_commit_callbacks):
-    stale, alive, old = workflow.enqueue(french_story, ["en", "hy", "ru"])
+    stale, alive, old = jobs.enqueue(french_story, ["en", "hy", "ru"])
     left_running(stale, expires_in=-1)
     left_running(alive, expires_in=+30)
     # Claimed by a worker from before leases: no lease, untouched for longer than one.
@@ -165,7 +165,7 @@ def test_a_job_whose_worker_died_on_every_attempt_fails_with_a_note_instead_of_l
     phrasebook, french_story, settings
 ):
     settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS = 3
-    job = left_running(workflow.enqueue(french_story, ["en"])[0], expires_in=-1, attempts=3)
+    job = left_running(jobs.enqueue(french_story, ["en"])[0], expires_in=-1, attempts=3)
 
     assert recover_stale_jobs() == 0
 
@@ -177,10 +177,10 @@ def test_a_job_whose_worker_died_on_every_attempt_fails_with_a_note_instead_of_l
 
 def test_a_new_request_never_joins_a_job_whose_lease_ran_out(phrasebook, french_story,
                                                              django_capture_on_commit_callbacks):
-    stuck = left_running(workflow.enqueue(french_story, ["en"])[0], expires_in=-1)
+    stuck = left_running(jobs.enqueue(french_story, ["en"])[0], expires_in=-1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        again = workflow.enqueue(french_story, ["en"])[0]
+        again = jobs.enqueue(french_story, ["en"])[0]
 
     assert again.pk == stuck.pk and again.status == "queued" and "stopped renewing its lease" in again.last_error
     assert [t.args_kwargs["args"] for t in DBTaskResult.objects.all()] == [[stuck.pk]]  # back in the task queue
@@ -189,19 +189,19 @@ def test_a_new_request_never_joins_a_job_whose_lease_ran_out(phrasebook, french_
 
 def test_a_new_request_joins_a_job_whose_worker_is_alive(phrasebook, french_story,
                                                          django_capture_on_commit_callbacks):
-    running = left_running(workflow.enqueue(french_story, ["en"])[0], expires_in=+30)
+    running = left_running(jobs.enqueue(french_story, ["en"])[0], expires_in=+30)
 
     with django_capture_on_commit_callbacks(execute=True) as scheduled:
-        again = workflow.enqueue(french_story, ["en"])[0]
+        again = jobs.enqueue(french_story, ["en"])[0]
 
     assert (again.pk, again.status) == (running.pk, "running") and scheduled == []
 
 
 def test_a_new_request_reopens_a_job_that_used_its_attempts_dying(phrasebook, french_story, settings):
     settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS = 2
-    stuck = left_running(workflow.enqueue(french_story, ["en"])[0], expires_in=-1, attempts=2)
+    stuck = left_running(jobs.enqueue(french_story, ["en"])[0], expires_in=-1, attempts=2)
 
-    again = workflow.enqueue(french_story, ["en"])[0]
+    again = jobs.enqueue(french_story, ["en"])[0]
 
     assert (again.pk, again.status, again.attempts) == (stuck.pk, "queued", 0)  # a person asked again
 

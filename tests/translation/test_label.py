@@ -9,7 +9,7 @@ import json
 import lxml.html
 import pytest
 
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import pipeline, review
 from babelpress.translation.models import Translation
 
 from .fake_engines import PhrasebookEngine
@@ -78,7 +78,7 @@ def test_a_machine_translation_published_at_once_is_labelled_in_the_ui_language(
 def test_a_reviewed_translation_names_its_reviewer_in_the_ui_language(client, make_story, marie, language):
     state = pipeline.translate_article(original_for(language, make_story), language).translation
 
-    workflow.save_review(state, {}, marie, approve=True)
+    review.save_review(state, {}, marie, approve=True)
 
     assert label(page(client, state.article)) == REVIEWED[language]
 
@@ -104,7 +104,7 @@ def test_json_ld_names_the_engine_as_translator_of_a_machine_translation(client,
 
 def test_json_ld_of_a_reviewed_translation_names_the_engine_and_the_reviewer(client, make_story, marie):
     state = pipeline.translate_article(original_for("fr", make_story), "fr").translation
-    workflow.save_review(state, {}, marie, approve=True)
+    review.save_review(state, {}, marie, approve=True)
 
     data = json_ld(page(client, state.article))
 
@@ -115,7 +115,7 @@ def test_json_ld_of_a_reviewed_translation_names_the_engine_and_the_reviewer(cli
 def test_an_update_published_without_review_goes_back_to_the_machine_label(client, make_story, marie, settings):
     source = original_for("fr", make_story)
     state = pipeline.translate_article(source, "fr").translation
-    workflow.save_review(state, {}, marie, approve=True)
+    review.save_review(state, {}, marie, approve=True)
     assert label(page(client, state.article)) == REVIEWED["fr"]
     settings.BABELPRESS_TRANSLATION_POLICY = "publish"
     source.headline = "Rain again"

@@ -20,11 +20,11 @@ import ctranslate2
 import pytest
 import sentencepiece
 
-from babelpress.translation import models_store
-from babelpress.translation.engines import local
+from babelpress.translation import argos_packages
+from babelpress.translation.argos_packages import ModelPackageError, install_package, list_installed, remove
+from babelpress.translation.engines import local, local_models
 from babelpress.translation.engines.base import EngineError, UnsupportedLanguagePair, placeholders_in
 from babelpress.translation.engines.local import LocalEngine
-from babelpress.translation.models_store import ModelPackageError, install_package, list_installed, remove
 from babelpress.translation.testing import build_tiny_argos_package, rezip
 
 
@@ -72,7 +72,7 @@ def model_calls(monkeypatch):
 @pytest.fixture
 def count_loads(monkeypatch):
     """Clears the model cache and counts ctranslate2.Translator constructions."""
-    local.clear_model_cache()
+    local_models.clear_model_cache()
     loads = []
     real = ctranslate2.Translator
 
@@ -82,7 +82,7 @@ def count_loads(monkeypatch):
 
     monkeypatch.setattr(ctranslate2, "Translator", counting)
     yield loads
-    local.clear_model_cache()
+    local_models.clear_model_cache()
 
 
 def model_inputs(engine, call) -> list[str]:
@@ -114,8 +114,8 @@ def test_install_and_list(tiny_packages, tmp_path):
     assert (installed.path / "sentencepiece.model").is_file()
     assert installed.size > 10_000
     assert list_installed(models_dir) == [installed]
-    assert models_store.get_installed("en", "fr", models_dir) == installed
-    assert models_store.get_installed("fr", "en", models_dir) is None
+    assert argos_packages.get_installed("en", "fr", models_dir) == installed
+    assert argos_packages.get_installed("fr", "en", models_dir) is None
     assert leftovers(models_dir) == []
 
 
@@ -288,7 +288,7 @@ def test_list_installed_skips_broken_folders(tiny_packages, tmp_path, caplog):
 
 def test_models_dir_comes_from_settings(settings, tiny_models_dir):
     settings.BABELPRESS_MODELS_DIR = tiny_models_dir
-    assert models_store.default_models_dir() == tiny_models_dir
+    assert argos_packages.default_models_dir() == tiny_models_dir
     assert [m.pair for m in list_installed()] == ["en-fr", "en-hy", "fr-en"]
     assert LocalEngine().supports("en", "fr")
 
@@ -490,7 +490,7 @@ def test_models_dir_defaults_to_data_dir(settings, tmp_path):
     if hasattr(settings, "BABELPRESS_MODELS_DIR"):
         del settings.BABELPRESS_MODELS_DIR
     settings.DATA_DIR = tmp_path
-    assert models_store.default_models_dir() == tmp_path / "models"
+    assert argos_packages.default_models_dir() == tmp_path / "models"
     engine = LocalEngine()
     assert not engine.supports("en", "fr")
     with pytest.raises(UnsupportedLanguagePair, match="install-model"):
@@ -521,7 +521,7 @@ def test_model_is_loaded_once_per_process(tiny_models_dir, count_loads):
     first.translate_batch(["Le vote"], "fr", "hy")  # loads fr-en and en-hy, once each
 
     assert sorted(path.split("/")[-2] for path in count_loads) == ["en-fr", "en-hy", "fr-en"]
-    assert len(local.loaded_models()) == 3
+    assert len(local_models.loaded_models()) == 3
 
 
 def test_concurrent_first_use_loads_once(tiny_models_dir, count_loads):
@@ -550,7 +550,7 @@ def test_reinstalled_package_is_reloaded(tmp_path, count_loads):
 
     # Each install verifies its package once; the engine loads each version once.
     assert len(count_loads) == 4
-    assert [m.installed.version for m in local.loaded_models()] == ["1.1"]
+    assert [m.installed.version for m in local_models.loaded_models()] == ["1.1"]
 
 
 def test_unsupported_compute_type_falls_back_to_default(tiny_models_dir, count_loads):
@@ -558,7 +558,7 @@ def test_unsupported_compute_type_falls_back_to_default(tiny_models_dir, count_l
     engine = LocalEngine(models_dir=str(tiny_models_dir), compute_type="float16", max_decoding_length=16)
     (out,) = engine.translate_batch(["The vote"], "en", "fr")
     assert out
-    assert [m.compute_type for m in local.loaded_models()] == ["default"]
+    assert [m.compute_type for m in local_models.loaded_models()] == ["default"]
 
 
 def test_damaged_installed_model_raises_engine_error(tiny_packages, tmp_path, count_loads):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import pipeline, review
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Segment, Translation,
@@ -156,7 +156,7 @@ def state_of(story, language="en") -> Translation:
 
 
 def test_a_reviewers_edit_survives_a_retranslation(bridge_story, reviewer, phrasebook):
-    workflow.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
+    review.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
     story = edit_source(bridge_story, body=body_with(["Le pont rouvre.", "Les voitures passent.", "Le maire se tait."]))
 
     result = pipeline.translate_article(story, "en")
@@ -169,7 +169,7 @@ def test_a_reviewers_edit_survives_a_retranslation(bridge_story, reviewer, phras
 
 
 def test_a_source_change_under_a_human_edit_is_a_conflict_not_an_overwrite(bridge_story, reviewer):
-    workflow.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
+    review.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
     story = edit_source(bridge_story, body=body_with(["Le pont rouvre.", "Les camions passent.", "Le maire parle."]))
 
     result = pipeline.translate_article(story, "en")
@@ -183,7 +183,7 @@ def test_a_source_change_under_a_human_edit_is_a_conflict_not_an_overwrite(bridg
 
 
 def test_a_conflict_stays_flagged_through_later_retranslations(bridge_story, reviewer):
-    workflow.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
+    review.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
     story = edit_source(bridge_story, body=body_with(["Le pont rouvre.", "Les camions passent.", "Le maire parle."]))
     pipeline.translate_article(story, "en")
     story = edit_source(story, headline="Le pont de Valmont")
@@ -196,7 +196,7 @@ def test_a_conflict_stays_flagged_through_later_retranslations(bridge_story, rev
 
 
 def test_inserting_a_paragraph_leaves_a_human_edit_on_its_own_paragraph(bridge_story, reviewer):
-    workflow.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
+    review.save_review(state_of(bridge_story), {2: "Cars are driving again."}, reviewer, approve=False)
     story = edit_source(bridge_story, body=body_with(
         ["Le pont rouvre.", "Il a fallu deux ans.", "Les voitures passent.", "Le maire parle."]
     ))
@@ -387,7 +387,7 @@ class _PaidEngine:
 @pytest.mark.django_db
 def test_a_reservation_past_the_monthly_cap_is_refused_and_counts_nothing(settings):
     from babelpress.translation.models import EngineUsage
-    from babelpress.translation.pipeline import CapReached, reserve
+    from babelpress.translation.metering import CapReached, reserve
 
     settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 1000}
     assert reserve(_PaidEngine(), 600) is not None
@@ -400,7 +400,7 @@ def test_a_reservation_past_the_monthly_cap_is_refused_and_counts_nothing(settin
 @pytest.mark.django_db
 def test_a_failed_call_gives_its_reservation_back(settings):
     from babelpress.translation.models import EngineUsage
-    from babelpress.translation.pipeline import refund, reserve
+    from babelpress.translation.metering import refund, reserve
 
     settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 1000}
     charged = reserve(_PaidEngine(), 700)

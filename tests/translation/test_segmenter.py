@@ -12,7 +12,8 @@ import pytest
 
 from babelpress.newsroom.sanitize import clean_body
 from babelpress.translation.engines.base import placeholders_in, split_on_placeholders
-from babelpress.translation.segmenter import Glossary, plain_text, segment_article, source_digest
+from babelpress.translation.glossary import Glossary
+from babelpress.translation.segmenter import plain_text, segment_article, source_digest
 
 from .. import corpus
 

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, registry, workflow
+from babelpress.translation import jobs, pipeline, registry, review
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import GlossaryName, GlossaryTerm, Translation, TranslationJob
 from babelpress.translation.tasks import JobFailed, run_translation_job
@@ -130,7 +130,7 @@ def test_approving_a_corrected_draft_publishes_it_with_the_reviewer(client, edit
 
 
 def test_a_conflict_is_shown_with_the_source_the_edit_was_made_against(client, editor, draft):
-    workflow.save_review(draft, {1: "The bridge reopens."}, editor, approve=False)
+    review.save_review(draft, {1: "The bridge reopens."}, editor, approve=False)
     source = draft.source
     source.body = "<p>Le pont rouvre ce soir.</p><p>Il coûte 12 euros.</p>"
     source.save()
@@ -145,7 +145,7 @@ def test_a_conflict_is_shown_with_the_source_the_edit_was_made_against(client, e
 
 
 def test_ticking_keep_my_edit_resolves_the_conflict(client, editor, draft):
-    workflow.save_review(draft, {1: "The bridge reopens."}, editor, approve=False)
+    review.save_review(draft, {1: "The bridge reopens."}, editor, approve=False)
     source = draft.source
     source.body = "<p>Le pont rouvre ce soir.</p><p>Il coûte 12 euros.</p>"
     source.save()
@@ -221,12 +221,12 @@ def coverage_newsroom(newsroom, use_engines, editor, settings):
     engine = use_engines({"phrasebook": (PhrasebookEngine, {})})["phrasebook"]
     pipeline.translate_article(newsroom.bridge, "ru")
     budget_en = pipeline.translate_article(newsroom.budget, "en").translation
-    workflow.save_review(budget_en, {}, editor, approve=True)
+    review.save_review(budget_en, {}, editor, approve=True)
     engine.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)")
     with pytest.raises(JobFailed):
-        run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
+        run_translation_job.call(jobs.enqueue(newsroom.festival, ["fr"])[0].pk)
     engine.fail_with = None
-    workflow.enqueue(newsroom.festival, ["hy"])
+    jobs.enqueue(newsroom.festival, ["hy"])
     newsroom.market = Article.objects.create(
         language="fr", headline="Le marché ouvre", body="<p>Les étals sont prêts.</p>", section=newsroom.culture,
         status=Article.Status.PUBLISHED,
@@ -287,7 +287,7 @@ def test_a_failed_update_of_an_outdated_translation_shows_as_failed_with_its_err
     registry.configured_engines()["phrasebook"].fail_with = EngineError("phrasebook", "quota exceeded (HTTP 456)")
     market = coverage_newsroom.market
     with pytest.raises(JobFailed):
-        run_translation_job.call(workflow.enqueue(market, ["en"])[0].pk)
+        run_translation_job.call(jobs.enqueue(market, ["en"])[0].pk)
 
     doc = get(client, COVERAGE)
 
@@ -343,7 +343,7 @@ def test_coverage_needs_the_permission_to_view_translations(client, django_user_
 def failed_job(use_engines, make_story):
     engine = use_engines({"phrasebook": (PhrasebookEngine, {})})["phrasebook"]
     engine.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)")
-    job = workflow.enqueue(make_story(["Le pont rouvre."], language="fr"), ["en"])[0]
+    job = jobs.enqueue(make_story(["Le pont rouvre."], language="fr"), ["en"])[0]
     with pytest.raises(JobFailed):
         run_translation_job.call(job.pk)
     engine.fail_with = None

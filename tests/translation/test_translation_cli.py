@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import jobs, pipeline
 from babelpress.translation.models import TranslationJob
 from babelpress.translation.tasks import JobFailed, run_translation_job
 from babelpress.translation.testing import build_tiny_argos_package
@@ -139,8 +139,8 @@ def test_status_prints_coverage_per_language_jobs_and_engines(use_engines, newsr
 
     engine.fail_with = EngineError("phrasebook", "HTTP 403 from the service")
     with pytest.raises(JobFailed):
-        run_translation_job.call(workflow.enqueue(newsroom.festival, ["fr"])[0].pk)
-    workflow.enqueue(newsroom.festival, ["hy"])
+        run_translation_job.call(jobs.enqueue(newsroom.festival, ["fr"])[0].pk)
+    jobs.enqueue(newsroom.festival, ["hy"])
 
     out = run("translation", "status")
 

@@ -33,11 +33,11 @@ import json
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from babelpress.newsroom.models import Article, Section
-from babelpress.translation import workflow
+from babelpress.translation import jobs
 section = Section.objects.create(key="news")
 story = Article.objects.create(language="fr", headline="Le pont rouvre", section=section, status="published",
                                body="<p>Le pont rouvre ce matin.</p><p>Les voitures passent de nouveau.</p>")
-job = workflow.enqueue(story, ["en"])[0]
+job = jobs.enqueue(story, ["en"])[0]
 print(json.dumps({"story": story.pk, "key": story.translation_key.hex, "job": job.pk}))
 """
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.newsroom.models import Article
-from babelpress.translation import coverage, pipeline, workflow
+from babelpress.translation import coverage, jobs, pipeline, review
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import EngineUsage, MemoryEntry, Segment, Translation, TranslationJob
@@ -157,7 +157,7 @@ def test_approving_records_the_reviewer_and_publishes(phrasebook, drafted, revie
     state = state_of(drafted)
     assert not state.article.is_published
 
-    workflow.save_review(state, {1: "The bridge reopens."}, reviewer, approve=True)
+    review.save_review(state, {1: "The bridge reopens."}, reviewer, approve=True)
 
     target = reload(state.article)
     assert target.is_published
@@ -173,7 +173,7 @@ def test_an_approved_translation_of_an_unpublished_original_is_published_with_it
     story = make_story(["Le pont rouvre."], language="fr", headline="Le pont", published=False)
     state = pipeline.translate_article(story, "en").translation
 
-    workflow.save_review(state, {1: "The bridge reopens."}, reviewer, approve=True)
+    review.save_review(state, {1: "The bridge reopens."}, reviewer, approve=True)
 
     assert reload(state).state == Translation.State.REVIEWED and not reload(state.article).is_published
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,14 +183,14 @@ def test_an_approved_translation_of_an_unpublished_original_is_published_with_it
 
 
 def test_saving_a_draft_keeps_it_unpublished(phrasebook, drafted, reviewer):
-    state = workflow.save_review(state_of(drafted), {1: "The bridge reopens."}, reviewer, approve=False)
+    state = review.save_review(state_of(drafted), {1: "The bridge reopens."}, reviewer, approve=False)
 
     assert not reload(state.article).is_published and reload(state.article).reviewed_by is None
     assert segments(drafted)[1].target_text == "The bridge reopens."
 
 
 def test_a_reviewers_edit_goes_to_the_memory_as_a_human_translation(phrasebook, drafted, reviewer):
-    workflow.save_review(state_of(drafted), {1: "The bridge reopens."}, reviewer, approve=False)
+    review.save_review(state_of(drafted), {1: "The bridge reopens."}, reviewer, approve=False)
 
     entry = MemoryEntry.objects.get(engine="human")
     assert (entry.source_text, entry.target_text, entry.human_edited) == ("Le pont rouvre ce matin.", "The bridge reopens.", True)
@@ -199,7 +199,7 @@ def test_a_reviewers_edit_goes_to_the_memory_as_a_human_translation(phrasebook, 
 def test_unchanged_segments_sent_back_by_the_form_are_not_edits(phrasebook, drafted, reviewer):
     rows = segments(drafted)
 
-    workflow.save_review(state_of(drafted), {r.position: r.target_text for r in rows}, reviewer, approve=False)
+    review.save_review(state_of(drafted), {r.position: r.target_text for r in rows}, reviewer, approve=False)
 
     assert not any(r.human_edited for r in segments(drafted))
     assert not MemoryEntry.objects.filter(engine="human").exists()
@@ -208,8 +208,8 @@ def test_unchanged_segments_sent_back_by_the_form_are_not_edits(phrasebook, draf
 def test_approval_is_refused_while_qa_errors_remain_and_the_edits_are_kept(phrasebook, drafted, reviewer):
     state = state_of(drafted)
 
-    with pytest.raises(workflow.ReviewError, match="1 quality error"):
-        workflow.save_review(state, {1: "Le pont rouvre ce matin.", 2: "Cars are back."}, reviewer, approve=True)
+    with pytest.raises(review.ReviewError, match="1 quality error"):
+        review.save_review(state, {1: "Le pont rouvre ce matin.", 2: "Cars are back."}, reviewer, approve=True)
 
     assert not reload(state.article).is_published
     rows = segments(drafted)
@@ -228,8 +228,8 @@ def test_a_reviewer_cannot_approve_a_text_that_lost_a_glossary_term(phrasebook, 
     state = pipeline.translate_article(story, "en").translation
     assert segments(story)[1].target_text == "L'<x1/> A VOTÉ HIER SOIR."
 
-    with pytest.raises(workflow.ReviewError):
-        workflow.save_review(state, {1: "The UN voted last night."}, reviewer, approve=True)
+    with pytest.raises(review.ReviewError):
+        review.save_review(state, {1: "The UN voted last night."}, reviewer, approve=True)
 
     row = segments(story)[1]
     assert any(i["level"] == "error" and "United Nations" in i["message"] for i in row.qa)
@@ -239,7 +239,7 @@ def test_a_reviewer_cannot_approve_a_text_that_lost_a_glossary_term(phrasebook, 
 @pytest.fixture
 def conflicted(phrasebook, drafted, reviewer):
     """The French story whose English paragraph 2 a reviewer edited before its source changed."""
-    workflow.save_review(state_of(drafted), {2: "Cars are back."}, reviewer, approve=False)
+    review.save_review(state_of(drafted), {2: "Cars are back."}, reviewer, approve=False)
     drafted.body = "<p>Le pont rouvre ce matin.</p><p>Les camions passent de nouveau.</p>"
     drafted.save()
     pipeline.translate_article(reload(drafted), "en")
@@ -251,14 +251,14 @@ def test_approval_is_refused_while_a_conflict_is_unresolved(conflicted, reviewer
     state = state_of(conflicted)
     form = {r.position: r.target_text for r in segments(conflicted)}  # the form sends every segment back
 
-    with pytest.raises(workflow.ReviewError, match="1 conflict"):
-        workflow.save_review(state, form, reviewer, approve=True)
+    with pytest.raises(review.ReviewError, match="1 conflict"):
+        review.save_review(state, form, reviewer, approve=True)
 
     assert not reload(state.article).is_published and segments(conflicted)[2].conflict
 
 
 def test_editing_a_conflicting_segment_resolves_it(conflicted, reviewer):
-    workflow.save_review(state_of(conflicted), {2: "Lorries are back."}, reviewer, approve=True)
+    review.save_review(state_of(conflicted), {2: "Lorries are back."}, reviewer, approve=True)
 
     row = segments(conflicted)[2]
     assert (row.conflict, row.target_text, row.edited_source_text) == (False, "Lorries are back.", "Les camions passent de nouveau.")
@@ -268,7 +268,7 @@ def test_editing_a_conflicting_segment_resolves_it(conflicted, reviewer):
 def test_keeping_an_edit_for_the_new_source_resolves_the_conflict(conflicted, reviewer):
     form = {r.position: r.target_text for r in segments(conflicted)}
 
-    workflow.save_review(state_of(conflicted), form, reviewer, approve=True, resolved=[2])
+    review.save_review(state_of(conflicted), form, reviewer, approve=True, resolved=[2])
 
     assert segments(conflicted)[2].conflict is False
     assert "Cars are back." in reload(state_of(conflicted).article).body
@@ -281,7 +281,7 @@ def test_keeping_an_edit_for_the_new_source_resolves_the_conflict(conflicted, re
 def reviewed(phrasebook, drafted, reviewer, settings):
     """The French story with a reviewed, published English translation."""
     settings.BABELPRESS_TRANSLATION_POLICY = "review"
-    workflow.save_review(state_of(drafted), {1: "The bridge reopens.", 2: "Cars are back."}, reviewer,
+    review.save_review(state_of(drafted), {1: "The bridge reopens.", 2: "Cars are back."}, reviewer,
                          approve=True)
     return drafted
 
@@ -310,7 +310,7 @@ def test_under_review_policy_the_reviewed_text_stays_live_until_the_update_is_ap
     assert result.applied is False
     assert reload(live).body == live.body and reload(live).reviewed_by == reviewer and live.standfirst == ""
     assert cell(reviewed) == "outdated"  # waiting for the reviewer
-    workflow.save_review(state_of(reviewed), {1: "Two years of works."}, reviewer, approve=True)
+    review.save_review(state_of(reviewed), {1: "Two years of works."}, reviewer, approve=True)
     assert reload(live).standfirst == "Two years of works." and cell(reviewed) == "reviewed"
 
 
@@ -354,22 +354,22 @@ def test_an_unchanged_live_machine_translation_is_not_sent_back_for_review(phras
 
 
 def test_enqueue_creates_one_job_per_language_and_skips_the_source_language(phrasebook, french_story):
-    jobs = workflow.enqueue(french_story, ["fr", "en", "hy"])
+    queued = jobs.enqueue(french_story, ["fr", "en", "hy"])
 
-    assert [(j.target_language, j.status) for j in jobs] == [("en", "queued"), ("hy", "queued")]
+    assert [(j.target_language, j.status) for j in queued] == [("en", "queued"), ("hy", "queued")]
 
 
 def test_enqueue_joins_an_open_job(phrasebook, french_story, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as scheduled:
-        first = workflow.enqueue(french_story, ["en"])[0]
-        again = workflow.enqueue(french_story, ["en"])[0]
+        first = jobs.enqueue(french_story, ["en"])[0]
+        again = jobs.enqueue(french_story, ["en"])[0]
 
     assert again.pk == first.pk and TranslationJob.objects.count() == 1
     assert len(scheduled) == 1  # one task, not two
 
 
 def test_a_job_translates_and_records_what_it_cost(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     outcome = run_translation_job.call(job.pk)
 
@@ -381,7 +381,7 @@ def test_a_job_translates_and_records_what_it_cost(phrasebook, french_story):
 
 
 def test_a_job_run_twice_translates_once(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     run_translation_job.call(job.pk)
     second = run_translation_job.call(job.pk)
@@ -400,7 +400,7 @@ def libre_503(use_engines):
 
 
 def test_an_engine_that_is_down_leaves_the_job_queued_with_backoff(libre_503, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     started = timezone.now()
 
     assert run_translation_job.call(job.pk).startswith("retry later: [libretranslate]")
@@ -413,7 +413,7 @@ def test_an_engine_that_is_down_leaves_the_job_queued_with_backoff(libre_503, fr
 
 
 def test_the_backoff_doubles_with_each_attempt(libre_503, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     waits = []
     for _ in range(3):
         before = timezone.now()
@@ -427,7 +427,7 @@ def test_the_backoff_doubles_with_each_attempt(libre_503, french_story):
 def test_the_retry_is_scheduled_in_the_task_queue_for_after_the_backoff(
     libre_503, french_story, django_capture_on_commit_callbacks
 ):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     with django_capture_on_commit_callbacks(execute=True):
         run_translation_job.call(job.pk)
@@ -440,7 +440,7 @@ def test_the_retry_is_scheduled_in_the_task_queue_for_after_the_backoff(
 
 def test_after_the_last_attempt_the_job_fails_with_its_error(libre_503, french_story, settings):
     settings.BABELPRESS_TRANSLATION_MAX_ATTEMPTS = 3
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     outcomes = [run_translation_job.call(job.pk)[:11] for _ in range(2)]
     with pytest.raises(JobFailed, match="HTTP 503"):  # the task fails too: never listed as a success
@@ -456,7 +456,7 @@ def test_after_the_last_attempt_the_job_fails_with_its_error(libre_503, french_s
 
 def test_an_engine_on_a_closed_port_is_retried_too(use_engines, french_story):
     use_engines({"libretranslate": (LIBRE, {"url": closed_port_url(), **NO_WAIT})})
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     assert run_translation_job.call(job.pk).startswith("retry later")
 
@@ -467,7 +467,7 @@ def test_an_engine_on_a_closed_port_is_retried_too(use_engines, french_story):
 
 def test_an_error_retrying_cannot_fix_fails_the_job_at_once(phrasebook, french_story):
     phrasebook.fail_with = EngineError("phrasebook", "authentication refused (HTTP 403)", retryable=False)
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     with pytest.raises(JobFailed, match="HTTP 403"):
         run_translation_job.call(job.pk)
@@ -478,12 +478,12 @@ def test_an_error_retrying_cannot_fix_fails_the_job_at_once(phrasebook, french_s
 
 def test_retrying_a_failed_job_queues_it_again(phrasebook, french_story, reviewer):
     phrasebook.fail_with = EngineError("phrasebook", "HTTP 403", retryable=False)
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     with pytest.raises(JobFailed):
         run_translation_job.call(job.pk)
     phrasebook.fail_with = None
 
-    again = workflow.retry(reload(job), user=reviewer)
+    again = jobs.retry(reload(job), user=reviewer)
 
     assert again.pk == job.pk
     assert (again.status, again.attempts, again.requested_by) == ("queued", 0, reviewer)
@@ -493,7 +493,7 @@ def test_retrying_a_failed_job_queues_it_again(phrasebook, french_story, reviewe
 
 
 def test_a_human_translation_ends_its_job_untouched(phrasebook, newsroom):
-    job = workflow.enqueue(newsroom.bridge, ["en"])[0]
+    job = jobs.enqueue(newsroom.bridge, ["en"])[0]
 
     assert run_translation_job.call(job.pk) == "skipped: human translation"
 
@@ -502,13 +502,13 @@ def test_a_human_translation_ends_its_job_untouched(phrasebook, newsroom):
 
 
 def test_an_edit_saved_while_its_job_runs_is_translated_afterwards(phrasebook, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     real = phrasebook.translate_batch
 
     def edit_during_the_call(segments, source, target):
         french_story.headline = "Le pont est rouvert"
         french_story.save()
-        workflow.enqueue(french_story, ["en"])  # what the post-save signal does: joins the running job
+        jobs.enqueue(french_story, ["en"])  # what the post-save signal does: joins the running job
         return real(segments, source, target)
 
     phrasebook.translate_batch = edit_during_the_call
@@ -524,7 +524,7 @@ def test_an_edit_saved_while_its_job_runs_is_translated_afterwards(phrasebook, f
 def test_recover_stale_jobs_requeues_a_job_whose_workers_lease_ran_out(
     phrasebook, french_story, django_capture_on_commit_callbacks
 ):
-    stale, alive = workflow.enqueue(french_story, ["en", "hy"])
+    stale, alive = jobs.enqueue(french_story, ["en", "hy"])
     now = timezone.now()
     TranslationJob.objects.filter(pk=stale.pk).update(status="running", worker="host-a:41", attempts=1,
                                                       lease_expires_at=now - timedelta(seconds=1))
@@ -543,7 +543,7 @@ def test_recover_stale_jobs_requeues_a_job_whose_workers_lease_ran_out(
 
 def test_recover_stale_jobs_enqueues_overdue_queued_jobs_again(phrasebook, french_story,
                                                                django_capture_on_commit_callbacks):
-    job = workflow.enqueue(french_story, ["en"])[0]  # its task never reached the queue
+    job = jobs.enqueue(french_story, ["en"])[0]  # its task never reached the queue
     TranslationJob.objects.filter(pk=job.pk).update(next_attempt_at=timezone.now() - timedelta(hours=2))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -558,7 +558,7 @@ def test_with_the_immediate_task_backend_a_retry_waits_instead_of_looping(libre_
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = workflow.enqueue(french_story, ["en"])[0]  # runs at once, fails once, waits
+        job = jobs.enqueue(french_story, ["en"])[0]  # runs at once, fails once, waits
 
     job = reload(job)
     assert (job.status, job.attempts) == ("queued", 1)
@@ -658,7 +658,7 @@ def test_the_worker_picks_queued_jobs_up_from_the_database(local_engine, make_st
 def test_a_job_a_crashed_worker_left_running_is_finished_by_the_next_worker(local_engine, make_story, settings):
     settings.BABELPRESS_TRANSLATION_AUTO = False
     story = make_story(["The river rose today."], language="en")
-    job = workflow.enqueue(story, ["fr"])[0]
+    job = jobs.enqueue(story, ["fr"])[0]
     DBTaskResult.objects.all().delete()  # the task died with its worker
     TranslationJob.objects.filter(pk=job.pk).update(status="running", attempts=1,
                                                     lease_expires_at=timezone.now() - timedelta(seconds=1))
@@ -684,7 +684,7 @@ def deepl(use_engines):
 
 
 def test_a_paid_engine_is_metered_per_month(deepl, french_story):
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     run_translation_job.call(job.pk)
 
@@ -696,9 +696,9 @@ def test_a_paid_engine_is_metered_per_month(deepl, french_story):
 
 def test_a_job_beyond_the_monthly_cap_waits_without_spending(deepl, french_story, make_story, settings):
     settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 70}
-    run_translation_job.call(workflow.enqueue(french_story, ["en"])[0].pk)  # 63 characters
+    run_translation_job.call(jobs.enqueue(french_story, ["en"])[0].pk)  # 63 characters
     second = make_story(["Le maire parle."], language="fr", headline="Le maire")
-    job = workflow.enqueue(second, ["en"])[0]
+    job = jobs.enqueue(second, ["en"])[0]
 
     assert run_translation_job.call(job.pk) == "waiting: cap"
 
@@ -712,7 +712,7 @@ def test_a_job_beyond_the_monthly_cap_waits_without_spending(deepl, french_story
 
 def test_a_waiting_job_runs_once_the_cap_is_raised(deepl, french_story, settings):
     settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 10}
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
     assert run_translation_job.call(job.pk) == "waiting: cap"
     settings.BABELPRESS_TRANSLATION_MONTHLY_CAPS = {"deepl": 1000}
 
@@ -723,7 +723,7 @@ def test_a_waiting_job_runs_once_the_cap_is_raised(deepl, french_story, settings
 
 def test_a_failed_call_to_a_paid_engine_is_not_metered(deepl, french_story):
     deepl.script("/v2/translate", Reply(503, {"message": "Service unavailable"}))
-    job = workflow.enqueue(french_story, ["en"])[0]
+    job = jobs.enqueue(french_story, ["en"])[0]
 
     assert run_translation_job.call(job.pk).startswith("retry later")
 
@@ -731,6 +731,6 @@ def test_a_failed_call_to_a_paid_engine_is_not_metered(deepl, french_story):
 
 
 def test_free_engines_are_not_metered(phrasebook, french_story):
-    run_translation_job.call(workflow.enqueue(french_story, ["en"])[0].pk)
+    run_translation_job.call(jobs.enqueue(french_story, ["en"])[0].pk)
 
     assert not EngineUsage.objects.exists()

@@ -188,12 +188,7 @@ class ApiClient:
                     )
             if attempt == attempts:
                 break
-            if retry_after is not None:
-                delay = retry_after
-            else:
-                # Exponential backoff with "equal jitter": never zero, never in lockstep with other workers.
-                ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-                delay = random.uniform(ceiling / 2, ceiling)
+            delay = retry_after if retry_after is not None else self.backoff_delay(attempt)
             log.warning(
                 "[%s] %s %s on %s: %s; retry %d/%d in %.2f s",
                 self.engine, method, path, self.host, problem, attempt, self.retries, delay,
@@ -206,6 +201,11 @@ class ApiClient:
             retryable=True,
             status=status,
         )
+
+    def backoff_delay(self, attempt: int) -> float:
+        # Exponential backoff with "equal jitter": never zero, never in lockstep with other workers.
+        ceiling = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
 
     def default_error(self, response: httpx.Response) -> EngineError:
         status, detail = response.status_code, error_detail(response)

@@ -1,7 +1,7 @@
 """The ``local`` engine: Argos Translate packages run in-process with CTranslate2 + SentencePiece.
 
 Packages are installed by the operator (``babelpress translation install-model FILE``, see
-``babelpress.translation.models_store``); nothing is downloaded. A pair without its own
+``babelpress.translation.argos_packages``); nothing is downloaded. A pair without its own
 package is translated through English when both halves are installed (fr→en→hy).
 
 Each segment is split on its placeholder tags; only the text runs between tags go to the model,
@@ -13,15 +13,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
-import ctranslate2
-import sentencepiece
-
-from babelpress.translation import models_store
+from babelpress.translation import argos_packages
 from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
@@ -29,6 +24,8 @@ from babelpress.translation.engines.base import (
     UnsupportedLanguagePair,
     split_on_placeholders,
 )
+# Called through this module's name, so a test can watch every model call (monkeypatch local.get_model).
+from babelpress.translation.engines.local_models import LoadedModel, get_model
 
 logger = logging.getLogger(__name__)
 
@@ -62,122 +59,6 @@ def _escape(text: str) -> str:
 def _needs_model(text: str) -> bool:
     # Whitespace, punctuation, digits and symbols come back unchanged; only letters need the model.
     return any(ch.isalpha() for ch in text)
-
-
-# --- Loaded models: one per process per package, shared by every engine instance and thread ----
-
-
-@dataclass
-class LoadedModel:
-    installed: models_store.InstalledModel
-    translator: ctranslate2.Translator
-    sp: sentencepiece.SentencePieceProcessor
-    compute_type: str
-    #: model.bin's mtime when loaded: a reinstalled package has a new one and gets reloaded.
-    stamp: int = 0
-
-
-_CACHE: dict[tuple, LoadedModel] = {}
-_CACHE_LOCK = threading.Lock()
-_LOAD_LOCKS: dict[tuple, threading.Lock] = {}
-
-
-def clear_model_cache() -> None:
-    """Forget every loaded model (tests; after removing packages to free memory at once)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
-        _LOAD_LOCKS.clear()
-
-
-def loaded_models() -> list[LoadedModel]:
-    with _CACHE_LOCK:
-        return list(_CACHE.values())
-
-
-def _stamp(model: models_store.InstalledModel) -> int:
-    try:
-        return (model.model_dir / models_store.CT2_WEIGHTS).stat().st_mtime_ns
-    except OSError:
-        return 0
-
-
-def _pick_compute_type(device: str, wanted: str) -> str:
-    if wanted in ("default", "auto"):
-        return wanted
-    try:
-        supported = ctranslate2.get_supported_compute_types(device)
-    except Exception:  # unknown device: let the Translator report it
-        return wanted
-    if wanted in supported:
-        return wanted
-    logger.warning(
-        "local engine: compute_type %r is not supported on %s %s; using 'default'.", wanted, device, sorted(supported)
-    )
-    return "default"
-
-
-def get_model(
-    model: models_store.InstalledModel,
-    *,
-    device: str = "cpu",
-    compute_type: str = "int8",
-    inter_threads: int = 1,
-    intra_threads: int = 0,
-    engine: str = "local",
-) -> LoadedModel:
-    """The loaded translator + tokenizer for an installed package, loading it on first use."""
-    path = str(model.path.resolve())
-    key = (path, device, compute_type, inter_threads, intra_threads)
-    stamp = _stamp(model)
-    with _CACHE_LOCK:
-        hit = _CACHE.get(key)
-        if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
-            return hit
-        lock = _LOAD_LOCKS.setdefault(key, threading.Lock())
-    # Load outside the cache lock so other, already-loaded models stay usable meanwhile; the
-    # per-model lock makes concurrent first requests for one model wait for a single load.
-    with lock:
-        with _CACHE_LOCK:
-            hit = _CACHE.get(key)
-            if hit is not None and hit.stamp == stamp and hit.installed.version == model.version:
-                return hit
-        loaded = _load(model, device=device, compute_type=compute_type,
-                       inter_threads=inter_threads, intra_threads=intra_threads, engine=engine)
-        loaded.stamp = stamp
-        with _CACHE_LOCK:
-            _CACHE[key] = loaded
-        return loaded
-
-
-def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
-    reinstall = f"reinstall it with `{models_store.INSTALL_HINT}`"
-    try:
-        sp = sentencepiece.SentencePieceProcessor(model_file=str(model.sentencepiece_path))
-    except Exception as exc:
-        raise EngineError(engine, f"cannot load the tokenizer of {model} ({exc}): {reinstall}.") from exc
-    chosen = _pick_compute_type(device, compute_type)
-    kwargs = dict(device=device, inter_threads=inter_threads, intra_threads=intra_threads)
-    try:
-        try:
-            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
-        except ValueError as exc:
-            if chosen == "default" or "compute type" not in str(exc).lower():
-                raise
-            logger.warning("local engine: %s; retrying %s with compute_type 'default'.", exc, model)
-            chosen = "default"
-            translator = ctranslate2.Translator(str(model.model_dir), compute_type=chosen, **kwargs)
-    except MemoryError as exc:
-        raise EngineError(
-            engine, f"not enough memory to load {model}: free memory or lower inter_threads.", retryable=True
-        ) from exc
-    except Exception as exc:
-        raise EngineError(
-            engine,
-            f"cannot load the model {model} from {model.model_dir} ({exc}): {reinstall}, "
-            f"or check OPTIONS device={device!r} compute_type={compute_type!r}.",
-        ) from exc
-    logger.info("local engine: loaded %s (%s, %s)", model, device, chosen)
-    return LoadedModel(installed=model, translator=translator, sp=sp, compute_type=chosen)
 
 
 # --- The engine ---------------------------------------------------------------------------------
@@ -226,19 +107,19 @@ class LocalEngine(TranslationEngine):
         if self._models_dir is not None:
             return self._models_dir
         try:
-            return models_store.default_models_dir()
-        except models_store.ModelPackageError as exc:
+            return argos_packages.default_models_dir()
+        except argos_packages.ModelPackageError as exc:
             raise EngineError(self.name, str(exc)) from None
 
-    def _installed(self, source: str, target: str) -> models_store.InstalledModel | None:
-        return models_store.get_installed(source, target, self.models_dir)
+    def _installed(self, source: str, target: str) -> argos_packages.InstalledModel | None:
+        return argos_packages.get_installed(source, target, self.models_dir)
 
     @staticmethod
     def _norm(code: str) -> str:
         # Packages are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
         return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
 
-    def route(self, source: str, target: str) -> list[models_store.InstalledModel] | None:
+    def route(self, source: str, target: str) -> list[argos_packages.InstalledModel] | None:
         """The packages a translation goes through: one (direct) or two (via English), or None."""
         source, target = self._norm(source), self._norm(target)
         if source == target:
@@ -257,18 +138,18 @@ class LocalEngine(TranslationEngine):
 
     def describe(self) -> str:
         try:
-            pairs = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
-        except (EngineError, models_store.ModelPackageError):
+            pairs = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
+        except (EngineError, argos_packages.ModelPackageError):
             pairs = []
         return f"{self.name} (argos {', '.join(pairs) or 'no models installed'})"
 
     def _unsupported(self, source: str, target: str) -> UnsupportedLanguagePair:
         s, t = self._norm(source), self._norm(target)
-        installed = [f"{m.from_code}→{m.to_code}" for m in models_store.list_installed(self.models_dir)]
+        installed = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
         pivot = "" if PIVOT in (s, t) or s == t else f" (or {s}→{PIVOT} and {PIVOT}→{t} to go through English)"
         hint = (
-            f"No model installed for {s}→{t}: run `{models_store.INSTALL_HINT}` with the {s}→{t} package"
-            f"{pivot}. Packages: {models_store.PACKAGES_URL} . Installed in {self.models_dir}: "
+            f"No model installed for {s}→{t}: run `{argos_packages.INSTALL_HINT}` with the {s}→{t} package"
+            f"{pivot}. Packages: {argos_packages.PACKAGES_URL} . Installed in {self.models_dir}: "
             f"{', '.join(installed) or 'none'}."
         )
         return UnsupportedLanguagePair(self.name, source, target, hint)
@@ -339,7 +220,6 @@ class LocalEngine(TranslationEngine):
 
     def _run(self, loaded: LoadedModel, texts: list[str]) -> list[str]:
         """Translate plain-text sentences with one model; one output per input."""
-        results = [""] * len(texts)
         # Identical sentences (datelines, bylines, repeated captions) are translated once.
         index: dict[str, int] = {}
         unique: list[str] = []
@@ -351,14 +231,14 @@ class LocalEngine(TranslationEngine):
             where.append(index[text])
         todo = [i for i, text in enumerate(unique) if text.strip()]
         if not todo:
-            return results
+            return [""] * len(texts)
         try:
             tokenized = loaded.sp.encode([unique[i] for i in todo], out_type=str)
         except Exception as exc:
             raise EngineError(
                 self.name,
                 f"tokenizing failed with {loaded.installed} ({exc}): reinstall the package with "
-                f"`{models_store.INSTALL_HINT}`.",
+                f"`{argos_packages.INSTALL_HINT}`.",
             ) from exc
         # Very long token runs are cut into chunks; chunk outputs are joined back with a space.
         batch: list[list[str]] = []
@@ -367,6 +247,16 @@ class LocalEngine(TranslationEngine):
             for chunk in _chunk_tokens(tokens, _MAX_INPUT_TOKENS):
                 batch.append(chunk)
                 owners.append(i)
+        pieces: dict[int, list[str]] = {}
+        for owner, text in zip(owners, self._translate_tokens(loaded, batch)):
+            pieces.setdefault(owner, []).append(text)
+        translated = [""] * len(unique)
+        for owner, parts in pieces.items():
+            translated[owner] = " ".join(p for p in parts if p)
+        return [translated[w] for w in where]
+
+    def _translate_tokens(self, loaded: LoadedModel, batch: list[list[str]]) -> list[str]:
+        """The model's decoded output for each tokenized input."""
         prefix = loaded.installed.target_prefix
         kwargs = {}
         if prefix:
@@ -389,18 +279,15 @@ class LocalEngine(TranslationEngine):
             raise EngineError(
                 self.name,
                 f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the package "
-                f"with `{models_store.INSTALL_HINT}`.",
+                f"with `{argos_packages.INSTALL_HINT}`.",
             ) from exc
-        pieces: dict[int, list[str]] = {}
-        for owner, result in zip(owners, outputs):
+        decoded = []
+        for result in outputs:
             tokens = result.hypotheses[0] if result.hypotheses else []
             if prefix and tokens[:1] == [prefix]:
                 tokens = tokens[1:]
-            pieces.setdefault(owner, []).append(loaded.sp.decode(tokens).strip())
-        translated = [""] * len(unique)
-        for owner, parts in pieces.items():
-            translated[owner] = " ".join(p for p in parts if p)
-        return [translated[w] for w in where]
+            decoded.append(loaded.sp.decode(tokens).strip())
+        return decoded
 
 
 def _chunk_tokens(tokens: list[str], limit: int) -> list[list[str]]:

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from babelpress.newsroom.models import Article, StaleEdit
-from babelpress.translation import pipeline, workflow
+from babelpress.translation import jobs, metering, pipeline
 from babelpress.translation.engines.base import EngineError
 
 
@@ -49,7 +49,7 @@ class Command(BaseCommand):
         work: list[tuple[Article, str]] = []
         if options["all_untranslated"]:
             for source in Article.objects.published().filter(translation_method="").select_related("section"):
-                work += [(source, lang) for lang in workflow.targets_needing_work(source) if lang in targets]
+                work += [(source, lang) for lang in jobs.targets_needing_work(source) if lang in targets]
         elif options["article_ids"]:
             found = {a.pk: a for a in Article.objects.filter(pk__in=options["article_ids"]).select_related("section")}
             missing = set(options["article_ids"]) - set(found)
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             return
         if options["queue"]:
             for source, lang in work:
-                workflow.enqueue(source, [lang])
+                jobs.enqueue(source, [lang])
             self.stdout.write(f"Queued {len(work)} translation job(s); `babelpress worker` will run them.")
             return
         done = failed = calls = from_memory = 0
@@ -88,7 +88,7 @@ class Command(BaseCommand):
                     from_memory += result.segments_from_memory
                     if result.errors:
                         progress.console.print(f"[yellow]#{source.pk} → {lang}: {result.errors} QA error(s), held for review")
-                except (EngineError, pipeline.CapReached, pipeline.HumanTranslationExists, StaleEdit) as exc:
+                except (EngineError, metering.CapReached, pipeline.HumanTranslationExists, StaleEdit) as exc:
                     failed += 1
                     progress.console.print(f"[red]#{source.pk} → {lang}: {escape(str(exc))}")
                 progress.advance(bar)

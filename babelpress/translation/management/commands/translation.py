@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from babelpress.translation import coverage, models_store, registry
+from babelpress.translation import argos_packages, coverage, registry
 from babelpress.translation.models import TranslationJob
 
 
@@ -28,16 +28,16 @@ class Command(BaseCommand):
     def install_model(self, files, allow_downgrade, **_):
         for file in files:
             try:
-                model = models_store.install_package(file, allow_downgrade=allow_downgrade)
-            except models_store.ModelPackageError as exc:
+                model = argos_packages.install_package(file, allow_downgrade=allow_downgrade)
+            except argos_packages.ModelPackageError as exc:
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"Installed {model.from_code}→{model.to_code} (version {model.version}) in {model.path}")
         registry.clear_cache()
 
     def list_models(self, **_):
-        models = models_store.list_installed()
+        models = argos_packages.list_installed()
         if not models:
-            self.stdout.write(f"No models in {settings.BABELPRESS_MODELS_DIR}. {models_store.INSTALL_HINT}")
+            self.stdout.write(f"No models in {settings.BABELPRESS_MODELS_DIR}. {argos_packages.INSTALL_HINT}")
             return
         for m in models:
             self.stdout.write(f"{m.from_code}→{m.to_code}  version {m.version}  {m.size / 1e6:.1f} MB  {m.path}")
@@ -45,8 +45,8 @@ class Command(BaseCommand):
     def remove_model(self, pair, **_):
         source, _, target = pair.partition("-")
         try:
-            model = models_store.remove(source, target)
-        except models_store.ModelPackageError as exc:
+            model = argos_packages.remove(source, target)
+        except argos_packages.ModelPackageError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Removed {model.from_code}→{model.to_code}.")
 
