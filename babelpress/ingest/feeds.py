@@ -26,7 +26,9 @@ from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
-from .extract import clean_byline, normalize_language, parse_datetime
+from .bylines import clean_byline
+from .dates import parse_datetime
+from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
 MAX_GUID_LENGTH = 2000

@@ -36,7 +36,8 @@ from babelpress.newsroom.models import Article, Author, Section, Source
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from . import clusters, conf, dedup
-from .extract import ExtractionError, detect_language, extract_article, normalize_language
+from .extract import ExtractionError, extract_article
+from .language import detect_language, normalize_language
 from .feeds import FeedEntry, FeedError, parse_feed
 from .fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError, FetchResult, HTTPStatusError, decode_bytes, fetch
 from .models import Feed, ImportedItem, SeenEntry, guid_digest

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from babelpress.ingest import conf, polling, service
-from babelpress.ingest.extract import normalize_language
+from babelpress.ingest.language import normalize_language
 from babelpress.ingest.fetch import FetchError
 from babelpress.ingest.models import Feed
 from babelpress.newsroom.models import Section
