@@ -23,9 +23,10 @@ from babelpress.html_text import html_to_text
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import StaleEdit
 
-from . import admin_import, clusters, polling, service
+from . import admin_import, clusters, polling, store
 from .admin_import import article_url as _article_url, language_choices as _language_choices
 from .models import Feed, ImportedItem
+from .outcomes import ImportFailed
 
 
 # --- Same story ----------------------------------------------------------------------------------
@@ -368,11 +369,11 @@ class ImportedItemAdmin(admin.ModelAdmin):
             messages.error(request, _("This page is out of date: reload it and choose again."))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         try:
-            article = service.apply_pending_update(item, expected_version=version or None)
+            article = store.apply_pending_update(item, expected_version=version or None)
         except StaleEdit as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
-        except service.ImportFailed as exc:
+        except ImportFailed as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         messages.success(request, _("The newer version replaced the article's text."))
@@ -384,6 +385,6 @@ class ImportedItemAdmin(admin.ModelAdmin):
         item = get_object_or_404(ImportedItem, pk=pk)
         if not self._may_edit_articles(request):
             raise PermissionDenied
-        service.discard_pending_update(item)
+        store.discard_pending_update(item)
         messages.success(request, _("The newer version was set aside; the article is unchanged."))
         return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
