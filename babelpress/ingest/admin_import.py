@@ -38,7 +38,8 @@ REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
 NO_WORKER_HINT_AFTER = 15
 
 
-def _locale() -> str:
+def ui_locale() -> str:
+    """The Babel locale of the admin's language, for numbers and percentages."""
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
@@ -156,7 +157,7 @@ def near_duplicate_message(item: ImportedItem | None) -> str:
     other = (ImportedItem.objects.select_related("article").filter(pk=item.near_duplicate_of_id).first()
              if item.near_duplicate_of_id else None)
     count = (StoryCluster.objects.filter(pk=item.cluster_id).values_list("size", flat=True).first() or 1) - 1
-    similarity = format_percent(item.near_duplicate_similarity, locale=_locale())
+    similarity = format_percent(item.near_duplicate_similarity, locale=ui_locale())
     if other is None:
         return gettext("Near-duplicate (%(similarity)s similar) of an import deleted since.") % {"similarity": similarity}
     if count <= 1:  # the story it resembles is the only other one left in the cluster
@@ -167,7 +168,7 @@ def near_duplicate_message(item: ImportedItem | None) -> str:
         "listed on the import record.",
         "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s imports tell the same story, "
         "listed on the import record.", count) % {
-        "headline": other.article.headline, "similarity": similarity, "count": format_decimal(count, locale=_locale())}
+        "headline": other.article.headline, "similarity": similarity, "count": format_decimal(count, locale=ui_locale())}
 
 
 def after_import(request, outcome):

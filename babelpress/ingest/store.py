@@ -57,7 +57,7 @@ def store(candidate: Candidate, defaults: Defaults, *, index: dedup.SimilarityIn
             else:
                 twin = ImportedItem.objects.filter(content_hash=chash).select_related("article").first()
                 if twin is not None:
-                    where = twin.original_url or "an HTML file"
+                    where = twin.original_url or "a file"
                     outcome = ImportOutcome(DUPLICATE, twin.article, twin,
                                             f"the same text was already imported from {where}")
                 else:

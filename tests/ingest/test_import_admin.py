@@ -17,7 +17,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.ingest import pipeline
-from babelpress.ingest.admin import provenance_html
+from babelpress.ingest.admin_panels import provenance_html
 from babelpress.ingest.models import Feed, ImportedItem, ImportJob
 from babelpress.newsroom.models import Article
 

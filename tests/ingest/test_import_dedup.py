@@ -13,7 +13,7 @@ import pytest
 from django.db import IntegrityError
 
 from babelpress.ingest import clusters, dedup, pipeline, store
-from babelpress.ingest.admin import pending_diff_html
+from babelpress.ingest.admin_panels import pending_diff_html
 from babelpress.ingest.models import ImportedItem, StoryCluster
 from babelpress.newsroom.models import Article, StaleEdit
 

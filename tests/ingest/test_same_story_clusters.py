@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from babelpress.ingest import clusters, dedup, pipeline
-from babelpress.ingest.admin import provenance_html
+from babelpress.ingest.admin_panels import provenance_html
 from babelpress.ingest.admin_import import near_duplicate_message
 from babelpress.ingest.models import ImportedItem, MinHashBand, StoryCluster
 from babelpress.newsroom.models import Article
