@@ -95,10 +95,11 @@ def accept(place: str) -> str:
         return "*/*"
     first = next((s for s in sources if s.catch_all), sources[0])
     header = first.accept
-    for source in sources:
-        for media_type in source.media_types if source is not first else ():
-            if media_type not in header:
-                header += f",{media_type};q=0.9"
+    named = {item.split(";", 1)[0].strip() for item in header.split(",")}
+    for media_type in (t for s in sources if s is not first for t in s.media_types):
+        if media_type not in named:
+            header += f",{media_type};q=0.9"
+            named.add(media_type)
     return header
 
 
