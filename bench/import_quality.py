@@ -83,7 +83,8 @@ def main() -> int:
 
     import trafilatura
 
-    from babelpress.ingest.extract import ExtractionError, detect_language, extract_article
+    from babelpress.ingest.extract import ExtractionError, extract_article
+    from babelpress.ingest.language import detect_language
 
     truth = json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
     ids = sorted(truth)[: args.limit or None]

@@ -4,7 +4,7 @@
 Generates look-alike article pages (one long story, each copy with a few words changed and its own
 headline and address, so that every page is a near-duplicate of every other), sets Django up on a
 temporary SQLite database (BABELPRESS_DATA_DIR in a temporary folder), and imports them through the
-real service code path (``service.import_html``, as the admin's upload and ``babelpress import
+real import code path (``pipeline.import_file``, as the admin's upload and ``babelpress import
 FILE`` do: extraction, dedup, same-story grouping, every database write), one call per page with
 no index handed over, like separate editors' imports. No network.
 
@@ -91,16 +91,16 @@ def peak_rss_mb() -> float:
 def phase(name: str, pages: range, base, args) -> None:
     from django.db import connection
 
-    from babelpress.ingest import service
+    from babelpress.ingest import pipeline
 
     counter = WriteCounter()
     if args.tracemalloc:
         tracemalloc.start()
-    outcomes = []  # kept, as a feed report (FeedReport.outcomes) and the command line's summary keep them
+    outcomes = []  # kept, as a feed report (Report.outcomes) and the command line's summary keep them
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         for n in pages:
-            outcome = service.import_html(look_alike(base, n), url=f"https://wire{n % 7}.example/story/{n}")
+            outcome = pipeline.import_file(look_alike(base, n), url=f"https://wire{n % 7}.example/story/{n}")
             outcomes.append(outcome)
             if not outcome.ok:
                 sys.exit(f"page {n} failed: {outcome.reason}")

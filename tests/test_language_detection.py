@@ -5,7 +5,7 @@ from __future__ import annotations
 from py3langid import langid
 
 from babelpress import language_detection
-from babelpress.ingest.extract import detect_language as language_of_a_page
+from babelpress.ingest.language import detect_language as language_of_a_page
 from babelpress.translation.qa import check_segment
 
 FRENCH = "Le conseil municipal a voté le nouveau budget après une longue semaine de discussions."

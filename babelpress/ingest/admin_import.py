@@ -28,8 +28,9 @@ from django.utils.translation import get_language, gettext, gettext_lazy as _, n
 from babelpress import languages
 from babelpress.newsroom.models import Section
 
-from . import conf, service, tasks
+from . import conf, outcomes, pipeline, tasks
 from .models import ImportedItem, ImportJob, StoryCluster
+from .sources import registry
 
 #: How often the progress page reloads itself, in seconds; slower once the wait is long.
 REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
@@ -37,7 +38,8 @@ REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
 NO_WORKER_HINT_AFTER = 15
 
 
-def _locale() -> str:
+def ui_locale() -> str:
+    """The Babel locale of the admin's language, for numbers and percentages."""
     return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
@@ -54,7 +56,7 @@ class ImportForm(forms.Form):
     url = forms.URLField(label=_("Article URL"), required=False, max_length=1000, assume_scheme="https",
                          widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://"}))
     file = forms.FileField(label=_("or an HTML file"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": ".html,.htm,text/html"}))
+                           widget=forms.ClearableFileInput())
     section = forms.ModelChoiceField(queryset=Section.objects.all(), required=False, label=_("Section"),
                                      empty_label=_("(the first section)"))
     language = forms.ChoiceField(required=False, label=_("Language"))
@@ -62,6 +64,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = language_choices(_("As declared by the page, else detected"))
+        # The files the configured sources read (an HTML page by default).
+        self.fields["file"].widget.attrs["accept"] = ",".join(registry.file_types())
 
     def clean(self):
         data = super().clean()
@@ -107,7 +111,7 @@ def import_view(model_admin, request):
                                  user=request.user)
         return HttpResponseRedirect(reverse("admin:ingest_import_job", args=[job.pk]))
     upload = data["file"]
-    outcome = service.import_html(upload.read(), filename=upload.name, section=data["section"],
+    outcome = pipeline.import_file(upload.read(), filename=upload.name, section=data["section"],
                                   language=data["language"] or None, user=request.user)
     if outcome.ok:
         return after_import(request, outcome)
@@ -124,7 +128,7 @@ def import_job_view(model_admin, request, job_id):
         if job.article is None:
             return _form_page(model_admin, request, retry_form,
                               gettext("The import worked, but its article was deleted since."), job.url)
-        return after_import(request, service.ImportOutcome(
+        return after_import(request, outcomes.ImportOutcome(
             status=job.outcome, article=job.article, item=job.item, reason=job.reason, warnings=job.warnings))
     if job.status == ImportJob.Status.FAILED:
         error = job.reason or gettext("The import stopped because of an internal error; the worker's log has the "
@@ -153,7 +157,7 @@ def near_duplicate_message(item: ImportedItem | None) -> str:
     other = (ImportedItem.objects.select_related("article").filter(pk=item.near_duplicate_of_id).first()
              if item.near_duplicate_of_id else None)
     count = (StoryCluster.objects.filter(pk=item.cluster_id).values_list("size", flat=True).first() or 1) - 1
-    similarity = format_percent(item.near_duplicate_similarity, locale=_locale())
+    similarity = format_percent(item.near_duplicate_similarity, locale=ui_locale())
     if other is None:
         return gettext("Near-duplicate (%(similarity)s similar) of an import deleted since.") % {"similarity": similarity}
     if count <= 1:  # the story it resembles is the only other one left in the cluster
@@ -164,13 +168,13 @@ def near_duplicate_message(item: ImportedItem | None) -> str:
         "listed on the import record.",
         "Near-duplicate of “%(headline)s” (%(similarity)s similar): %(count)s imports tell the same story, "
         "listed on the import record.", count) % {
-        "headline": other.article.headline, "similarity": similarity, "count": format_decimal(count, locale=_locale())}
+        "headline": other.article.headline, "similarity": similarity, "count": format_decimal(count, locale=ui_locale())}
 
 
 def after_import(request, outcome):
     """Where an import that worked lands the editor, with the messages that go with it."""
     article = outcome.article
-    if outcome.status == service.NEW:
+    if outcome.status == outcomes.NEW:
         state = article.get_status_display()
         messages.success(request, _("Imported “%(headline)s” (%(status)s). Check it against the original, then "
                                     "publish.") % {"headline": article.headline, "status": state})
@@ -179,11 +183,11 @@ def after_import(request, outcome):
         if note := near_duplicate_message(outcome.item):
             messages.warning(request, note)
         return HttpResponseRedirect(article_url(article))
-    if outcome.status == service.PENDING and outcome.item is not None:
+    if outcome.status == outcomes.PENDING and outcome.item is not None:
         messages.warning(request, outcome.reason)
         return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk]))
-    labels = {service.UPDATED: _("Already imported; updated with the latest version."),
-              service.UNCHANGED: _("Already imported, and unchanged since: here it is."),
-              service.DUPLICATE: _("This story was already imported: here it is.")}
+    labels = {outcomes.UPDATED: _("Already imported; updated with the latest version."),
+              outcomes.UNCHANGED: _("Already imported, and unchanged since: here it is."),
+              outcomes.DUPLICATE: _("This story was already imported: here it is.")}
     messages.info(request, f"{labels.get(outcome.status, '')} ({outcome.reason})")
     return HttpResponseRedirect(article_url(article))

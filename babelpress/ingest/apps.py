@@ -8,7 +8,7 @@ class IngestConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Import")
 
     def ready(self):
-        from babelpress.ingest.admin import provenance_html
+        from babelpress.ingest.admin_panels import provenance_html
         from babelpress.newsroom import admin_extensions
 
         from . import clusters  # noqa: F401 - connects the signal that keeps cluster sizes right

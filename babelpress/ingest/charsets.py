@@ -93,23 +93,26 @@ def decode_bytes(content: bytes, content_type: str | None = None) -> tuple[str, 
             return text, codec
     if utf8_text is not None:
         return utf8_text, "utf-8"
+    codec = _guess(content)
+    if codec:
+        return content.decode(codec, "replace"), codec
+    return content.decode("utf-8", "replace"), "utf-8"
+
+
+def _guess(content: bytes) -> str | None:
+    """The codec charset_normalizer finds most plausible for undeclared, non-UTF-8 bytes."""
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - charset_normalizer ships with our dependencies
-        from_bytes = None
-    if from_bytes is not None:
-        matches = list(from_bytes(content[:65536]))
-        codec = None
-        if matches:
-            least = min(m.chaos for m in matches)
-            tied = [m for m in matches if m.chaos <= least + 0.001]
-            # Equally plausible single-byte guesses (French in cp1250 and cp1252 look alike to the
-            # detector): prefer windows-1252, the Encoding Standard's default for undeclared legacy
-            # pages, which turns "à" into "ŕ" far less often than the alternatives.
-            if any("cp1252" in m.could_be_from_charset for m in tied):
-                codec = "cp1252"
-            else:
-                codec = _codec(matches[0].encoding)
-        if codec:
-            return content.decode(codec, "replace"), codec
-    return content.decode("utf-8", "replace"), "utf-8"
+        return None
+    matches = list(from_bytes(content[:65536]))
+    if not matches:
+        return None
+    least = min(m.chaos for m in matches)
+    tied = [m for m in matches if m.chaos <= least + 0.001]
+    # Equally plausible single-byte guesses (French in cp1250 and cp1252 look alike to the
+    # detector): prefer windows-1252, the Encoding Standard's default for undeclared legacy
+    # pages, which turns "à" into "ŕ" far less often than the alternatives.
+    if any("cp1252" in m.could_be_from_charset for m in tied):
+        return "cp1252"
+    return _codec(matches[0].encoding)

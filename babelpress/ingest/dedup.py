@@ -1,4 +1,6 @@
-"""Recognising a story already imported: exact (content hash) and near (MinHash + LSH) duplicates."""
+"""Recognising a story already imported: the same feed entry or address (``find_existing``), the
+same text (content hash) and near duplicates (MinHash + LSH). The models are imported where they
+are used: migrations import this module for its constants and ``band_keys``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from datetime import timedelta
 import numpy as np
 from datasketch import MinHash
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
 NUM_PERM = 64
@@ -150,3 +153,52 @@ def _candidates(keys: list[int]) -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {row[0] for row in cursor.fetchall()}
+
+
+# --- The same story again: feed entry, address, canonical address --------------------------------
+
+# The unique index on original_url is partial (files have none): spelling out its condition lets
+# the database use it, where a bare ``original_url IN (…) OR …`` read every import (SQLite).
+_HAS_URL = ~Q(original_url="")
+#: A canonical address alone names the same story only when the texts are at least this alike.
+SAME_CANONICAL_THRESHOLD = 0.3
+
+
+def find_existing(candidate, feed):
+    """The import ``candidate`` is a new version of, locked for update, or None: the same entry of
+    ``feed``, else the same original or canonical address. Call inside the import's transaction."""
+    from babelpress.ingest.models import ImportedItem, SeenEntry, guid_digest
+
+    if feed is not None and candidate.guid:
+        seen = SeenEntry.objects.select_for_update().filter(
+            feed=feed, guid_hash=guid_digest(candidate.guid), item__isnull=False).first()
+        if seen is not None:
+            return ImportedItem.objects.select_for_update().get(pk=seen.item_id)
+    urls = {u for u in (candidate.original_url, *candidate.other_urls) if u}
+    if urls:
+        found = ImportedItem.objects.select_for_update().filter(
+            (Q(original_url__in=urls) & _HAS_URL) | Q(canonical_url__in=urls)).order_by("pk").first()
+        if found is not None:
+            return found
+    if not candidate.canonical_url:
+        return None
+    found = ImportedItem.objects.select_for_update().filter(
+        (Q(original_url=candidate.canonical_url) & _HAS_URL) | Q(canonical_url=candidate.canonical_url)
+    ).order_by("pk").first()
+    if found is not None and not _plausibly_same(found, candidate):
+        # Some sites give every page the same canonical URL (a section page, say): a match on it
+        # alone must not turn a different story into an "update" of the first one.
+        candidate.warnings.append(
+            f"the page names {candidate.canonical_url} as its canonical address, like another imported "
+            "story with a different text: imported separately")
+        return None
+    return found
+
+
+def _plausibly_same(item, candidate) -> bool:
+    if words(item.imported_headline) == words(candidate.headline):
+        return True
+    new = signature(candidate.text)
+    if item.minhash is None or new is None:
+        return False
+    return similarity(bytes(item.minhash), new) >= SAME_CANONICAL_THRESHOLD

@@ -26,7 +26,9 @@ from babelpress.binary import looks_binary
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
-from .extract import clean_byline, normalize_language, parse_datetime
+from .bylines import clean_byline
+from .dates import parse_datetime
+from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
 MAX_GUID_LENGTH = 2000
@@ -286,25 +288,7 @@ def parse_feed(
     feed = parsed.get("feed", {})
     version = parsed.get("version") or ""
     all_entries = parsed.get("entries", [])
-    head_text = content[:4096].decode("utf-8", "replace")
-
-    # Not a feed: an HTML page, or a document (broken, or not a format feedparser knows) from
-    # which neither an entry nor a feed title could be recovered. CDF has no version: its title
-    # is what tells it from arbitrary XML.
-    looks_html = not version and _looks_html(head_text)
-    if not all_entries and (looks_html or (not feed.get("title") and (parsed.get("bozo") or not version))):
-        if looks_html:
-            alternates = discover_feeds(content[:200_000].decode("utf-8", "replace"), url)
-            hint = (f" The page advertises these feeds: {', '.join(alternates[:3])}." if alternates
-                    else " Look on the site for an RSS or Atom link.")
-            raise FeedError(f"{url} is a web page (HTML), not a feed.{hint}", url, alternates)
-        problem = parsed.get("bozo_exception")
-        detail = f" ({problem})" if problem else ""
-        raise FeedError(
-            f"{url} is not a readable feed{detail}: no entries and no feed title could be recovered. "
-            "Check the address, or ask the publisher to fix the feed (an XML validator shows where it breaks).",
-            url,
-        )
+    _refuse_what_is_not_a_feed(parsed, content, url)
 
     warnings: list[str] = []
     if parsed.get("bozo"):
@@ -320,17 +304,45 @@ def parse_feed(
     feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
     feed_link = _link(feed.get("link"), url)
 
+    entries, skipped = _entries(all_entries[:max_entries], url, feed_language)
+    _count_warnings(warnings, len(all_entries), max_entries, skipped)
+    return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
+                      warnings=warnings, format=version)
+
+
+def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str) -> None:
+    """FeedError for an HTML page, or a document (broken, or not a format feedparser knows) from
+    which neither an entry nor a feed title could be recovered. CDF has no version: its title
+    is what tells it from arbitrary XML."""
+    feed, version = parsed.get("feed", {}), parsed.get("version") or ""
+    looks_html = not version and _looks_html(content[:4096].decode("utf-8", "replace"))
+    if parsed.get("entries") or not (looks_html or (not feed.get("title") and (parsed.get("bozo") or not version))):
+        return
+    if looks_html:
+        alternates = discover_feeds(content[:200_000].decode("utf-8", "replace"), url)
+        hint = (f" The page advertises these feeds: {', '.join(alternates[:3])}." if alternates
+                else " Look on the site for an RSS or Atom link.")
+        raise FeedError(f"{url} is a web page (HTML), not a feed.{hint}", url, alternates)
+    problem = parsed.get("bozo_exception")
+    detail = f" ({problem})" if problem else ""
+    raise FeedError(
+        f"{url} is not a readable feed{detail}: no entries and no feed title could be recovered. "
+        "Check the address, or ask the publisher to fix the feed (an XML validator shows where it breaks).",
+        url,
+    )
+
+
+def _entries(raw_entries, url: str, feed_language: str | None) -> tuple[list[FeedEntry], int]:
+    """The usable entries, and how many were skipped (neither link nor title)."""
     entries: list[FeedEntry] = []
     skipped = 0
-    for raw in all_entries[:max_entries]:
+    for raw in raw_entries:
         entry = _entry(raw, url, feed_language)
         if entry is None:
             skipped += 1
         else:
             entries.append(entry)
-    _count_warnings(warnings, len(all_entries), max_entries, skipped)
-    return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
-                      warnings=warnings, format=version)
+    return entries, skipped
 
 
 def _detail_text(value, detail) -> str:

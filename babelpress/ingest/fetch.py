@@ -11,21 +11,19 @@ editors and found in feeds, i.e. URLs we do not control:
 * Bounded: connect/read timeouts, and ONE deadline for the whole fetch (``total_timeout``; the
   importer passes BABELPRESS_IMPORT_FETCH_BUDGET) over DNS, robots.txt, connecting, TLS, request,
   response headers, redirects and body. Every socket operation's timeout is cut to what is left of
-  it, so a server that dribbles its headers one byte a second is stopped at the deadline like one
-  that sends nothing. A body size limit applies while streaming and again after gzip/deflate
-  decoding (inflate.py), and a redirect limit.
+  it (deadline.py), so a server that dribbles its headers one byte a second is stopped at the
+  deadline like one that sends nothing. A body size limit applies while streaming and again after
+  gzip/deflate decoding (responses.py, inflate.py), and a redirect limit.
 * Polite: a User-Agent naming Babelpress, robots.txt honoured (robots.py), conditional GET.
 
-Every failure is a ``FetchError`` (errors.py) whose message says what happened and, when
-something can be done about it, what.
+Every failure is a ``FetchError`` (errors.py; responses.py turns statuses and network errors into
+them) whose message says what happened and, when something can be done about it, what.
 """
 
 from __future__ import annotations
 
 import ssl
 import threading
-import time
-import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -36,6 +34,7 @@ from babelpress.user_agent import USER_AGENT
 
 from . import conf, robots
 from .charsets import charset_from_content_type, decode_bytes  # noqa: F401 - part of this module's API
+from .deadline import SETTING_BUDGET, Budget, DeadlineBackend  # noqa: F401 - re-exported
 from .errors import (  # noqa: F401 - re-exported: callers catch them from here
     BadContentType,
     ConnectionFailed,
@@ -51,7 +50,7 @@ from .errors import (  # noqa: F401 - re-exported: callers catch them from here
     TooLarge,
     TooManyRedirects,
 )
-from .inflate import Overflow, decoders
+from .responses import is_textual, is_tls_error, media_matches, read_body, status_error, translate_error
 from .robots import ROBOTS_AGENT, clear_robots_cache  # noqa: F401 - re-exported
 from .ssrf import AllowPrivate, IPAddress, address_kind, allowed_networks, check_url, is_ip_literal, vetted_addresses  # noqa: F401
 
@@ -62,8 +61,6 @@ FEED_ACCEPT = (
 )
 #: Only what we decode ourselves with a bounded inflater (brotli/zstd are not installed).
 ACCEPT_ENCODING = "gzip, deflate"
-
-SETTING_BUDGET = "BABELPRESS_IMPORT_FETCH_BUDGET"
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
@@ -85,118 +82,16 @@ class FetchResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _is_textual(media_type: str) -> bool:
-    return (
-        not media_type
-        or media_type.startswith("text/")
-        or media_type.endswith(("/xml", "+xml", "/json", "+json"))
-        or media_type in ("application/javascript", "application/x-javascript")
-    )
-
-
-def _media_matches(media_type: str, allowed: Collection[str]) -> bool:
-    for pattern in allowed:
-        pattern = pattern.lower().strip()
-        if pattern in ("*/*", media_type) or (pattern.endswith("/*") and media_type.startswith(pattern[:-1])):
-            return True
-    return False
-
-
-# --- One deadline for the whole fetch ------------------------------------------------------------
-
-
-class _Budget:
-    """The wall-clock budget of one fetch: ``seconds`` in all, ending at ``deadline``."""
-
-    def __init__(self, seconds: float):
-        self.seconds = float(seconds)
-        self.deadline = time.monotonic() + self.seconds
-
-    def left(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def spent(self) -> bool:
-        return self.left() <= 0
-
-    def error(self, url: str) -> Timeout:
-        return Timeout(
-            f"{url}: the fetch took longer than the {self.seconds:g} s allowed for it (connecting, headers "
-            "and body together); the server is too slow or keeps the connection open without finishing. "
-            f"Try again later; if this site is always this slow, raise {SETTING_BUDGET}.",
-            url,
-        )
-
-
-class _BudgetSpent(httpcore.TimeoutException):
-    """A socket operation cut short by the fetch's deadline (not by its own timeout)."""
-
-
-def _within(budget: _Budget, timeout: float | None, operation, *args):
-    """Run a socket operation with its timeout cut to what is left of the fetch's budget."""
-    left = budget.left()
-    if left <= 0:
-        raise _BudgetSpent("the time allowed for the whole fetch ran out")
-    capped = left if timeout is None else min(timeout, left)
-    try:
-        return operation(*args, timeout=capped)
-    except httpcore.TimeoutException as exc:
-        if timeout is None or capped < timeout or budget.spent():
-            raise _BudgetSpent("the time allowed for the whole fetch ran out") from exc
-        raise
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read, write and TLS handshake ends by the fetch's deadline.
-
-    httpx's timeouts apply to each socket operation: a server sending one byte every few seconds
-    never trips them. Capping each operation at what is left of the budget does.
-    """
-
-    def __init__(self, stream: httpcore.NetworkStream, budget: _Budget):
-        self._stream, self._budget = stream, budget
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return _within(self._budget, timeout, self._stream.read, max_bytes)
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        _within(self._budget, timeout, self._stream.write, buffer)
-
-    def start_tls(self, ssl_context, server_hostname=None, timeout=None) -> httpcore.NetworkStream:
-        tls = _within(self._budget, timeout, self._stream.start_tls, ssl_context, server_hostname)
-        return _DeadlineStream(tls, self._budget)
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def get_extra_info(self, info: str):
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, budget: _Budget):
-        self._backend, self._budget = httpcore.SyncBackend(), budget
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        def connect(timeout):
-            return self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
-
-        stream = _within(self._budget, timeout, connect)
-        return _DeadlineStream(stream, self._budget)
-
-    def sleep(self, seconds: float) -> None:  # pragma: no cover - httpcore sleeps only between retries
-        time.sleep(min(seconds, max(0.0, self._budget.left())))
-
-
 class _DeadlineTransport(httpx.HTTPTransport):
     """httpx's own transport (request/response mapping, errors), on a deadline-bound connection."""
 
-    def __init__(self, budget: _Budget):
+    def __init__(self, budget: Budget):
         super().__init__(verify=_ssl_context(), trust_env=False, http2=False)
         # httpx has no parameter for httpcore's network backend: give its pool one that keeps
         # the deadline. (Guarded by the header slowloris test in tests/ingest/test_fetch.py.)
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(), max_connections=1, max_keepalive_connections=0, http1=True,
-            http2=False, network_backend=_DeadlineBackend(budget),
+            http2=False, network_backend=DeadlineBackend(budget),
         )
 
 
@@ -256,21 +151,21 @@ def fetch(
     headers, redirects and body.
     ``content_types``: media types accepted (``text/*`` patterns allowed); others raise
     BadContentType. None accepts anything.
-    ``user_agent``: the User-Agent header sent (default USER_AGENT); robots.txt rules are still
-    matched against ROBOTS_AGENT.
+    ``user_agent``: the User-Agent header sent (default BABELPRESS_IMPORT_USER_AGENT, else
+    USER_AGENT); robots.txt rules are still matched against ROBOTS_AGENT.
     """
     return _fetch(
         url, etag=etag, last_modified=last_modified, allowed=allowed_networks(allow_private),
         max_bytes=conf.max_bytes() if max_bytes is None else max_bytes,
         timeout=_timeout(conf.timeout() if timeout is None else timeout),
-        budget=_Budget(conf.fetch_budget() if total_timeout is None else total_timeout),
+        budget=Budget(conf.fetch_budget() if total_timeout is None else total_timeout),
         max_redirects=max_redirects, respect_robots=respect_robots, accept=accept,
-        content_types=content_types, user_agent=user_agent or USER_AGENT,
+        content_types=content_types, user_agent=user_agent or conf.user_agent(),
     )
 
 
 def _fetch(
-    url: str, *, etag, last_modified, allowed, max_bytes, timeout, budget: _Budget, max_redirects,
+    url: str, *, etag, last_modified, allowed, max_bytes, timeout, budget: Budget, max_redirects,
     respect_robots, accept, content_types, user_agent=USER_AGENT,
 ) -> FetchResult:
     warnings: list[str] = []
@@ -304,7 +199,7 @@ class _OutOfBudget(Exception):
     """robots.txt could not be read because the page's own budget ran out (not the site's fault)."""
 
 
-def _check_robots(url: httpx.URL, allowed, budget: _Budget, warnings: list[str]) -> None:
+def _check_robots(url: httpx.URL, allowed, budget: Budget, warnings: list[str]) -> None:
     def load(robots_url: str) -> bytes:
         # Within the page's budget: robots.txt is one more step of the same fetch.
         left = budget.left()
@@ -314,7 +209,7 @@ def _check_robots(url: httpx.URL, allowed, budget: _Budget, warnings: list[str])
             return _fetch(
                 robots_url, etag=None, last_modified=None, allowed=allowed, max_bytes=robots.ROBOTS_MAX_BYTES,
                 timeout=httpx.Timeout(min(robots.ROBOTS_TIMEOUT, left)),
-                budget=_Budget(min(robots.ROBOTS_TIMEOUT * 2, left)), max_redirects=5,
+                budget=Budget(min(robots.ROBOTS_TIMEOUT * 2, left)), max_redirects=5,
                 respect_robots=False, accept="text/plain,*/*;q=0.5", content_types=None,
             ).content
         except Timeout:
@@ -366,7 +261,7 @@ class _open:
     """Context manager: a streamed response from one of the vetted ``addresses`` of ``url``."""
 
     def __init__(self, url: httpx.URL, addresses: list[IPAddress], headers: dict, timeout: httpx.Timeout,
-                 budget: _Budget):
+                 budget: Budget):
         self.url, self.addresses, self.headers, self.timeout, self.budget = url, addresses, headers, timeout, budget
         self.client: httpx.Client | None = None
         self.stream = None
@@ -394,17 +289,17 @@ class _open:
             except httpx.ConnectError as exc:
                 client.close()
                 last_error = exc
-                if _is_tls_error(exc):
+                if is_tls_error(exc):
                     break
                 continue  # next address of the host
             except BaseException as exc:
                 client.close()
-                raise _translate(exc, shown, self.timeout, self.budget) from None
+                raise translate_error(exc, shown, self.timeout, self.budget) from None
             self.client, self.stream = client, stream
             return response
         if last_error is None:
             raise self.budget.error(shown)
-        raise _translate(last_error, shown, self.timeout, self.budget) from None
+        raise translate_error(last_error, shown, self.timeout, self.budget) from None
 
     def __exit__(self, exc_type, exc, tb):
         try:
@@ -414,7 +309,7 @@ class _open:
             if self.client is not None:
                 self.client.close()
         if exc is not None and not isinstance(exc, FetchError) and isinstance(exc, (httpx.HTTPError, OSError)):
-            raise _translate(exc, str(self.url), self.timeout, self.budget) from None
+            raise translate_error(exc, str(self.url), self.timeout, self.budget) from None
         return False
 
 
@@ -426,73 +321,7 @@ def _capped(timeout: httpx.Timeout, remaining: float) -> httpx.Timeout:
                          pool=cap(timeout.pool))
 
 
-def _is_tls_error(exc: Exception) -> bool:
-    text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}"
-    return isinstance(exc.__cause__ or exc.__context__, ssl.SSLError) or "SSL" in text or "certificate" in text
-
-
-def _translate(exc: BaseException, url: str, timeout: httpx.Timeout, budget: _Budget) -> BaseException:
-    if isinstance(exc, FetchError):
-        return exc
-    if isinstance(exc, httpx.TimeoutException) and (isinstance(exc.__cause__, _BudgetSpent) or budget.spent()):
-        return budget.error(url)
-    if isinstance(exc, httpx.TimeoutException):
-        kind = {
-            httpx.ConnectTimeout: f"could not connect within {timeout.connect} s",
-            httpx.ReadTimeout: f"sent nothing for {timeout.read} s",
-            httpx.WriteTimeout: "did not accept the request in time",
-            httpx.PoolTimeout: "no connection was available in time",
-        }.get(type(exc), "timed out")
-        return Timeout(f"{url}: the server {kind}. It may be down or overloaded; try again later.", url)
-    if isinstance(exc, httpx.ConnectError):
-        if _is_tls_error(exc):
-            return TLSError(
-                f"{url}: the secure connection failed ({exc}). The site's certificate is invalid or does "
-                "not match its name; Babelpress does not import over unverified connections. Tell the "
-                "publisher, or use their http:// address if they offer one.",
-                url,
-            )
-        return ConnectionFailed(
-            f"Could not connect to {url} ({exc or 'connection refused'}). Check the address and that the "
-            "site is up; try again later.",
-            url,
-        )
-    if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
-        return ConnectionFailed(
-            f"{url}: the server broke the HTTP protocol ({exc}). Try again later; if it persists the "
-            "server is misconfigured.",
-            url,
-            "protocol_error",
-        )
-    if isinstance(exc, httpx.HTTPError):
-        return ConnectionFailed(f"{url}: {type(exc).__name__}: {exc}. Try again later.", url)
-    if isinstance(exc, OSError):
-        return ConnectionFailed(f"{url}: network error ({exc}). Try again later.", url)
-    return exc
-
-
-_STATUS_ADVICE = {
-    401: "the page needs a login; Babelpress only imports public pages",
-    403: "the server refused access; the publisher may block automated clients",
-    404: "the page does not exist; check the address",
-    410: "the page was removed for good",
-    429: "the server asks us to slow down; try again later",
-}
-
-
-def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
-    status = response.status_code
-    advice = _STATUS_ADVICE.get(status)
-    if advice is None:
-        advice = "the server failed; try again later" if status >= 500 else "the server refused the request"
-    retry_after = response.headers.get("retry-after")
-    # Shown as sent (short): record_poll reads it with babelpress.retry_after, defensively.
-    extra = f" (Retry-After: {retry_after[:64]})" if retry_after else ""
-    reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-    return HTTPStatusError(f"{url} answered HTTP {status}{reason}: {advice}{extra}.", url, status, retry_after)
-
-
-def _finish(response, current, status, etag, last_modified, max_bytes, budget: _Budget, content_types,
+def _finish(response, current, status, etag, last_modified, max_bytes, budget: Budget, content_types,
             redirects, warnings) -> FetchResult:
     shown = str(current)
     raw_type = response.headers.get("content-type", "")
@@ -509,67 +338,24 @@ def _finish(response, current, status, etag, last_modified, max_bytes, budget: _
         common["last_modified"] = common["last_modified"] or last_modified
         return FetchResult(content=b"", text="", encoding=None, not_modified=True, **common)
     if not 200 <= status < 300:
-        raise _status_error(response, shown)
-    if content_types is not None and media_type and not _media_matches(media_type, content_types):
+        raise status_error(response, shown)
+    if content_types is not None and media_type and not media_matches(media_type, content_types):
         raise BadContentType(
             f"{shown} is {media_type}, not one of the expected types ({', '.join(content_types)}). "
             "Check that the address points to the right kind of document.",
             shown,
         )
-    content = _read_body(response, shown, max_bytes, budget)
+    content = read_body(response, shown, max_bytes, budget)
     if not content.strip():
         raise EmptyResponse(
             f"{shown} answered HTTP {status} with an empty body. The page may be generated by "
             "JavaScript or temporarily broken; try again later or import it another way.",
             shown,
         )
-    if _is_textual(media_type):
+    if is_textual(media_type):
         text, encoding = decode_bytes(content, raw_type)
     else:
         text, encoding = "", None
     return FetchResult(content=content, text=text, encoding=encoding, **common)
 
 
-def _read_body(response: httpx.Response, url: str, max_bytes: int, budget: _Budget) -> bytes:
-    def too_large(what: str) -> TooLarge:
-        return TooLarge(
-            f"{url} is larger than the {max_bytes:,} bytes allowed{what}; it was not downloaded further. "
-            "If it really is a page or feed you need, raise max_bytes for this source.",
-            url,
-        )
-
-    length = response.headers.get("content-length", "")
-    if length.isascii() and length.isdigit() and int(length) > max_bytes:
-        raise too_large(f" (Content-Length {int(length):,})")
-    stages = decoders(response.headers.get("content-encoding"), url)
-    body = bytearray()
-    received = 0
-    try:
-        for chunk in response.iter_raw():  # as received: a chunk size would buffer a slow drip
-            received += len(chunk)
-            if received > max_bytes:
-                raise too_large("")
-            for stage in stages:
-                chunk = stage.feed(chunk, max_bytes - (len(body) if stage is stages[-1] else 0))
-            body += chunk
-            if len(body) > max_bytes:
-                raise too_large("")
-            if budget.spent():
-                raise budget.error(url)
-        tail = b""
-        for stage in stages:
-            limit = max_bytes - (len(body) if stage is stages[-1] else 0)
-            tail = stage.feed(tail, limit)
-            tail += stage.flush(limit - len(tail))
-        body += tail
-    except Overflow:
-        raise too_large(" once decompressed") from None
-    except zlib.error as exc:
-        raise ContentDecodingError(
-            f"{url}: the compressed body is corrupt ({exc}). Try again later; if it persists the server "
-            "is misconfigured.",
-            url,
-        ) from None
-    if len(body) > max_bytes:
-        raise too_large(" once decompressed")
-    return bytes(body)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from babelpress.retry_after import parse_retry_after
 
 from .models import Feed, SeenEntry
+from .outcomes import Report
 
 log = logging.getLogger("babelpress.ingest")
 
@@ -88,13 +89,13 @@ def claim(feed_id: int, now=None) -> bool:
 
 def poll(feed: Feed, *, progress=None, limit=None):
     """Poll ``feed`` now, whatever its schedule, and record the result (CLI, tests)."""
-    from . import service
+    from . import pipeline
 
     try:
-        report = service.import_feed(feed, progress=progress, limit=limit)
+        report = pipeline.import_feed(feed, progress=progress, limit=limit)
     except Exception as exc:  # a bug must not leave the feed claimed until the lease runs out
         log.exception("polling %s crashed", feed.url)
-        report = service.FeedReport(url=feed.url, error=f"Internal error while polling: {exc!r}. See the worker's log.")
+        report = Report(url=feed.url, error=f"Internal error while polling: {exc!r}. See the worker's log.")
         _record_or_note(feed, report)
         raise
     _record_or_note(feed, report)

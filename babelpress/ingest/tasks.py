@@ -55,7 +55,7 @@ def queue_import(url: str, *, section=None, language: str | None = None, user=No
 @task()
 def import_story(job_id: str) -> str:
     """Run one "Import a story" job. Claimed with a conditional update: a job queued twice runs once."""
-    from . import service
+    from . import outcomes, pipeline
 
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, started_at=timezone.now())
@@ -63,11 +63,11 @@ def import_story(job_id: str) -> str:
         return "skipped: not queued"
     job = ImportJob.objects.select_related("section", "requested_by").get(pk=job_id)
     try:
-        outcome = service.import_url(job.url, section=job.section, language=job.language or None,
+        outcome = pipeline.import_url(job.url, section=job.section, language=job.language or None,
                                      user=job.requested_by)
     except Exception:  # a bug must not leave the editor's page waiting for ever
         log.exception("import job %s (%s) crashed", job_id, job.url)
-        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, outcome=service.FAILED,
+        ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.FAILED, outcome=outcomes.FAILED,
                                                    reason="", finished_at=timezone.now())
         raise
     ImportJob.objects.filter(pk=job_id).update(

@@ -34,6 +34,7 @@ from babelpress.settings.environment import (
     raw,
 )
 from babelpress.settings.engines import translation_engines
+from babelpress.settings.import_sources import import_sources
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -274,6 +275,9 @@ BABELPRESS_IMPORT_USER_AGENT = env_str("BABELPRESS_IMPORT_USER_AGENT").strip()
 BABELPRESS_IMPORT_DEFAULT_INTERVAL = env_int("BABELPRESS_IMPORT_DEFAULT_INTERVAL", 30, minimum=1)
 # New or changed feed entries fetched per poll; the rest come in the next poll, minutes later.
 BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL = env_int("BABELPRESS_IMPORT_MAX_ITEMS_PER_POLL", 50, minimum=1)
+# What the importer reads (an article page, an HTML file, a feed …): the built-in sources, and others
+# (a dotted CLASS with OPTIONS) as JSON. See settings/import_sources.py and docs/architecture.md.
+BABELPRESS_IMPORT_SOURCES = import_sources()
 
 # --- Static files -----------------------------------------------------------------------------
 

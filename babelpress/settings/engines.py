@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babelpress.settings.environment import env_bool, env_int, env_json_object, env_list, env_str, invalid
+from babelpress.settings.environment import env_bool, env_class_entries, env_int, env_list, env_str, invalid
 
 ENGINE = "BABELPRESS_TRANSLATION_ENGINE"
 ENGINES = "BABELPRESS_TRANSLATION_ENGINES"
@@ -57,7 +57,8 @@ def built_in_engine(name: str, models_dir: Path) -> dict:
 
 def translation_engines(models_dir: Path) -> dict[str, dict]:
     """{name: {"CLASS": dotted path, "OPTIONS": {...}}} in preference order."""
-    defined = {name: _checked(name, spec) for name, spec in env_json_object(ENGINES, EXAMPLE).items()}
+    defined = env_class_entries(ENGINES, EXAMPLE, built_in=BUILT_IN, singular="an engine", plural="engines",
+                                class_example="mypackage.engines.MyEngine")
     order = env_list(ENGINE, "local")
     for name in order:
         if name not in BUILT_IN and name not in defined:
@@ -75,27 +76,3 @@ def translation_engines(models_dir: Path) -> dict[str, dict]:
             base = built_in_engine(name, models_dir)
             engines[name] = {"CLASS": base["CLASS"], "OPTIONS": {**base["OPTIONS"], **spec.get("OPTIONS", {})}}
     return engines
-
-
-def _checked(name: str, spec) -> dict:
-    """One entry of the JSON, refused with a message naming it when it is not {"CLASS", "OPTIONS"}."""
-    where = f"entry {name!r}"
-    if not name or "," in name or any(c.isspace() for c in name):
-        raise invalid(ENGINES, None, f"has an {where}: an engine name has no spaces or commas", EXAMPLE)
-    if not isinstance(spec, dict):
-        raise invalid(ENGINES, None, f"{where} is not an object with \"CLASS\" and \"OPTIONS\"", EXAMPLE)
-    unknown = sorted(set(spec) - {"CLASS", "OPTIONS"})
-    if unknown:
-        raise invalid(ENGINES, None, f"{where} has {', '.join(map(repr, unknown))}: only \"CLASS\" and \"OPTIONS\" "
-                                     "are read", EXAMPLE)
-    if "CLASS" in spec:
-        path = spec["CLASS"]
-        if not isinstance(path, str) or "." not in path.strip(".") or any(c.isspace() for c in path):
-            raise invalid(ENGINES, None, f"{where}: \"CLASS\" must be a dotted path such as "
-                                         "\"mypackage.engines.MyEngine\"", EXAMPLE)
-    elif name not in BUILT_IN:
-        raise invalid(ENGINES, None, f"{where} needs a \"CLASS\" (only built-in engines, "
-                                     f"{', '.join(BUILT_IN)}, may give OPTIONS alone)", EXAMPLE)
-    if not isinstance(spec.get("OPTIONS", {}), dict):
-        raise invalid(ENGINES, None, f"{where}: \"OPTIONS\" must be an object of keyword arguments", EXAMPLE)
-    return spec

@@ -142,5 +142,42 @@ def env_json_object(name: str, example: str) -> dict[str, Any]:
     return data
 
 
+def env_class_entries(name: str, example: str, *, built_in: tuple[str, ...], singular: str, plural: str,
+                      class_example: str) -> dict[str, dict]:
+    """A JSON object of extension points, ``{entry: {"CLASS": dotted path, "OPTIONS": {...}}}``.
+
+    Each entry is refused, naming it, when it is not such an object; an entry named like one of
+    ``built_in`` may give OPTIONS alone (for the built-in class). ``singular`` and ``plural`` name
+    what the entries are in messages ("an engine", "engines"), ``class_example`` is a dotted path.
+    """
+    words = (singular, plural, class_example)
+    return {entry: _class_entry(name, example, entry, spec, built_in, words)
+            for entry, spec in env_json_object(name, example).items()}
+
+
+def _class_entry(name, example, entry, spec, built_in, words) -> dict:
+    singular, plural, class_example = words
+    where = f"entry {entry!r}"
+    if not entry or "," in entry or any(c.isspace() for c in entry):
+        raise invalid(name, None, f"has an {where}: {singular} name has no spaces or commas", example)
+    if not isinstance(spec, dict):
+        raise invalid(name, None, f"{where} is not an object with \"CLASS\" and \"OPTIONS\"", example)
+    unknown = sorted(set(spec) - {"CLASS", "OPTIONS"})
+    if unknown:
+        raise invalid(name, None, f"{where} has {', '.join(map(repr, unknown))}: only \"CLASS\" and \"OPTIONS\" "
+                                  "are read", example)
+    if "CLASS" in spec:
+        path = spec["CLASS"]
+        if not isinstance(path, str) or "." not in path.strip(".") or any(c.isspace() for c in path):
+            raise invalid(name, None, f"{where}: \"CLASS\" must be a dotted path such as \"{class_example}\"",
+                          example)
+    elif entry not in built_in:
+        raise invalid(name, None, f"{where} needs a \"CLASS\" (only built-in {plural}, {', '.join(built_in)}, "
+                                  "may give OPTIONS alone)", example)
+    if not isinstance(spec.get("OPTIONS", {}), dict):
+        raise invalid(name, None, f"{where}: \"OPTIONS\" must be an object of keyword arguments", example)
+    return spec
+
+
 def is_set(name: str) -> bool:
     return raw(name) is not None

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from babelpress.ingest import service
+from babelpress.ingest import pipeline
 from babelpress.ingest.models import ImportedItem
 from babelpress.newsroom.models import Article
 
@@ -44,10 +44,10 @@ def editors(db):
 def test_an_editors_form_opened_before_an_import_update_is_refused(partner, editors, open_form):
     eve, _ann = editors
     url = partner.page("/a", "Budget vote delayed", seed=1)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     form = open_form(eve, article_url(article))
     partner.page("/a", "Budget vote delayed to Friday", seed=1)
-    assert service.import_url(url).status == "updated"  # nobody had edited it: updated in place
+    assert pipeline.import_url(url).status == "updated"  # nobody had edited it: updated in place
 
     response = form.post(standfirst="Eve's standfirst")
 
@@ -59,11 +59,11 @@ def test_an_editors_form_opened_before_an_import_update_is_refused(partner, edit
 def test_an_import_after_an_editors_save_keeps_the_editors_text_and_waits_as_a_diff(partner, editors, open_form):
     eve, _ann = editors
     url = partner.page("/b", "Museum reopens", seed=2)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     assert open_form(eve, article_url(article)).post(headline="Museum reopens (Eve)").status_code == 302
     partner.page("/b", "Museum reopens on Saturday", seed=2, paragraphs=story(2) + ["Tickets are free."])
 
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
 
     assert outcome.status == "pending_update"
     assert Article.objects.get(pk=article.pk).headline == "Museum reopens (Eve)"
@@ -75,10 +75,10 @@ def waiting(partner, editors, open_form):
     """An imported article Eve edited, with a newer version waiting on its import record."""
     eve, _ann = editors
     url = partner.page("/c", "Railway station to close", seed=3)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     assert open_form(eve, article_url(article)).post(standfirst="Eve's standfirst.").status_code == 302
     partner.page("/c", "Railway station to close in May", seed=3)
-    item = service.import_url(url).item
+    item = pipeline.import_url(url).item
     assert item.pending_update
     return item
 

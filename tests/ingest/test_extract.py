@@ -1,5 +1,5 @@
-"""babelpress.ingest.extract: structure kept in our body format, bylines cleaned, language and
-dates, refusals, hostile markup."""
+"""babelpress.ingest.extract (with bylines.py, dates.py, language.py): structure kept in our body
+format, bylines cleaned, language and dates, refusals, hostile markup."""
 
 from __future__ import annotations
 
@@ -8,13 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from lxml import html as lxml_html
 
-from babelpress.ingest.extract import (
-    ExtractionError,
-    clean_byline,
-    extract_article,
-    normalize_language,
-    parse_datetime,
-)
+from babelpress.ingest.bylines import clean_byline
+from babelpress.ingest.dates import parse_datetime
+from babelpress.ingest.extract import ExtractionError, extract_article
+from babelpress.ingest.language import normalize_language
 
 URL = "https://journal.example/2024/03/budget-ecoles?utm_source=feed"
 FR = ("Le conseil municipal a voté mardi soir un budget de transition pour la rénovation des écoles du "

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from babelpress.ingest import polling, service
+from babelpress.ingest import pipeline, polling
 from babelpress.ingest.models import Feed, ImportedItem, SeenEntry
 from babelpress.ingest.tasks import poll_feed
 from babelpress.newsroom.models import Article, Source
@@ -243,9 +243,9 @@ def test_some_failed_items_make_a_partial_poll_not_a_failure(partner):
 def test_an_entry_that_keeps_failing_is_given_up_until_it_changes(partner):
     bad = [{"title": "Gone", "link": partner.url("/gone"), "guid": "gone"}]
     feed = Feed.objects.create(url=partner.feed("/feed.xml", bad))
-    for _ in range(service.MAX_ENTRY_ATTEMPTS + 2):
+    for _ in range(pipeline.MAX_ENTRY_ATTEMPTS + 2):
         poll_feed.call(due(feed).pk)
-    assert partner.server.paths().count("/gone") == service.MAX_ENTRY_ATTEMPTS
+    assert partner.server.paths().count("/gone") == pipeline.MAX_ENTRY_ATTEMPTS
     assert "(failed 3 times; tried again when the entry changes)" in Feed.objects.get().last_error
 
 
@@ -289,7 +289,7 @@ class WorkerKilled(BaseException):
 
 def test_a_worker_killed_mid_feed_loses_nothing_and_imports_nothing_twice(partner, monkeypatch):
     feed = Feed.objects.create(url=partner.feed("/feed.xml", items(partner, 1, 2, 3, 4), headers={"ETag": '"v1"'}))
-    real_import = service.import_entry
+    real_import = pipeline.import_entry
     calls = []
 
     def dies_on_the_third(entry, *args, **kwargs):
@@ -298,7 +298,7 @@ def test_a_worker_killed_mid_feed_loses_nothing_and_imports_nothing_twice(partne
             raise WorkerKilled
         return real_import(entry, *args, **kwargs)
 
-    monkeypatch.setattr(service, "import_entry", dies_on_the_third)
+    monkeypatch.setattr(pipeline, "import_entry", dies_on_the_third)
     with pytest.raises(WorkerKilled):
         poll_feed.call(feed.pk)
     feed.refresh_from_db()
@@ -306,7 +306,7 @@ def test_a_worker_killed_mid_feed_loses_nothing_and_imports_nothing_twice(partne
     assert feed.etag == ""  # not saved: the next poll downloads the whole feed again
     assert feed.next_poll_at > NOW()  # still claimed by the dead worker, until the lease runs out
 
-    monkeypatch.setattr(service, "import_entry", real_import)
+    monkeypatch.setattr(pipeline, "import_entry", real_import)
     # The restarted worker: once the lease has passed the scheduler queues the feed again.
     Feed.objects.filter(pk=feed.pk).update(next_poll_at=NOW() - timedelta(seconds=1))
     assert polling.enqueue_due_feeds(now=NOW() + polling.LEASE) == 1

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from babelpress.ingest import service
-from babelpress.ingest.admin import provenance_html
+from babelpress.ingest import pipeline
+from babelpress.ingest.admin_panels import provenance_html
 from babelpress.ingest.models import Feed, ImportedItem, ImportJob
 from babelpress.newsroom.models import Article
 
@@ -119,11 +119,11 @@ def test_importing_needs_the_right_to_add_articles(client, sections):
 
 def test_an_import_record_shows_provenance_same_story_and_a_pending_diff_to_apply(editor, partner):
     url = partner.page("/m", "Museum reopens", seed=4)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     article.body = "<p>Our rewrite.</p>"
     article.save_if_current(article.version)
     partner.page("/m", "Museum reopens on Saturday", seed=4)
-    item = service.import_url(url).item
+    item = pipeline.import_url(url).item
     change_url = reverse("admin:ingest_importeditem_change", args=[item.pk])
 
     page = editor.get(change_url).content.decode()
@@ -161,7 +161,7 @@ def test_the_pending_diff_shows_text_that_looks_like_markup_as_the_text_it_is(ed
 
 
 def test_provenance_for_the_article_page(partner):
-    article = service.import_url(partner.page("/p", "Library opens on Sundays", seed=5)).article
+    article = pipeline.import_url(partner.page("/p", "Library opens on Sundays", seed=5)).article
     html = provenance_html(article)
     assert partner.url("/p") in html and "Partner Daily" in html and "en — declared" in html
     assert reverse("admin:ingest_importeditem_change", args=[article.import_record.pk]) in html
@@ -169,7 +169,7 @@ def test_provenance_for_the_article_page(partner):
 
 
 def test_an_imported_articles_page_shows_its_provenance_at_the_end_of_its_credits(editor, partner):
-    article = service.import_url(partner.page("/p", "Library opens on Sundays", seed=5)).article
+    article = pipeline.import_url(partner.page("/p", "Library opens on Sundays", seed=5)).article
     page = editor.get(reverse("admin:newsroom_article_change", args=[article.pk]))
     layout = {str(title): [getattr(f, "name", f) for f in options["fields"]]
               for title, options in page.context["adminform"].fieldsets}
@@ -218,7 +218,7 @@ def test_poll_now_queues_a_job_and_reset_backoff_clears_failures(editor, partner
 def test_saving_an_imported_draft_unchanged_in_the_admin_is_not_an_edit(editor, partner):
     url = partner.page("/s", "Tenants win their case", seed=6,
                        paragraphs=story(6)[:2] + ["Line one\nline two of a poem"])
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     form = {
         "language": article.language, "headline": article.headline, "alternative_headline": "",
         "slug": article.slug, "standfirst": article.standfirst, "body": article.body.replace("\n", "\r\n"),
@@ -232,4 +232,4 @@ def test_saving_an_imported_draft_unchanged_in_the_admin_is_not_an_edit(editor, 
     assert Article.objects.get().version == article.version + 1
 
     partner.page("/s", "Tenants win their case in court", seed=6)
-    assert service.import_url(url).status == "updated"  # nobody changed a word: updated in place
+    assert pipeline.import_url(url).status == "updated"  # nobody changed a word: updated in place

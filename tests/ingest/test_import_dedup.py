@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError
 
-from babelpress.ingest import clusters, dedup, service
-from babelpress.ingest.admin import pending_diff_html
+from babelpress.ingest import clusters, dedup, pipeline, store
+from babelpress.ingest.admin_panels import pending_diff_html
 from babelpress.ingest.models import ImportedItem, StoryCluster
 from babelpress.newsroom.models import Article, StaleEdit
 
@@ -22,8 +22,8 @@ from .conftest import article_page, story
 
 def test_the_same_url_twice_is_one_article(partner):
     url = partner.page("/a", "Council approves the new tram line", seed=1)
-    first = service.import_url(url)
-    again = service.import_url(url)
+    first = pipeline.import_url(url)
+    again = pipeline.import_url(url)
     assert (first.status, again.status) == ("new", "unchanged")
     assert again.article == first.article and again.reason == "no change since the last import"
     assert Article.objects.count() == ImportedItem.objects.count() == 1
@@ -32,15 +32,15 @@ def test_the_same_url_twice_is_one_article(partner):
 def test_another_address_with_the_same_canonical_url_is_the_same_article(partner):
     canonical = partner.page("/story", "Hospital doctors end their strike", seed=2)
     partner.server.html("/story-amp", article_page("Hospital doctors end their strike", story(2), canonical=canonical))
-    first = service.import_url(canonical)
-    via_amp = service.import_url(partner.url("/story-amp"))
+    first = pipeline.import_url(canonical)
+    via_amp = pipeline.import_url(partner.url("/story-amp"))
     assert via_amp.status == "unchanged" and via_amp.article == first.article
     assert Article.objects.count() == 1
 
 
 def test_the_same_text_at_another_address_is_a_duplicate_and_writes_nothing(partner):
-    first = service.import_url(partner.page("/one", "Storm closes the harbour", seed=3))
-    copy = service.import_url(partner.page("/copy", "Storm closes the harbour", seed=3, canonical=None))
+    first = pipeline.import_url(partner.page("/one", "Storm closes the harbour", seed=3))
+    copy = pipeline.import_url(partner.page("/copy", "Storm closes the harbour", seed=3, canonical=None))
     assert copy.status == "duplicate" and copy.article == first.article
     assert copy.reason == f"the same text was already imported from {partner.url('/one')}"
     assert Article.objects.count() == ImportedItem.objects.count() == 1
@@ -48,11 +48,11 @@ def test_the_same_text_at_another_address_is_a_duplicate_and_writes_nothing(part
 
 def test_a_newer_version_replaces_an_article_nobody_edited(partner):
     url = partner.page("/b", "Budget vote delayed", seed=4)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     version = article.version
     partner.page("/b", "Budget vote delayed to Friday", seed=4, paragraphs=story(4) + ["A late addition to the story."])
 
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
 
     assert outcome.status == "updated"
     article.refresh_from_db()
@@ -64,13 +64,13 @@ def test_a_newer_version_replaces_an_article_nobody_edited(partner):
 
 def test_an_edited_article_is_not_overwritten_the_new_version_waits_as_a_diff(partner):
     url = partner.page("/c", "Museum reopens", seed=5)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     article.headline = "Museum reopens its doors (edited)"
     article.body = "<p>Our own rewrite of the story.</p>"
     article.save_if_current(article.version)
     partner.page("/c", "Museum reopens on Saturday", seed=5, paragraphs=story(5) + ["Tickets are free."])
 
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
 
     assert outcome.status == "pending_update"
     assert "an editor changed the article since it was imported" in outcome.reason
@@ -84,40 +84,40 @@ def test_an_edited_article_is_not_overwritten_the_new_version_waits_as_a_diff(pa
     assert "Tickets are free." in diff and "Our own rewrite of the story." in diff
 
     # the same newer version found again is not offered twice
-    assert service.import_url(url).status == "unchanged"
+    assert pipeline.import_url(url).status == "unchanged"
 
     # an editor applies it: the article takes the newer text, and later imports compare against it
-    service.apply_pending_update(item)
+    store.apply_pending_update(item)
     article.refresh_from_db()
     item.refresh_from_db()
     assert article.headline == "Museum reopens on Saturday" and "Tickets are free." in article.body
     assert item.pending_update is None and item.imported_headline == article.headline
-    assert service.import_url(url).status == "unchanged"
+    assert pipeline.import_url(url).status == "unchanged"
     assert Article.objects.count() == 1
 
 
 def test_applying_a_newer_version_refuses_to_overwrite_a_save_made_meanwhile(partner):
     url = partner.page("/d", "Railway station to close", seed=6)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     article.standfirst = "Edited."
     article.save_if_current(article.version)
     partner.page("/d", "Railway station to close in May", seed=6)
-    item = service.import_url(url).item
+    item = pipeline.import_url(url).item
     seen_version = Article.objects.get(pk=article.pk).version
     article.refresh_from_db()
     article.summary = "Another editor saved."
     article.save_if_current(article.version)
     with pytest.raises(StaleEdit):
-        service.apply_pending_update(item, expected_version=seen_version)
+        store.apply_pending_update(item, expected_version=seen_version)
     assert Article.objects.get(pk=article.pk).headline == "Railway station to close"
 
 
 def test_a_published_story_from_an_untrusted_source_is_not_changed_behind_the_editors_back(partner):
     url = partner.page("/e", "Forest fire contained", seed=7)
-    article = service.import_url(url).article
+    article = pipeline.import_url(url).article
     Article.objects.filter(pk=article.pk).update(status="published", published_at=article.created_at)
     partner.page("/e", "Forest fire contained after three days", seed=7)
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
     assert outcome.status == "pending_update"
     assert "already published and its source is not trusted" in outcome.reason
     assert Article.objects.get(pk=article.pk).headline == "Forest fire contained"
@@ -127,13 +127,13 @@ def test_a_near_duplicate_from_another_source_joins_the_first_ones_same_story_cl
     paragraphs = story(8, paragraphs=6)
     edited = [p.replace("council", "assembly", 1) for p in paragraphs]  # light agency-copy edits
     edited[2] = edited[2] + " Our correspondent adds a line."
-    first = service.import_url(partner.page("/wire", "Mayor wins a second term", seed=8, paragraphs=paragraphs,
+    first = pipeline.import_url(partner.page("/wire", "Mayor wins a second term", seed=8, paragraphs=paragraphs,
                                             sitename="Partner Daily"))
     dns.resolve("other.example", "127.0.0.1")  # a second site (on the same local server)
     other = partner.server.url("/2026/mayor", host="other.example")
     partner.server.html("/2026/mayor", article_page("Mayor re-elected", edited, sitename="Other Gazette",
                                                     canonical=other))
-    second = service.import_url(other)
+    second = pipeline.import_url(other)
 
     assert (first.status, second.status) == ("new", "new")
     assert first.article.source.name == "Partner Daily" and second.article.source.name == "Other Gazette"
@@ -147,8 +147,8 @@ def test_a_near_duplicate_from_another_source_joins_the_first_ones_same_story_cl
 
 
 def test_different_stories_are_not_linked(partner):
-    service.import_url(partner.page("/x1", "Teachers strike", seed=9))
-    other = service.import_url(partner.page("/x2", "Theatre festival opens", seed=10))
+    pipeline.import_url(partner.page("/x1", "Teachers strike", seed=9))
+    other = pipeline.import_url(partner.page("/x2", "Theatre festival opens", seed=10))
     assert other.near_duplicate is None and other.same_story_count == 0
     assert StoryCluster.objects.count() == 2 and list(clusters.others(other.item)) == []
 
@@ -165,19 +165,19 @@ def test_signatures_and_hashes():
 
 def test_a_writer_that_loses_a_race_counts_a_duplicate_not_a_second_article(partner, monkeypatch):
     url = partner.page("/race", "Water prices rise", seed=13)
-    first = service.import_url(url)
+    first = pipeline.import_url(url)
     partner.page("/race", "Water prices rise again", seed=14)
     # As if another worker committed the same URL between our lookup and our insert.
-    monkeypatch.setattr(service, "_find_existing", lambda candidate, feed: None)
-    outcome = service.import_url(url)
+    monkeypatch.setattr(dedup, "find_existing", lambda candidate, feed: None)
+    outcome = pipeline.import_url(url)
     assert outcome.status == "duplicate" and outcome.article == first.article
     assert outcome.reason == "imported at the same moment by another worker"
     assert Article.objects.count() == 1
 
 
 def test_the_database_itself_refuses_a_second_record_of_one_url(partner):
-    item = service.import_url(partner.page("/u", "Energy prices fall", seed=15)).item
-    other = service.import_url(partner.page("/v", "Students return", seed=16)).item
+    item = pipeline.import_url(partner.page("/u", "Energy prices fall", seed=15)).item
+    other = pipeline.import_url(partner.page("/v", "Students return", seed=16)).item
     other.original_url = item.original_url
     with pytest.raises(IntegrityError):
         other.save()
@@ -185,8 +185,8 @@ def test_the_database_itself_refuses_a_second_record_of_one_url(partner):
 
 def test_a_canonical_url_shared_by_different_stories_does_not_merge_them(partner):
     section_page = partner.url("/news/")  # a misconfigured site: every article claims the section page
-    first = service.import_url(partner.page("/n1", "Teachers strike on Monday", seed=17, canonical=section_page))
-    second = service.import_url(partner.page("/n2", "New library opens", seed=18, canonical=section_page))
+    first = pipeline.import_url(partner.page("/n1", "Teachers strike on Monday", seed=17, canonical=section_page))
+    second = pipeline.import_url(partner.page("/n2", "New library opens", seed=18, canonical=section_page))
     assert (first.status, second.status) == ("new", "new")
     assert first.article.headline == "Teachers strike on Monday"
     assert any("imported separately" in w for w in second.warnings)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from babelpress.ingest import service, tasks
+from babelpress.ingest import pipeline, tasks
 from babelpress.ingest.models import ImportJob
 from babelpress.newsroom.models import Article
 
@@ -129,7 +129,7 @@ def test_a_crash_in_the_job_is_shown_in_words_not_as_a_traceback(editor, partner
     def crash(*args, **kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(service, "import_url", crash)
+    monkeypatch.setattr(pipeline, "import_url", crash)
     response = editor.post(IMPORT, {"url": partner.url("/x")}, follow=True)
 
     page = response.content.decode()

@@ -9,7 +9,7 @@
 * ``cluster_members(article)`` is the API for other code (Discovery's "Also covered by …");
 * the import record names the near-duplicate and lists the first 20 of the cluster, with a count.
 
-Pages are imported through the real service (``import_html``: extraction, dedup, every write).
+Pages are imported through the real pipeline (``import_file``: extraction, dedup, every write).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from babelpress.ingest import clusters, dedup, service
-from babelpress.ingest.admin import provenance_html
+from babelpress.ingest import clusters, dedup, pipeline
+from babelpress.ingest.admin_panels import provenance_html
 from babelpress.ingest.admin_import import near_duplicate_message
 from babelpress.ingest.models import ImportedItem, MinHashBand, StoryCluster
 from babelpress.newsroom.models import Article
@@ -48,7 +48,7 @@ def look_alike(seed: int, copy: int, changes: int = 3) -> list[str]:
 
 def import_copy(seed: int, copy: int, sitename: str | None = None):
     html = article_page(f"Story {seed}, copy {copy}", look_alike(seed, copy), sitename=sitename or f"Site {copy}")
-    outcome = service.import_html(html, url=f"https://site{copy}.example/{seed}/{copy}")
+    outcome = pipeline.import_file(html, url=f"https://site{copy}.example/{seed}/{copy}")
     assert outcome.status == "new", outcome.reason
     return outcome
 
@@ -118,7 +118,7 @@ def test_an_import_whose_matches_keep_being_regrouped_fails_with_the_reason_and_
 
     monkeypatch.setattr(clusters, "_still_there", moving)
     html = article_page("Story 28, copy 1", look_alike(28, 1), sitename="Site 1")
-    outcome = service.import_html(html, url="https://site1.example/28/1")
+    outcome = pipeline.import_file(html, url="https://site1.example/28/1")
 
     assert outcome.status == "failed"
     assert outcome.reason == ("other imports of the same story were being grouped at the same moment: "
@@ -201,7 +201,7 @@ def test_an_updated_text_is_found_under_its_new_bands(sections):
     outcome = import_copy(14, 0)
     old = set(MinHashBand.objects.filter(item=outcome.item).values_list("key", flat=True))
     html = article_page("Story 14, copy 0", story(15, paragraphs=8), sitename="Site 0")
-    assert service.import_html(html, url="https://site0.example/14/0").status == "updated"
+    assert pipeline.import_file(html, url="https://site0.example/14/0").status == "updated"
     new = set(MinHashBand.objects.filter(item=outcome.item).values_list("key", flat=True))
     assert new == set(dedup.band_keys(dedup.signature(" ".join(story(15, paragraphs=8)))))
     assert not old & new

@@ -1,9 +1,10 @@
 """`babelpress import URL|FILE|FEED-URL`: attributed drafts from the command line.
 
-A URL is fetched once; what comes back decides: a feed (RSS, Atom, JSON Feed) has each entry
-imported, with a progress bar; anything else is imported as one article page. A FILE is a saved
-HTML page or a feed document. The summary counts new / updated / duplicate / failed (with reasons);
-the exit code is 1 when nothing could be imported.
+A URL is fetched once, or a FILE read; the source that recognises what came back reads it
+(ingest/sources/registry.py): a feed (RSS, Atom, JSON Feed) has each entry imported, with a
+progress bar; a web page or an HTML file is one article; so is or are whatever the sources
+configured in BABELPRESS_IMPORT_SOURCES read. The summary counts new / updated / duplicate /
+failed (with reasons); the exit code is 1 when nothing could be imported.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from django.core.management.base import BaseCommand, CommandError, no_translatio
 from django.db.models import Q
 from django.urls import reverse
 
-from babelpress.ingest import conf, polling, service
-from babelpress.ingest.extract import normalize_language
+from babelpress.ingest import conf, pipeline, polling
 from babelpress.ingest.fetch import FetchError
+from babelpress.ingest.language import normalize_language
 from babelpress.ingest.models import Feed
+from babelpress.ingest.outcomes import FAILED, NEW, PENDING, UPDATED, ImportFailed, counts_line, failed
+from babelpress.ingest.sources import registry
+from babelpress.ingest.sources.base import Defaults, Document, fetch_document
 from babelpress.newsroom.models import Section
 
 
@@ -79,27 +83,10 @@ class Command(BaseCommand):
 
     def _url(self, url, common, options):
         try:
-            result = service.fetch_any(url, respect_robots=not options["no_robots"])
+            document = fetch_document(url, accept=registry.accept(registry.ANY), respect_robots=not options["no_robots"])
         except FetchError as exc:
             raise CommandError(f"{exc.message}\nNothing was imported.", returncode=1) from None
-        if service.looks_like_feed(result.content, result.content_type):
-            if options["follow"]:
-                feed = self._follow(url, common, options)
-                report = polling.poll(feed, progress=self._progress(), limit=options["limit"])
-                self._stop_progress()
-            else:
-                defaults = service.Defaults(**common, respect_robots=not options["no_robots"])
-                report = service.import_feed_document(
-                    result.content, result.url, content_type=result.headers.get("content-type"), defaults=defaults,
-                    progress=self._progress(), limit=options["limit"])
-                self._stop_progress()
-            self._report(report)
-        else:
-            if options["follow"]:
-                raise CommandError(f"--follow needs a feed, and {url} is a web page. Import it without --follow, "
-                                   "or give the address of the site's RSS/Atom feed.")
-            outcome = service.import_fetched(result, requested_url=url, **common)
-            self._single(outcome)
+        self._import(document, common, options)
 
     def _file(self, path: Path, common, options):
         if not path.is_file():
@@ -107,16 +94,30 @@ class Command(BaseCommand):
         if path.stat().st_size > conf.max_bytes():
             raise CommandError(f"{path} is larger than the {conf.max_bytes():,} bytes allowed "
                                "(BABELPRESS_IMPORT_MAX_BYTES).")
-        content = path.read_bytes()
-        if content.strip() and service.looks_like_feed(content):
-            defaults = service.Defaults(**common, respect_robots=not options["no_robots"])
-            report = service.import_feed_document(content, options["page_url"] or path.resolve().as_uri(),
-                                                  defaults=defaults, progress=self._progress(), limit=options["limit"])
-            self._stop_progress()
-            self._report(report)
+        self._import(Document.from_file(path.read_bytes(), filename=str(path), url=options["page_url"] or "",
+                                        file_url=path.resolve().as_uri()), common, options)
+
+    def _import(self, document: Document, common, options):
+        """Whatever source reads the document: one story, or all of many (a feed), or follow it."""
+        defaults = Defaults.of(**common, respect_robots=not options["no_robots"])
+        try:
+            source = registry.choose(document, registry.ANY)
+        except ImportFailed as exc:
+            return self._single(failed(document.shown, str(exc)))
+        if options["follow"] and not source.followable:
+            raise CommandError(f"--follow needs a feed, and {document.requested_url or document.url} is {source.label}. "
+                               "Import it without "
+                               "--follow, or give the address of the site's RSS/Atom feed.")
+        if not source.many:
+            return self._single(pipeline.import_story(document, defaults, source=source))
+        if options["follow"]:
+            feed = self._follow(document.requested_url or document.url, common, options)
+            report = polling.poll(feed, progress=self._progress(), limit=options["limit"])
         else:
-            outcome = service.import_html(content, url=options["page_url"], filename=str(path), **common)
-            self._single(outcome)
+            report = pipeline.import_stories(document, defaults, source=source, progress=self._progress(),
+                                             limit=options["limit"])
+        self._stop_progress()
+        self._report(report)
 
     def _follow(self, url, common, options) -> Feed:
         feed, created = Feed.objects.get_or_create(url=url, defaults={
@@ -162,15 +163,15 @@ class Command(BaseCommand):
                 f"{reverse('admin:newsroom_article_change', args=[article.pk])}")
 
     def _counts_line(self, counts: dict) -> str:
-        return service.counts_line(counts)
+        return counts_line(counts)
 
     def _single(self, outcome):
         if not outcome.ok:
             self.stdout.write(f"failed: {outcome.url}: {outcome.reason}")
-            self.stdout.write("Summary: " + self._counts_line({service.FAILED: 1}))
+            self.stdout.write("Summary: " + self._counts_line({FAILED: 1}))
             raise CommandError("Nothing was imported.", returncode=1)
         self.stdout.write(f"{outcome.status.replace('_', ' ')}: {self._article_line(outcome)}")
-        if outcome.status != service.NEW and outcome.reason:
+        if outcome.status != NEW and outcome.reason:
             self.stdout.write(f"  {outcome.reason}")
         for warning in outcome.warnings:
             self.stdout.write(f"  warning: {warning}")
@@ -192,7 +193,7 @@ class Command(BaseCommand):
             self.stdout.write("Not modified since the last poll: nothing to import.")
             return
         for outcome in report.outcomes:
-            if outcome.status in (service.NEW, service.UPDATED, service.PENDING):
+            if outcome.status in (NEW, UPDATED, PENDING):
                 self.stdout.write(f"  {outcome.status.replace('_', ' ')}: {self._article_line(outcome)}")
         for link, reason in report.failed:
             self.stdout.write(f"  failed: {link}: {reason}")

@@ -1,4 +1,4 @@
-"""Importing one story (babelpress.ingest.service) against a partner site on 127.0.0.1.
+"""Importing one story (babelpress.ingest.pipeline) against a partner site on 127.0.0.1.
 
 An article URL or an HTML file becomes a draft in review, credited to its source and author, with
 its provenance recorded. Bad input of every kind is refused with a message that says what happened,
@@ -11,7 +11,7 @@ import gzip
 
 import pytest
 
-from babelpress.ingest import service
+from babelpress.ingest import pipeline
 from babelpress.ingest.models import Feed, ImportedItem
 from babelpress.newsroom.models import Article, Author, Source
 
@@ -34,7 +34,7 @@ def test_an_article_url_becomes_a_credited_draft_in_review(partner):
                        description="Cars are back on the rebuilt bridge from Monday.")
     assert counts() == NOTHING
 
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
 
     assert outcome.status == "new" and outcome.ok, outcome.reason
     article = outcome.article
@@ -59,7 +59,7 @@ def test_an_article_url_becomes_a_credited_draft_in_review(partner):
 def test_a_known_source_is_credited_again_rather_than_created(partner):
     known = Source.objects.create(name="Partner Daily", url="https://partner.example/")
     url = partner.page("/a", "Harbour workers vote to strike", seed=2)
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
     assert outcome.article.source == known and Source.objects.count() == 1
 
 
@@ -67,7 +67,7 @@ def test_section_language_and_source_can_be_chosen(partner):
     agency = Source.objects.create(name="Agence Lumière")
     url = partner.page("/fr/pont", "Le pont de Valmont rouvre", seed=3, lang=None,
                        paragraphs=story(3, lang="fr"))
-    outcome = service.import_url(url, section=partner.sections.culture, language="fr", source=agency)
+    outcome = pipeline.import_url(url, section=partner.sections.culture, language="fr", source=agency)
     article = outcome.article
     assert (article.section, article.language, article.source) == (partner.sections.culture, "fr", agency)
     assert article.import_record.language_declared is True  # chosen by the editor counts as declared
@@ -75,7 +75,7 @@ def test_section_language_and_source_can_be_chosen(partner):
 
 def test_an_undeclared_language_is_detected_and_said_so(partner):
     url = partner.page("/fr/budget", "Le budget municipal adopté", seed=4, lang=None, paragraphs=story(4, lang="fr"))
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
     assert outcome.article.language == "fr"
     assert outcome.item.language_declared is False
     assert any(w.startswith("language detected, not declared: fr") for w in outcome.warnings)
@@ -83,14 +83,14 @@ def test_an_undeclared_language_is_detected_and_said_so(partner):
 
 def test_a_trusted_import_is_published_at_once(partner):
     url = partner.page("/t", "Library opens on Sundays", seed=5)
-    article = service.import_url(url, trusted=True).article
+    article = pipeline.import_url(url, trusted=True).article
     assert article.status == Article.Status.PUBLISHED and article.published_at is not None
 
 
 def test_an_html_file_becomes_a_draft_with_its_canonical_address(sections):
     html = article_page("Museum reopens its east wing", story(6), canonical="https://museum.example/east-wing",
                         sitename="Museum News")
-    outcome = service.import_html(html.encode("utf-8"), filename="east-wing.html")
+    outcome = pipeline.import_file(html.encode("utf-8"), filename="east-wing.html")
     assert outcome.status == "new", outcome.reason
     assert outcome.item.origin == "file"
     assert outcome.article.original_url == "https://museum.example/east-wing"
@@ -99,7 +99,7 @@ def test_an_html_file_becomes_a_draft_with_its_canonical_address(sections):
 
 def test_an_html_file_without_an_address_is_imported_with_a_warning(sections):
     html = article_page("Farmers market moves", story(7), sitename="Town Crier")
-    outcome = service.import_html(html, filename="market.html")
+    outcome = pipeline.import_file(html, filename="market.html")
     assert outcome.status == "new" and outcome.article.original_url == ""
     assert "the file does not say where it was published: add the original link" in outcome.warnings
 
@@ -113,7 +113,7 @@ def test_wrong_or_missing_charsets_still_give_the_right_letters(partner, content
     html = article_page("Élection : le maire réélu à Valmont", story(8, lang="fr"), lang="fr")
     html = html.replace("<meta charset='utf-8'>", meta)
     partner.server.route("/cp1252", body=html.encode("windows-1252"), headers={"Content-Type": content_type})
-    outcome = service.import_url(partner.url("/cp1252"))
+    outcome = pipeline.import_url(partner.url("/cp1252"))
     assert outcome.status == "new", outcome.reason
     assert outcome.article.headline == "Élection : le maire réélu à Valmont"
 
@@ -162,7 +162,7 @@ def test_bad_pages_are_refused_with_a_reason_and_nothing_written(partner, settin
     arrange, expected = BAD_PAGES[case]
     arrange(partner.server)
 
-    outcome = service.import_url(partner.url("/x"))
+    outcome = pipeline.import_url(partner.url("/x"))
 
     assert outcome.status == "failed" and not outcome.ok and outcome.article is None
     assert expected in outcome.reason, outcome.reason
@@ -171,7 +171,7 @@ def test_bad_pages_are_refused_with_a_reason_and_nothing_written(partner, settin
 
 def test_a_language_the_site_does_not_publish_is_refused(partner):
     url = partner.page("/de", "Die Brücke ist wieder offen", seed=9, lang="de")
-    outcome = service.import_url(url)
+    outcome = pipeline.import_url(url)
     assert outcome.status == "failed"
     assert outcome.reason.startswith("language 'de' is not one of this site's languages (fr, en, hy, ru).")
     assert counts() == NOTHING
@@ -179,22 +179,22 @@ def test_a_language_the_site_does_not_publish_is_refused(partner):
 
 def test_a_story_whose_language_cannot_be_told_is_refused(partner):
     partner.server.html("/short", article_page("Note", ["Short note, see you."], lang=None))
-    outcome = service.import_url(partner.url("/short"))
+    outcome = pipeline.import_url(partner.url("/short"))
     assert outcome.status == "failed" and "could not be determined" in outcome.reason
     assert counts() == NOTHING
 
 
 def test_no_section_at_all_is_a_clear_failure(server, allow_private, db):
     server.html("/a", article_page("Storm hits the coast", story(10)))
-    outcome = service.import_url(server.url("/a"))
+    outcome = pipeline.import_url(server.url("/a"))
     assert outcome.reason == "There is no section to put the story in: create one first (admin → Sections)."
     assert counts() == NOTHING
 
 
 def test_an_html_file_that_is_binary_or_too_big_is_refused(sections, settings):
-    assert "binary" in service.import_html(b"\x00\x01\x02" * 400, filename="x.html").reason
+    assert "binary" in pipeline.import_file(b"\x00\x01\x02" * 400, filename="x.html").reason
     settings.BABELPRESS_IMPORT_MAX_BYTES = 1000
-    outcome = service.import_html(b"<p>" + b"a" * 2000, filename="big.html")
+    outcome = pipeline.import_file(b"<p>" + b"a" * 2000, filename="big.html")
     assert outcome.reason == "big.html is larger than the 1,000 bytes allowed (BABELPRESS_IMPORT_MAX_BYTES)."
     assert counts() == NOTHING
 
@@ -222,7 +222,7 @@ BAD_FEEDS = {
 def test_bad_feeds_are_refused_with_a_reason_and_nothing_written(partner, case):
     body, content_type, expected = BAD_FEEDS[case]
     partner.server.route("/feed.xml", body=body, headers={"Content-Type": content_type})
-    report = service.import_feed(_feed(partner.url("/feed.xml")))
+    report = pipeline.import_feed(_feed(partner.url("/feed.xml")))
     assert expected in report.error, report.error
     assert report.everything_failed and report.new == 0
     assert counts() == NOTHING
@@ -234,7 +234,7 @@ def test_a_feed_with_thousands_of_items_is_read_in_bounded_turns(partner, settin
              for i in range(2000)]
     feed = _feed(partner.feed("/big.xml", items))
 
-    report = service.import_feed(feed)
+    report = pipeline.import_feed(feed)
 
     assert "the feed has 2000 entries; only the first 500 were read" in report.warnings
     assert report.entries == 500 and report.new == 4 and report.remaining == 496
@@ -251,7 +251,7 @@ def test_items_without_links_or_titles(partner):
         {"guid": "bare", "title": "A title and nothing else"},  # nothing to import
     ]))
 
-    report = service.import_feed(feed)
+    report = pipeline.import_feed(feed)
 
     assert report.counts["new"] == 2 and report.counts["failed"] == 1
     assert "1 entry without link or title skipped" in report.warnings
@@ -269,7 +269,7 @@ def test_a_refused_page_falls_back_to_the_text_the_feed_carries(partner, setting
         {"guid": "g", "title": "Page down, feed text kept", "link": partner.url("/missing"),
          "content": f"<p>{text}</p>", "author": "ann@example.org (Ann Lee)"},
     ]))
-    report = service.import_feed(feed)
+    report = pipeline.import_feed(feed)
     assert report.new == 1, report.failed
     article = Article.objects.get()
     assert text[:60] in article.body and article.author.name == "Ann Lee"
@@ -279,7 +279,7 @@ def test_a_refused_page_falls_back_to_the_text_the_feed_carries(partner, setting
 
 def test_the_user_agent_can_be_set_for_partners_who_allow_list_it(partner, settings):
     settings.BABELPRESS_IMPORT_USER_AGENT = "ValmontGazette-Importer/1.0 (+https://gazette.example/bot)"
-    service.import_url(partner.page("/ua", "Coach signs for two seasons", seed=14))
+    pipeline.import_url(partner.page("/ua", "Coach signs for two seasons", seed=14))
     page_request = [seen for seen in partner.server.requests if seen.path == "/ua"][0]
     assert page_request.headers["user-agent"] == "ValmontGazette-Importer/1.0 (+https://gazette.example/bot)"
 
@@ -292,7 +292,7 @@ def test_the_pages_lead_image_heads_the_draft_with_its_alt_text(partner):
     )
     partner.server.html("/cranes", html)
 
-    article = service.import_url(partner.url("/cranes")).article
+    article = pipeline.import_url(partner.url("/cranes")).article
 
     assert article.body.startswith(
         '<figure><img src="https://partner.example/img/cranes.jpg" alt="Two cranes against a grey sky"></figure>'

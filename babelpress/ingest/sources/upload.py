@@ -1,0 +1,33 @@
+"""An HTML file (uploaded in the admin, or given to `babelpress import FILE`), read as an article page."""
+
+from __future__ import annotations
+
+from ..extract import ExtractionError, extract_article
+from ..models import ImportedItem
+from .base import FILE, Candidate, Defaults, Document, ImportFailed, ImportSource
+from .page import candidate_from_extracted
+
+
+class UploadSource(ImportSource):
+    """Any file no other source recognises, read as a saved article page. Its address is the one
+    given with it, else the page's own canonical link."""
+
+    label = "an HTML file"
+    reads = frozenset({FILE})
+    file_types = (".html", ".htm", "text/html")
+    catch_all = True
+
+    def recognises(self, document: Document) -> bool:
+        return True  # whether it holds an article, extraction tells, with the reason
+
+    def story(self, document: Document, defaults: Defaults) -> Candidate:
+        try:
+            extracted = extract_article(document.text or document.content, document.url or None,
+                                        declared_language=defaults.language)
+            candidate = candidate_from_extracted(extracted, url=document.url or extracted.canonical_url,
+                                                 origin=ImportedItem.Origin.FILE)
+        except ExtractionError as exc:
+            raise ImportFailed(f"{document.shown}: {exc}") from None
+        if not document.url and not candidate.original_url:
+            candidate.warnings.append("the file does not say where it was published: add the original link")
+        return candidate
