@@ -8,21 +8,6 @@ Babelpress does not ship.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from ..doc_examples import run_example
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
-
-
-def example_source(text: str | None = None) -> str:
-    """The Python code block that follows the example-source marker in docs/architecture.md."""
-    text = DOC.read_text(encoding="utf-8") if text is None else text
-    found = re.search(r"<!-- example-source\b.*?-->\s*```python\n(.*?)\n```", text, re.DOTALL)
-    if found is None:
-        raise LookupError(f"{DOC}: no ```python block after an <!-- example-source --> marker")
-    return found.group(1) + "\n"
-
-
-SOURCE = example_source()
-# Compiled under the document's name, so a traceback points at docs/architecture.md.
-exec(compile(SOURCE, str(DOC), "exec"), globals())
+SOURCE = run_example("architecture.md", "example-source", globals())
