@@ -1,7 +1,8 @@
-from django.urls import path, register_converter, reverse
+from django.urls import path, register_converter
 
 from babelpress import languages
 from babelpress.site import views
+from babelpress.site.addresses import public_path
 
 
 class LanguageConverter:
@@ -32,12 +33,12 @@ urlpatterns = [
 
 # Where the site shows each newsroom object: their get_absolute_url() (registered in apps.py).
 def article_url(article) -> str:
-    return reverse("site:article", kwargs={"lang": article.language, "slug": article.slug})
+    return public_path("article", article.language, article.slug)
 
 
 def section_url(section_name) -> str:
-    return reverse("site:section", kwargs={"lang": section_name.language, "slug": section_name.slug})
+    return public_path("section", section_name.language, section_name.slug)
 
 
 def tag_url(tag) -> str:
-    return reverse("site:tag", kwargs={"lang": tag.language, "slug": tag.slug})
+    return public_path("tag", tag.language, tag.slug)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import Resolver404, reverse
+from django.urls import Resolver404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from babelpress import languages
 from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
+from babelpress.site.addresses import public_path
 from babelpress.site.cache import cached_page, content_changed_at, page_number
 from babelpress.site.middleware import best_language
 
@@ -55,7 +56,7 @@ def _canonical(path: str, page) -> str:
 def root(request):
     """/ sends the reader to the home page in the language their browser prefers."""
     code = best_language(request, languages.content_language_codes())
-    response = HttpResponseRedirect(reverse("site:home", kwargs={"lang": code}))
+    response = HttpResponseRedirect(public_path("home", code))
     patch_vary_headers(response, ("Accept-Language",))
     return response
 
@@ -90,8 +91,8 @@ def home(request, lang):
             "is_content_language": is_content_language,
             "stories_language": languages.get(stories_lang),
             "stories_language_name": languages.language_name(stories_lang),
-            "canonical": reverse("site:home", kwargs={"lang": lang}),
-            "alternates": [(l.code, reverse("site:home", kwargs={"lang": l.code})) for l in languages.content_languages()],
+            "canonical": public_path("home", lang),
+            "alternates": [(l.code, public_path("home", l.code)) for l in languages.content_languages()],
         },
     )
     return _public(response, *stories)
@@ -161,7 +162,7 @@ def article(request, lang, slug):
         if language.code in by_language:
             available.append((language, by_language[language.code].get_absolute_url()))
         else:
-            missing.append((language, reverse("site:home", kwargs={"lang": language.code})))
+            missing.append((language, public_path("home", language.code)))
     related = list(
         pages.listing(lang).filter(section_id=story.section_id).exclude(pk=story.pk)[: settings.BABELPRESS_RELATED_COUNT]
     )
