@@ -13,8 +13,8 @@ from django.urls import reverse
 from babelpress.newsroom.models import Article
 from babelpress.translation import jobs, pipeline, registry, review
 from babelpress.translation.engines.base import EngineError
-from babelpress.translation.placeholder_display import pieces
 from babelpress.translation.models import GlossaryName, GlossaryTerm, Translation, TranslationJob
+from babelpress.translation.placeholder_display import pieces
 from babelpress.translation.tasks import JobFailed, run_translation_job
 
 from .fake_engines import PhrasebookEngine
