@@ -31,6 +31,8 @@ from babelpress.translation.placeholders import TAG, split_on_placeholders
 from babelpress.translation.qa_messages import describe_item
 from babelpress.translation.segmenter.items import Kept, Pair
 
+#: Kinds of items that read left to right in any script (isolated with dir="ltr" when shown).
+LEFT_TO_RIGHT = ("number", "url", "email", "code")
 #: What stands in the text for an item with no text of its own.
 IMAGE_SIGN, EMPTY_SIGN, UNKNOWN_SIGN, STRAY_SIGN = "🖼", "◇", "◻", "?"
 
@@ -43,6 +45,11 @@ class Atom:
     shown: str
     kind: str
     title: str
+
+    @property
+    def ltr(self) -> bool:
+        """Written left to right whatever the text around it: "1 240" stays "1 240" in Arabic."""
+        return self.kind in LEFT_TO_RIGHT
 
 
 @dataclass
@@ -137,6 +144,9 @@ def segment_html(segment: str, items: list | None, *, original: bool = False) ->
 def _atom_html(atom: Atom) -> str:
     if atom.kind == "br":
         return format_html('<mark class="placeholder placeholder-br" title="{}">↵</mark><br>', atom.title)
+    if atom.ltr:
+        return format_html('<mark class="placeholder placeholder-{}" title="{}" dir="ltr">{}</mark>', atom.kind,
+                           atom.title, atom.shown)
     return format_html('<mark class="placeholder placeholder-{}" title="{}">{}</mark>', atom.kind, atom.title,
                        atom.shown)
 
