@@ -11,6 +11,7 @@ from django.urls import reverse
 from babelpress.newsroom.models import Article
 from babelpress.translation import approval, pipeline, review
 from babelpress.translation.models import ApprovalOverride, Translation
+from babelpress.translation.placeholder_display import pieces
 
 from .fake_engines import PhrasebookEngine
 
@@ -231,3 +232,33 @@ def test_the_article_is_not_published_by_a_refused_approval(reviewer, bad_draft)
         review.save_review(bad_draft, {}, reviewer, approve=True)
 
     assert reload(bad_draft.article).status == Article.Status.REVIEW
+
+
+# --- Naughty strings ------------------------------------------------------------------------------------------
+
+
+def test_naughty_strings_are_inert_on_the_review_screen_and_round_trip(client, reviewer, use_engines, make_story):
+    from django.utils.html import escape
+
+    from .. import corpus
+
+    naughty = [s for s in corpus.naughty_strings()[::6] if s.strip()]
+    use_engines({"phrasebook": (PhrasebookEngine, {})})
+    story = make_story([f"{escape(s)} 1 240 euros." for s in naughty], language="fr", headline="Des chaînes 1 240")
+    state = pipeline.translate_article(story, "en").translation
+
+    doc = page(client, state)
+    table = doc.cssselect(".review-table")[0]
+    assert {element.tag for element in table.iter()} <= {
+        "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "mark", "br", "p", "textarea",
+        "label", "input"}
+    assert "<x" not in table.text_content()
+
+    typed = {f"segment-{row.position}": f"{text} 1 240 !" for row, text in
+             zip(state.segments.order_by("position")[1:], naughty)}
+    post(client, state, _save="1", **typed)
+    rows = list(state.segments.order_by("position"))
+    items = review.placeholder_items(state, rows)
+    assert [pieces(row.target_text, items[row.position]).text for row in rows[1:]] == [
+        f"{text.replace(chr(13) + chr(10), chr(10)).replace(chr(0), '')} 1 240 !" for text in naughty]
+    assert not [issue for row in rows[1:] for issue in row.qa if issue["check"] in ("markup", "leftover")]
