@@ -25,6 +25,7 @@ from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
 
 from babelpress import languages
 from babelpress.translation import coverage
+from babelpress.translation.pipeline import FIELDS
 
 GROUPS = ("original", "reviewed", "machine", "outdated", "missing")
 GROUP_LABELS = {
@@ -68,7 +69,9 @@ def counts(table: dict | None = None) -> dict[str, Counter]:
     """{language: Counter of groups, "stories" too} over the published originals (or ``table``,
     the ``coverage.cells`` of them)."""
     if table is None:
-        table = coverage.cells(list(coverage.originals()))
+        # Only what coverage.cells reads of a source: a row is light, even with 10,000 of them.
+        sources = coverage.originals().select_related(None).only("pk", "translation_key", "language", *FIELDS)
+        table = coverage.cells(list(sources), among=sources)
     result = {code: Counter() for code in settings.BABELPRESS_CONTENT_LANGUAGES}
     for row in table.values():
         for code, cell in row.items():
