@@ -22,14 +22,24 @@ from babel.dates import get_timezone_name
 from django import forms
 from django.conf import settings
 from django.contrib.admin import widgets
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 
 SCRIPT = "newsroom/admin/site-time-zone.js"
+# Listed with Django's own script first: Django orders the scripts of a page only within each list.
+SCRIPTS = ["admin/js/calendar.js", "admin/js/admin/DateTimeShortcuts.js", SCRIPT]
 STYLE = "newsroom/admin/site-time-zone.css"
 
 
 def site_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def shown(moment: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:
+    """``moment`` as the admin shows times: in the site's zone, in the UI language's format, with
+    the zone ("15 janvier 2026 14:05 CET"); "" for None."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment, site_zone()), format_name)
 
 
 def zone_name(moment: datetime | None = None, language: str | None = None) -> str:
@@ -53,7 +63,7 @@ class ZonedSplitDateTime(widgets.AdminSplitDateTime):
     template_name = "admin/newsroom/widgets/split_datetime_with_zone.html"
 
     class Media:
-        js = [SCRIPT]
+        js = SCRIPTS
         css = {"all": [STYLE]}
 
     def get_context(self, name, value, attrs):
@@ -70,14 +80,14 @@ class ZonedDateWidget(widgets.AdminDateWidget):
     """Django's date input without the "hours behind server time" note (a day has no zone)."""
 
     class Media:
-        js = [SCRIPT]
+        js = SCRIPTS
 
 
 class ZonedTimeWidget(widgets.AdminTimeWidget):
     """Django's time input without the "hours behind server time" note."""
 
     class Media:
-        js = [SCRIPT]
+        js = SCRIPTS
 
 
 ZONED = {widgets.AdminSplitDateTime: ZonedSplitDateTime, widgets.AdminDateWidget: ZonedDateWidget,
