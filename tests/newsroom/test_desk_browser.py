@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/desk-*.png."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -14,9 +15,9 @@ from babelpress.newsroom import admin_time_zone
 from babelpress.newsroom.models import Article
 
 from ..desk_data import fill_desk
-from ..site.test_browser import ARTIFACTS, browser  # noqa: F401 - the browser fixture
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "mot-de-passe-du-desk"
 
 
@@ -25,7 +26,7 @@ def journalist(django_user_model):
     return django_user_model.objects.create_superuser("claire", "claire@example.org", PASSWORD)
 
 
-def logged_in_tab(browser, live_server, *, locale="fr-FR", timezone_id=None, width=1280):  # noqa: F811
+def logged_in_tab(browser, live_server, *, locale="fr-FR", timezone_id=None, width=1280):
     context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale,
                                   **({"timezone_id": timezone_id} if timezone_id else {}))
     tab = context.new_page()
@@ -47,7 +48,7 @@ def no_sideways_scroll(tab) -> bool:
     return tab.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
-def test_a_french_editors_desk_at_1280_pixels(browser, live_server, busy_desk):  # noqa: F811
+def test_a_french_editors_desk_at_1280_pixels(browser, live_server, busy_desk):
     ARTIFACTS.mkdir(exist_ok=True)
     tab = logged_in_tab(browser, live_server)
     assert tab.locator("html").get_attribute("lang") == "fr"
@@ -69,7 +70,7 @@ def test_a_french_editors_desk_at_1280_pixels(browser, live_server, busy_desk): 
     tab.context.close()
 
 
-def test_an_arabic_editors_desk_reads_right_to_left(browser, live_server, busy_desk):  # noqa: F811
+def test_an_arabic_editors_desk_reads_right_to_left(browser, live_server, busy_desk):
     ARTIFACTS.mkdir(exist_ok=True)
     tab = logged_in_tab(browser, live_server, locale="ar")
     assert tab.locator("html").get_attribute("dir") == "rtl"
@@ -87,7 +88,7 @@ def test_an_arabic_editors_desk_reads_right_to_left(browser, live_server, busy_d
     tab.context.close()
 
 
-def test_a_browser_in_new_york_sees_the_sites_zone_and_no_hours_behind_note(browser, live_server, newsroom,  # noqa: F811
+def test_a_browser_in_new_york_sees_the_sites_zone_and_no_hours_behind_note(browser, live_server, newsroom,
                                                                            journalist):
     ARTIFACTS.mkdir(exist_ok=True)
     tab = logged_in_tab(browser, live_server, timezone_id="America/New_York")
