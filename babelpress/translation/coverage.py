@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from django.conf import settings
 from django.utils.translation import pgettext_lazy
@@ -50,7 +51,7 @@ def cells(sources: list[Article], among=None) -> dict[int, dict[str, dict]]:
         found = by_key.get(source.translation_key, {})
         # The digest tells a machine translation's source changed: needed only where there is one.
         needed = any(getattr(version, "translation_state", None) is not None for version in found.values())
-        digest = source_digest(article_fields(source)) if needed else ""
+        digest = _digest(source) if needed else ""
         row = {}
         for language in settings.BABELPRESS_CONTENT_LANGUAGES:
             article = found.get(language)
@@ -59,6 +60,31 @@ def cells(sources: list[Article], among=None) -> dict[int, dict[str, dict]]:
             row[language] = {"state": state, "label": STATE_LABELS[state], "article": article, "job": job}
         table[source.pk] = row
     return table
+
+
+# Digests of sources already computed, by (translation key, language, version): every save of an
+# article gives it a new version (Article.save), so an entry never goes stale. Kept per process, the
+# most recent DIGESTS_KEPT; a source read without its version is digested every time.
+DIGESTS_KEPT = 20_000
+_digests: OrderedDict = OrderedDict()
+_digests_lock = threading.Lock()
+
+
+def _digest(source: Article) -> str:
+    version = source.__dict__.get("version")
+    if version is None:
+        return source_digest(article_fields(source))
+    key = (source.translation_key, source.language, version)
+    with _digests_lock:
+        if key in _digests:
+            _digests.move_to_end(key)
+            return _digests[key]
+    digest = source_digest(article_fields(source))
+    with _digests_lock:
+        _digests[key] = digest
+        while len(_digests) > DIGESTS_KEPT:
+            _digests.popitem(last=False)
+    return digest
 
 
 def state_of(source, language, article, job, digest) -> str:

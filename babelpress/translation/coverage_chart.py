@@ -70,7 +70,8 @@ def counts(table: dict | None = None) -> dict[str, Counter]:
     the ``coverage.cells`` of them)."""
     if table is None:
         # Only what coverage.cells reads of a source: a row is light, even with 10,000 of them.
-        sources = coverage.originals().select_related(None).only("pk", "translation_key", "language", *FIELDS)
+        sources = coverage.originals().select_related(None).only("pk", "translation_key", "language", "version",
+                                                                 *FIELDS)
         table = coverage.cells(list(sources), among=sources)
     result = {code: Counter() for code in settings.BABELPRESS_CONTENT_LANGUAGES}
     for row in table.values():
