@@ -47,7 +47,7 @@ def mine(user) -> Q:
 class MineFilter(admin.SimpleListFilter):
     """The article list's "Mine" filter (``?mine=yes``): the articles ``mine`` gives."""
 
-    title = _("whose")
+    title = _("owner")
     parameter_name = "mine"
 
     def lookups(self, request, model_admin):

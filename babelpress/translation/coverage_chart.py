@@ -21,7 +21,7 @@ from xml.etree import ElementTree as ET
 from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_bidi, gettext, pgettext_lazy
+from django.utils.translation import get_language_bidi, gettext, ngettext, pgettext_lazy
 
 from babelpress import languages
 from babelpress.translation import coverage
@@ -84,8 +84,8 @@ def counts(table: dict | None = None) -> dict[str, Counter]:
 def summary(name: str, counted: Counter) -> str:
     """ "French: 40 stories — original 10, reviewed or … 5, …": one bar in words."""
     parts = ", ".join(f"{GROUP_LABELS[group]} {counted[group]}" for group in GROUPS)
-    return gettext("%(language)s: %(count)d stories — %(parts)s") % {
-        "language": name, "count": counted["stories"], "parts": parts}
+    return ngettext("%(language)s: %(count)d story — %(parts)s", "%(language)s: %(count)d stories — %(parts)s",
+                    counted["stories"]) % {"language": name, "count": counted["stories"], "parts": parts}
 
 
 def _style() -> str:
@@ -117,7 +117,7 @@ def svg(per_language: dict[str, Counter], *, rtl: bool = False) -> str:
         "role": "img", "aria-labelledby": "coverage-chart-title coverage-chart-desc",
         "direction": "rtl" if rtl else "ltr"})
     ET.SubElement(root, "title", {"id": "coverage-chart-title"}).text = gettext("Translation coverage")
-    names = {code: languages.language_name(code).capitalize() for code in codes}
+    names = {code: _name(code) for code in codes}
     ET.SubElement(root, "desc", {"id": "coverage-chart-desc"}).text = " ".join(
         summary(names[code], per_language[code]) + "." for code in codes)
     ET.SubElement(root, "style").text = _style()
@@ -152,6 +152,12 @@ def _bar(root, code: str, name: str, counted: Counter, top: float, rtl: bool) ->
                                          "text-anchor": "middle", "aria-hidden": "true"}).text = str(value)
 
 
+def _name(code: str) -> str:
+    """The language's name in the UI language, as a label: "Anglais", "British English"."""
+    name = languages.language_name(code)
+    return name[:1].upper() + name[1:]
+
+
 def _n(number: float) -> str:
     return f"{number:.1f}".removesuffix(".0")
 
@@ -168,7 +174,7 @@ def panel_context(per_language: dict[str, Counter]) -> dict:
         "chart": mark_safe(svg(per_language, rtl=get_language_bidi())) if stories else "",  # escaped by ElementTree
         "stories": stories,
         "groups": [(group, GROUP_LABELS[group]) for group in GROUPS],
-        "rows": [(code, languages.language_name(code).capitalize(), [per_language[code][g] for g in GROUPS])
+        "rows": [(code, _name(code), [per_language[code][g] for g in GROUPS])
                  for code in codes],
         "coverage_url": reverse("translation_coverage"),
     }
