@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.newsroom import admin_extensions
+from babelpress.newsroom.desk_lists import MineFilter
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -132,7 +133,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     form = ArticleForm
     list_display = ["headline", "language", "status", "section", "published_at", "languages_list"]
-    list_filter = ["language", "status", "section", "translation_method", "source"]
+    list_filter = ["language", "status", MineFilter, "section", "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "source", "tags", "translated_from"]

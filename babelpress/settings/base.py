@@ -208,6 +208,8 @@ try:
     ZoneInfo(TIME_ZONE)
 except (ZoneInfoNotFoundError, ValueError):
     raise invalid("BABELPRESS_TIME_ZONE", TIME_ZONE, "is not an IANA time zone name", "Europe/Paris") from None
+# Every time shown with its zone ("14:05 CET"): Django's date formats plus the zone (settings/formats/).
+FORMAT_MODULE_PATH = ["babelpress.settings.formats"]
 
 # --- Public pages -----------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from babelpress.newsroom.models import Article
 from babelpress.translation import pipeline
 from babelpress.translation.models import ApprovalOverride, GlossaryName, GlossaryTerm
 
-from ..site.test_browser import browser  # noqa: F401 (the session's Chromium)
 from .fake_engines import PhrasebookEngine
 
 pytestmark = pytest.mark.browser
