@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_prose_editor",  # the article body's editor (newsroom/body_editor.py)
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",
