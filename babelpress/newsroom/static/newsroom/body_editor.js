@@ -27,6 +27,10 @@
   }
 
   function translate(root, strings) {
+    // An image needs its description: the dialog asks for it.
+    root.querySelectorAll('input[name="altText"]').forEach(function (input) {
+      input.required = true;
+    });
     root.querySelectorAll("[title]").forEach(function (element) {
       var ours = strings[element.getAttribute("title")];
       if (ours) {
@@ -40,6 +44,43 @@
       var text = element.textContent.trim();
       if (strings[text]) element.textContent = strings[text];
     });
+  }
+
+  // Word writes a list as paragraphs ("mso-list" in their style), each starting with its bullet or
+  // number in a span marked "mso-list:Ignore". The editor's schema would keep them as paragraphs
+  // starting with "·"; here they become the list they are. Everything else is left to the schema.
+  var WORD_LIST_ITEM = /mso-list\s*:\s*l\d/i;
+  var WORD_MARKER = /mso-list\s*:\s*ignore/i;
+  var NUMBERED = /^\s*(\d+|[a-z]|[ivxlcdm]+)[.)]/i;
+
+  function wordLists(html) {
+    if (html.indexOf("mso-list") === -1) return html;
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var list = null;
+    Array.prototype.slice.call(doc.body.querySelectorAll("p")).forEach(function (paragraph) {
+      if (!WORD_LIST_ITEM.test(paragraph.getAttribute("style") || "")) {
+        list = null;
+        return;
+      }
+      var marker = "";
+      paragraph.querySelectorAll("span").forEach(function (span) {
+        if (WORD_MARKER.test(span.getAttribute("style") || "") && span.parentNode) {
+          marker += span.textContent;
+          span.parentNode.removeChild(span);
+        }
+      });
+      var kind = NUMBERED.test(marker) ? "ol" : "ul";
+      var previous = paragraph.previousElementSibling;
+      if (!list || previous !== list || list.tagName.toLowerCase() !== kind) {
+        list = doc.createElement(kind);
+        paragraph.parentNode.insertBefore(list, paragraph);
+      }
+      var item = doc.createElement("li");
+      while (paragraph.firstChild) item.appendChild(paragraph.firstChild);
+      list.appendChild(item);
+      paragraph.parentNode.removeChild(paragraph);
+    });
+    return doc.body.innerHTML;
   }
 
   function setLanguage(element, lang, dir) {
@@ -87,6 +128,13 @@
         });
       });
     }).observe(container, {childList: true, subtree: true});
+    var previousTransform = editor.options.editorProps.transformPastedHTML;
+    editor.setOptions({editorProps: Object.assign({}, editor.options.editorProps, {
+      transformPastedHTML: function (html, view) {
+        html = wordLists(html);
+        return previousTransform ? previousTransform(html, view) : html;
+      },
+    })});
     var area = editor.view.dom;
     setLanguage(area, textarea.getAttribute("lang"), textarea.getAttribute("dir"));
     editors.push({textarea: textarea, area: area});
