@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section, StaleEdit
-from babelpress.translation import coverage, jobs, review
+from babelpress.translation import coverage, jobs, review, segment_editor
 from babelpress.translation.placeholders import readable, segment_from_readable
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
@@ -284,6 +284,8 @@ class TranslationAdmin(admin.ModelAdmin):
             "source_language": languages.get(state.source.language),
             "target_language": languages.get(state.article.language),
             "can_change": self.has_change_permission(request, state),
+            # Body segments in the body editor (translation/segment_editor.py).
+            "editor_fields": segment_editor.EDITED_FIELDS, "segment_editor_media": segment_editor.media(),
         }
         status = 409 if posted is not None else 200  # 409 Conflict: the refused POST's page
         return TemplateResponse(request, "admin/translation/review.html", context, status=status)

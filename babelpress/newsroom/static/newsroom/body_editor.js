@@ -113,7 +113,9 @@
   document.addEventListener("prose-editor:ready", function (event) {
     var textarea = event.detail.textarea;
     var editor = event.detail.editor;
-    if (!textarea.hasAttribute("data-editor-strings")) return; // not one of ours
+    if (!textarea.hasAttribute("data-editor-strings") && !textarea.hasAttribute("data-segment-editor")) {
+      return; // not one of ours
+    }
     var strings = words(textarea);
     Object.keys(strings).forEach(function (english) {
       django.catalog[english] = strings[english];
@@ -137,6 +139,10 @@
     })});
     var area = editor.view.dom;
     setLanguage(area, textarea.getAttribute("lang"), textarea.getAttribute("dir"));
+    // The area is what a screen reader meets: it takes the textarea's name (its label, or aria-label).
+    var label = textarea.id && document.querySelector('label[for="' + textarea.id + '"]');
+    var name = textarea.getAttribute("aria-label") || (label && label.textContent.replace(/\s*:\s*$/, "").trim());
+    if (name) area.setAttribute("aria-label", name);
     editors.push({textarea: textarea, area: area});
     if (textarea.dataset.languageFrom) follow(document.getElementById(textarea.dataset.languageFrom));
   });
