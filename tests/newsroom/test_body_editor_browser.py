@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 
 from babelpress.newsroom.models import Article
-from tests.site.test_browser import browser, tab  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -81,8 +80,9 @@ def test_an_editor_writes_a_body_with_the_editor_and_the_clean_markup_is_stored(
     tab.fill(".prose-editor-dialog input[name=href]", "https://example.org/ligne")
     tab.click(".prose-editor-dialog button[type=submit]")
     area.locator('a[href="https://example.org/ligne"]', has_text="ligne").wait_for()
-    # The editor takes the focus back (on the next frame) with the linked word still selected;
-    # then a click right of the paragraph's end puts the caret after the link.
+    # The editor takes the focus back on the next animation frame, the linked word still selected;
+    # once that frame has run, a click right of the paragraph's end puts the caret after the link.
+    tab.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     tab.wait_for_function("String(getSelection()) === 'ligne'")
     paragraph = area.locator("p").first
     box = paragraph.bounding_box()

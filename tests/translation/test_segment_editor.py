@@ -12,7 +12,6 @@ from django.urls import reverse
 
 from babelpress.translation import pipeline
 from babelpress.translation.models import Segment
-from tests.site.test_browser import browser, tab  # noqa: F401 (fixtures)
 
 from .fake_engines import PhrasebookEngine
 
