@@ -42,7 +42,7 @@ BODY_EXTENSIONS = {
     "Image": True,
     "Caption": True,
     "History": True,
-    # The browser's spelling checker, in the article's language (the area's lang attribute).
+    # django-prose-editor turns the browser's spelling checker off by default; editors want it.
     "NoSpellCheck": False,
 }
 
