@@ -104,11 +104,19 @@ def test_an_editor_writes_a_body_with_the_editor_and_the_clean_markup_is_stored(
 
 def test_an_arabic_article_is_edited_right_to_left(tab, live_server, newsroom, django_user_model, settings):
     settings.BABELPRESS_CONTENT_LANGUAGES = [*settings.BABELPRESS_CONTENT_LANGUAGES, "ar"]
-    arabic = Article.objects.create(language="ar", headline="الجسر يفتح", body="<p>نص المقال</p>", section=newsroom.news)
+    arabic = Article.objects.create(language="ar", headline="الجسر يفتح", body="<h2>عنوان</h2><p>نص المقال</p>",
+                                   section=newsroom.news)
     log_in(tab, live_server, django_user_model, reverse("admin:newsroom_article_change", args=[arabic.pk]))
     area = tab.locator(".prose-editor > .ProseMirror")
     assert (area.get_attribute("lang"), area.get_attribute("dir")) == ("ar", "rtl")
     assert area.evaluate("element => getComputedStyle(element.querySelector('p')).direction") == "rtl"
+    # A subheading starts on the right too (the admin's fieldset styles would push it left).
+    gap = area.evaluate("""element => {
+        const words = document.createRange();
+        words.selectNodeContents(element.querySelector('h2'));
+        return element.getBoundingClientRect().right - words.getBoundingClientRect().right;
+    }""")
+    assert 0 <= gap < 40
     # The toolbar stays in the admin's direction: only the text is right to left.
     assert tab.locator(".prose-menubar").evaluate("element => getComputedStyle(element).direction") == "ltr"
 
