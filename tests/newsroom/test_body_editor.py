@@ -6,6 +6,7 @@ test_body_editor_browser.py."""
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 
 import lxml.html
 import pytest
@@ -115,3 +116,28 @@ def test_the_editors_words_come_from_our_catalog_in_the_admins_language(editor, 
     assert {"bold", "italic", "unordered list", "ordered list", "blockquote", "insert link", "remove link", "figure",
             "Heading 2", "Heading 3", "Paragraph", "undo", "redo", "URL", "Title", "Edit Link", "Image URL",
             "Alternative Text", "Caption", "Insert Figure", "Insert", "Update", "Cancel"} <= words.keys()
+
+
+def test_every_naughty_string_goes_through_the_editors_field_cleaned_and_inert(naughty_strings):
+    field = body_editor.BodyField()
+    for value in naughty_strings:
+        cleaned = field.clean(value)
+        assert cleaned == body_editor.clean_editor_html(value.strip())  # a CharField strips first
+        elements = ElementsOf()
+        elements.feed(cleaned)
+        assert {tag for tag, _ in elements.found} <= sanitize.ALLOWED_TAGS, value
+        for tag, attributes in elements.found:
+            assert not any(name.startswith("on") for name, _ in attributes), value
+            addresses = [v or "" for name, v in attributes if name in ("href", "src")]
+            assert not any(a.strip().lower().startswith("javascript:") for a in addresses), value
+
+
+class ElementsOf(HTMLParser):
+    """Every element of an HTML text with its attributes, as a browser's tokenizer reads them."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
