@@ -104,7 +104,7 @@ def test_an_editor_writes_a_body_with_the_editor_and_the_clean_markup_is_stored(
 
 def test_an_arabic_article_is_edited_right_to_left(tab, live_server, newsroom, django_user_model, settings):
     settings.BABELPRESS_CONTENT_LANGUAGES = [*settings.BABELPRESS_CONTENT_LANGUAGES, "ar"]
-    arabic = Article.objects.create(language="ar", headline="الجسر يفتح", body="<h2>عنوان</h2><p>نص المقال</p>",
+    arabic = Article.objects.create(language="ar", headline="الجسر يفتح", body="<h2>عنوان</h2><p>نص المقال</p><p>bold</p>",
                                    section=newsroom.news)
     log_in(tab, live_server, django_user_model, reverse("admin:newsroom_article_change", args=[arabic.pk]))
     area = tab.locator(".prose-editor > .ProseMirror")
@@ -117,6 +117,8 @@ def test_an_arabic_article_is_edited_right_to_left(tab, live_server, newsroom, d
         return element.getBoundingClientRect().right - words.getBoundingClientRect().right;
     }""")
     assert 0 <= gap < 40
+    # The editor's words are put on its toolbar and dialogs, never on the text being written.
+    assert area.locator("p").last.inner_text() == "bold"
     # The toolbar stays in the admin's direction: only the text is right to left.
     assert tab.locator(".prose-menubar").evaluate("element => getComputedStyle(element).direction") == "ltr"
 

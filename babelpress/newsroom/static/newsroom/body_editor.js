@@ -26,12 +26,19 @@
     }
   }
 
-  function translate(root, strings) {
+  // The editor's own parts (toolbar, menus, dialogs) in our words; never the text being written.
+  function translate(root, strings, area) {
+    var outside = function (element) { return !area.contains(element); };
+    var all = function (selector) {
+      var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+      if (root.matches(selector)) found.unshift(root);
+      return found.filter(outside);
+    };
     // An image needs its description: the dialog asks for it.
-    root.querySelectorAll('input[name="altText"]').forEach(function (input) {
+    all('input[name="altText"]').forEach(function (input) {
       input.required = true;
     });
-    root.querySelectorAll("[title]").forEach(function (element) {
+    all("[title]").forEach(function (element) {
       var ours = strings[element.getAttribute("title")];
       if (ours) {
         element.setAttribute("title", ours);
@@ -39,7 +46,7 @@
       }
     });
     // Menu entries (the paragraph/heading menu) and labels are text of their own.
-    root.querySelectorAll("p, h2, h3, label, span, option, button:not(.material-icons)").forEach(function (element) {
+    all("p, h2, h3, label, span, option, button:not(.material-icons)").forEach(function (element) {
       if (element.children.length) return;
       var text = element.textContent.trim();
       if (strings[text]) element.textContent = strings[text];
@@ -121,12 +128,12 @@
       django.catalog[english] = strings[english];
     });
     var container = textarea.closest(".prose-editor") || editor.view.dom.parentNode;
-    translate(container, strings);
+    translate(container, strings, editor.view.dom);
     // Dialogs and menus are made when opened: translate what appears later too.
     new MutationObserver(function (changes) {
       changes.forEach(function (change) {
         change.addedNodes.forEach(function (node) {
-          if (node.nodeType === 1) translate(node, strings);
+          if (node.nodeType === 1 && !editor.view.dom.contains(node)) translate(node, strings, editor.view.dom);
         });
       });
     }).observe(container, {childList: true, subtree: true});
