@@ -5,6 +5,10 @@ editor where every placeholder tag is one piece that cannot be typed into or hal
 (``static/translation/segment_editor.js``). The textarea still holds and sends the segment as a
 reviewer types it (``placeholders.readable``), so saving is unchanged, and so is the page without
 JavaScript. The editing area takes the target language's ``lang`` and ``dir`` from the textarea.
+
+Each piece shows its tag (``<x2/>``) unless the textarea carries ``data-segment-labels``, a JSON
+object from tag to what it stands for (``{"<x2/>": "1 240", "<g1>": "link"}``): the piece then shows
+that, and still sends its tag.
 """
 
 from __future__ import annotations
