@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "babelpress.core.apps.BackgroundJobsConfig",  # django_tasks_db, with a translated name
     "axes",
+    "django_prose_editor",  # the article body's editor (newsroom/body_editor.py)
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",

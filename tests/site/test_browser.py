@@ -1,5 +1,6 @@
-"""A reader in a real browser (Debian's Chromium driven by Playwright): pick a language, land on
-the same story; Arabic renders right-to-left. Screenshots go to test-artifacts/."""
+"""A reader in a real browser (Debian's Chromium driven by Playwright, fixtures `browser` and `tab` in
+tests/conftest.py): pick a language, land on the same story; Arabic renders right-to-left.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -10,14 +11,6 @@ import pytest
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def tab(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_reader_switches_language_and_lands_on_the_same_story(tab, live_server, newsroom):
