@@ -2,7 +2,7 @@
 
 The newsroom (the content model) imports no other app (docs/architecture.md), yet the article
 screens show what other apps know about an article and offer their actions. So the newsroom offers
-four extension points and renders whatever was registered; each app registers its own:
+five extension points and renders whatever was registered; each app registers its own:
 
 - ``register_action(function)``: an action of the article list (Django's admin action: a function
   ``(modeladmin, request, queryset)`` decorated with ``@admin.action``; its name is the function's).
@@ -14,6 +14,9 @@ four extension points and renders whatever was registered; each app registers it
   admin's log-in check (the target of a panel's button, for instance).
 - ``register_tool(name, label, description, url_name)``: a row of the "Newsroom tools" box on the
   admin home page, linking to ``reverse(url_name)``.
+- ``register_notice(name, render)``: a notice at the top of the admin home page (something editors
+  must know, such as a language no engine can translate into); ``render(request)`` returns safe
+  HTML, "" when there is nothing to say. It runs on every visit of the home page: keep it cheap.
 
 Names are unique per kind: registering the same one again replaces it when it is the same thing
 (``ready()`` may run twice in tests) and is refused when it is something else (two apps clashing).
@@ -74,6 +77,7 @@ _actions: dict[str, Callable] = {}
 _panels: dict[str, Panel] = {}
 _article_urls: dict[str, ArticleUrl] = {}
 _tools: dict[str, Tool] = {}
+_notices: dict[str, Callable[[Any], str]] = {}
 
 
 def _put(registry: dict, name: str, item, kind: str) -> None:
@@ -108,6 +112,15 @@ def register_article_url(route: str, view: Callable[..., Any], name: str) -> Non
 
 def register_tool(name: str, label, description, url_name: str) -> None:
     _put(_tools, name, Tool(name, label, description, url_name), "newsroom tool")
+
+
+def register_notice(name: str, render: Callable[[Any], str]) -> None:
+    _put(_notices, name, render, "home-page notice")
+
+
+def notices(request) -> list[str]:
+    """The registered notices that have something to say to this request's user, as safe HTML."""
+    return [html for html in (render(request) for render in _notices.values()) if html]
 
 
 def actions() -> list[Callable]:

@@ -189,13 +189,15 @@ class HardenedModelAdminMixin:
 
 class NewsroomAdminSite(admin.AdminSite):
     """``admin.site``: every ModelAdmin registered here gets HardenedModelAdminMixin; the home page
-    lists the newsroom tools other apps registered (admin_extensions.register_tool)."""
+    lists the newsroom tools and notices other apps registered (admin_extensions.register_tool,
+    register_notice)."""
 
     index_template = "admin/babelpress_index.html"
 
     def index(self, request, extra_context=None):
         tools = [tool.link() for tool in admin_extensions.tools()]
-        return super().index(request, {"newsroom_tools": tools, **(extra_context or {})})
+        notices = admin_extensions.notices(request)
+        return super().index(request, {"newsroom_tools": tools, "newsroom_notices": notices, **(extra_context or {})})
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

@@ -12,7 +12,7 @@ class TranslationConfig(AppConfig):
 
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
-        from babelpress.translation import article_admin
+        from babelpress.translation import article_admin, availability
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
 
@@ -27,6 +27,7 @@ class TranslationConfig(AppConfig):
             "translation_coverage", _("Translation coverage"),
             _("Which story exists in which language, and what needs translating or review."),
             url_name="translation_coverage")
+        admin_extensions.register_notice("translation_engines", availability.notice)
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

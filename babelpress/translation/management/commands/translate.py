@@ -1,6 +1,11 @@
-"""`babelpress translate ARTICLE_ID|--all-untranslated --to fr,en`: translate now, with progress."""
+"""`babelpress translate ARTICLE_ID|--all-untranslated --to fr,en`: translate now, with progress.
+
+``--all-untranslated`` takes every cell the coverage page shows as missing, outdated or failed
+(worklist.py) and lists those it leaves out, with why: no engine for the pair, already queued."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -9,7 +14,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from babelpress.newsroom.models import Article, StaleEdit
-from babelpress.translation import jobs, metering, pipeline
+from babelpress.translation import argos_packages, jobs, metering, pipeline, worklist
 from babelpress.translation.engines.base import EngineError
 
 
@@ -47,9 +52,11 @@ class Command(BaseCommand):
             raise CommandError(f"--to names languages the site does not publish in: {', '.join(sorted(unknown))} "
                                f"(content languages: {', '.join(settings.BABELPRESS_CONTENT_LANGUAGES)}).")
         work: list[tuple[Article, str]] = []
+        skipped: list[worklist.Skipped] = []
         if options["all_untranslated"]:
-            for source in Article.objects.published().filter(translation_method="").select_related("section"):
-                work += [(source, lang) for lang in jobs.targets_needing_work(source) if lang in targets]
+            missing = worklist.everything_missing()
+            work = [(source, lang) for source, lang in missing.todo if lang in targets]
+            skipped = [cell for cell in missing.skipped if cell.language in targets]
         elif options["article_ids"]:
             found = {a.pk: a for a in Article.objects.filter(pk__in=options["article_ids"]).select_related("section")}
             missing = set(options["article_ids"]) - set(found)
@@ -66,8 +73,13 @@ class Command(BaseCommand):
                 work += [(source, lang) for lang in targets if lang != source.language]
         else:
             raise CommandError("Name article ids, or use --all-untranslated.")
+        if skipped:
+            self.report_skipped(skipped, len(work) + len(skipped))
         if not work:
-            self.stdout.write("Nothing to translate.")
+            if any(cell.reason == worklist.NO_ENGINE for cell in skipped):
+                raise CommandError("Nothing could be translated: no engine can translate the pairs listed above.")
+            self.stdout.write("Nothing more to translate." if skipped else
+                              "Nothing to translate: every published original exists in every language asked for.")
             return
         if options["queue"]:
             for source, lang in work:
@@ -96,3 +108,24 @@ class Command(BaseCommand):
                           f"{from_memory} segment(s) from memory.")
         if failed and not done:
             raise CommandError("Nothing could be translated; see the messages above.")
+
+    def report_skipped(self, skipped: list[worklist.Skipped], missing: int) -> None:
+        """Each story × language left out, with its reason; then the totals and what to do."""
+        self.stdout.write(f"Not translated ({len(skipped)} of {missing} missing or outdated):")
+        for cell in sorted(skipped, key=lambda c: (c.source.pk, c.language)):
+            headline = cell.source.headline if len(cell.source.headline) <= 50 else cell.source.headline[:49] + "…"
+            self.stdout.write(f"  #{cell.source.pk} {cell.source.language}→{cell.language}  {headline}: {cell.detail}")
+        counts = Counter(cell.reason for cell in skipped)
+        parts = []
+        if counts[worklist.NO_ENGINE]:
+            pairs = Counter(f"{c.source.language}→{c.language}" for c in skipped if c.reason == worklist.NO_ENGINE)
+            listed = ", ".join(f"{pair} ×{n}" for pair, n in sorted(pairs.items()))
+            parts.append(f"{counts[worklist.NO_ENGINE]} with no engine for their pair ({listed})")
+        if counts[worklist.QUEUED]:
+            parts.append(f"{counts[worklist.QUEUED]} already queued for `babelpress worker`")
+        self.stdout.write(f"Skipped {len(skipped)}: " + "; ".join(parts) + ".")
+        if counts[worklist.NO_ENGINE]:
+            self.stdout.write(
+                f"To translate them, install a model for each pair (`{argos_packages.INSTALL_HINT}`; packages: "
+                f"{argos_packages.PACKAGES_URL}; a pair without its own model goes through English), or configure "
+                "an engine (BABELPRESS_TRANSLATION_ENGINE; docs/engines.md). Or translate them by hand.")
