@@ -141,8 +141,10 @@ JOB_BADGES = {
 
 @admin.register(TranslationJob)
 class TranslationJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "source", "target_language", "status_shown", "reason", "attempts", "engine", "engine_calls",
-                    "segments_from_memory", "worker", "updated_at", "retry_button"]
+    # What an editor looks for (which story, which language, how it stands and why) fits the screen;
+    # the engine's calls, the memory's share and the worker are on the job's page.
+    list_display = ["id", "story", "target_language", "status_shown", "reason", "retry_button", "attempts", "engine",
+                    "updated_at"]
     list_filter = ["status", "target_language", "engine"]
     readonly_fields = [f.name for f in TranslationJob._meta.fields if f.name != "lease_token"]
     exclude = ["lease_token"]
@@ -151,6 +153,11 @@ class TranslationJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("story"), ordering="source__headline")
+    def story(self, obj):
+        return format_html('<div style="min-width:10em;max-width:24em;white-space:normal">{} [{}]</div>',
+                           obj.source.headline, obj.source.language)
 
     @admin.display(description=_("status"), ordering="status")
     def status_shown(self, obj):
@@ -167,10 +174,13 @@ class TranslationJobAdmin(admin.ModelAdmin):
             return ""
         if len(error) > REASON_CHARS:
             error = error[:REASON_CHARS].rsplit(" ", 1)[0] + " …"
+        retrying = ""
         if obj.status in (TranslationJob.Status.QUEUED, TranslationJob.Status.WAITING) and obj.next_attempt_at:
-            return format_html("{} <small>({})</small>", error, _("tried again at %(time)s") % {
-                "time": date_format(timezone.localtime(obj.next_attempt_at), "DATETIME_FORMAT")})
-        return error
+            retrying = _("tried again at %(time)s") % {
+                "time": date_format(timezone.localtime(obj.next_attempt_at), "DATETIME_FORMAT")}
+        # Wide enough to read as a sentence, not a column of single words.
+        return format_html('<div class="job-reason" style="min-width:15em;max-width:40em;white-space:normal">{}{}</div>', error,
+                           format_html(" <small>({})</small>", retrying) if retrying else "")
 
     @admin.display(description="")
     def retry_button(self, obj):
