@@ -36,7 +36,8 @@ def translations_panel(article) -> str:
         if lang.code == article.language:
             continue
         other = existing.get(lang.code)
-        state = job_state(latest.get(lang.code), original, lang.code)
+        untranslated = other is None or other.translation_method == Article.TranslationMethod.COPY
+        state = job_state(latest.get(lang.code), original, lang.code, untranslated)
         if other:
             url = reverse("admin:newsroom_article_change", args=[other.pk])
             what = [other.get_status_display()]
@@ -63,15 +64,15 @@ def latest_jobs(original) -> dict:
     return latest
 
 
-def job_state(job, original, language: str) -> str:
+def job_state(job, original, language: str, untranslated: bool) -> str:
     """What the panel says beside a language: its job queued or failed (with the reason, in full),
-    or that no engine can translate the pair."""
+    or, where it is still to be translated, that no engine can translate the pair."""
     if job is not None and job.status == TranslationJob.Status.FAILED:
         return format_html(' <strong class="translation-failed" style="color:#ba2121">{}</strong> {}',
                            _("Machine translation failed:"), job.last_error or _("no reason was recorded."))
     if job is not None and job.status in jobs.OPEN:
         return format_html(" <em>{}</em>", _("machine translation queued"))
-    if original is not None and not availability.can_translate(original.language, language):
+    if untranslated and original is not None and not availability.can_translate(original.language, language):
         return format_html(" <small>{}</small>", _("No engine can translate %(pair)s: translate it by hand.") % {
             "pair": availability.pair_name(original.language, language)})
     return ""
