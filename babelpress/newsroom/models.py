@@ -20,6 +20,7 @@ from babelpress import languages
 from babelpress.newsroom import public_urls
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
+from babelpress.newsroom.untranslated_copies import not_published_as_is
 
 
 class NamedWithSlug(models.Model):
@@ -169,8 +170,7 @@ class Article(models.Model):
         ORIGINAL = "", _("Original")
         MACHINE = "machine", _("Machine translation")
         HUMAN = "human", _("Human translation")
-        # "Create a draft in this language": the original's text, not translated yet. It becomes a
-        # human translation when a person changes its text (ArticleForm), and is not published as is.
+        # "Create a draft in this language": the original's text until a person translates it (untranslated_copies.py).
         COPY = "copy", _("Untranslated copy")
 
     translation_key = models.UUIDField(
@@ -305,7 +305,7 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and not self.headline.strip():
             raise ValidationError({"headline": _("A published article needs a headline.")})
         if self.status == self.Status.PUBLISHED and self.translation_method == self.TranslationMethod.COPY:
-            raise ValidationError({"status": untranslated_copy_message(self)})
+            raise ValidationError({"status": not_published_as_is(self)})
         if self.language and self.language not in settings.BABELPRESS_CONTENT_LANGUAGES:
             raise ValidationError({"language": _("This language is not one of the site's content languages.")})
         if self.translation_key and self.language:
@@ -389,18 +389,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return public_urls.url_for(self)
-
-
-def untranslated_copy_message(article: Article) -> str:
-    """Why an untranslated copy is not published, and what to do (Article.clean)."""
-    source = article.translated_from if article.translated_from_id else None
-    fix = _("Translate the headline and the text, then publish. To publish it as it is anyway, set "
-            "“Translation method” to “Human translation”.")
-    if source is None:
-        return _("This is still an untranslated copy of the original: nobody has changed its text yet.") + " " + fix
-    return _(
-        "This is still an untranslated copy of the %(language)s original: nobody has changed its text yet."
-    ) % {"language": languages.language_name(source.language)} + " " + fix
 
 
 class StaleEdit(Exception):

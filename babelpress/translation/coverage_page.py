@@ -18,6 +18,8 @@ from babelpress.translation import availability, coverage, jobs, worklist
 
 #: Ticked cells read from one POST at most (the page shows 500 stories).
 MAX_CELLS = 2000
+#: No article id is larger (a bigger number in a cell names no article; databases refuse to compare it).
+LARGEST_ID = 2**63 - 1
 
 
 def coverage_view(request):
@@ -97,7 +99,7 @@ def queue_ticked(request) -> None:
     for value in request.POST.getlist("cell")[:MAX_CELLS]:
         source_id, _sep, language = value.partition(":")
         pk = ascii_number(source_id)
-        if pk is not None and language in settings.BABELPRESS_CONTENT_LANGUAGES:
+        if pk is not None and pk <= LARGEST_ID and language in settings.BABELPRESS_CONTENT_LANGUAGES:
             wanted.append((pk, language))
     originals = Article.objects.filter(pk__in={pk for pk, _language in wanted}, translation_method="")
     sources = {source.pk: source for source in originals.select_related("section")}
