@@ -8,7 +8,7 @@ import pytest
 
 from babelpress.translation.models import TranslationJob
 
-from ..site.test_browser import ARTIFACTS, browser, tab  # noqa: F401 (fixtures)
+from ..browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +16,7 @@ LOCAL = "babelpress.translation.engines.local.LocalEngine"
 
 
 @pytest.fixture
-def logged_in(tab, live_server, django_user_model):  # noqa: F811 (the fixture imported above)
+def logged_in(tab, live_server, django_user_model):
     django_user_model.objects.create_superuser("redaction", "redaction@example.org", "mot-de-passe-du-test")
     tab.goto(live_server.url + "/admin/login/")
     tab.fill("#id_username", "redaction")
