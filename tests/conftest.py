@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from . import corpus
+from .browser import CHROMIUM
 
 
 @pytest.fixture(autouse=True)
@@ -167,15 +168,12 @@ def content_clock(monkeypatch):
     return clock
 
 
-# --- A real browser (tests marked browser): Debian's Chromium through Playwright ------------------------
-
-CHROMIUM = os.environ.get("BABELPRESS_TEST_CHROMIUM", "/usr/bin/chromium")
+# --- Browser tests (@pytest.mark.browser): one Chromium for the whole session -------------------------------
 
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright, one for the whole run (two at once cannot share the
-    thread's asyncio loop): browser tests of every app use it, and open their own contexts."""
+    """Debian's Chromium driven by Playwright, one per test session (shared by every browser test)."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (apt-get install chromium).")
@@ -203,6 +201,7 @@ def browser():
 
 @pytest.fixture
 def tab(browser):
+    """A fresh page at 1280 × 900, in French."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     page = context.new_page()
     yield page

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
+from babelpress.html_text import html_to_text
 from babelpress.newsroom import admin_extensions
 from babelpress.newsroom.desk_lists import MineFilter
 from babelpress.newsroom.body_editor import BodyField, text_language
@@ -77,6 +78,9 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {}
 
 
+TEXT_FIELDS = ("headline", "alternative_headline", "standfirst", "body", "summary")
+
+
 class ArticleForm(forms.ModelForm):
     translation_of = forms.ModelChoiceField(
         queryset=Article.objects.all(), required=False, label=_("Translation of"),
@@ -115,12 +119,22 @@ class ArticleForm(forms.ModelForm):
                     _("Someone else saved this article since you opened it. Copy your changes, reload the page "
                       "and apply them again.")
                 )
+        if data.get("translation_method") == Article.TranslationMethod.COPY and self.text_edited():
+            # A person translated the copy (or began to): from now on it is their translation.
+            data["translation_method"] = Article.TranslationMethod.HUMAN
         target = data.get("translation_of")
         language = data.get("language")
         if target is not None and language:
             if Article.objects.filter(translation_key=target.translation_key, language=language).exclude(pk=self.instance.pk).exists():
                 raise ValidationError({"translation_of": _("That story already has a version in this language.")})
         return data
+
+    def text_edited(self) -> bool:
+        """Whether the person changed the words of a text field (not merely how its HTML is written)."""
+        return any(
+            html_to_text(str(self.initial.get(name) or "")) != html_to_text(str(self.cleaned_data.get(name) or ""))
+            for name in TEXT_FIELDS if name in self.changed_data
+        )
 
     def save(self, commit=True):
         target = self.cleaned_data.get("translation_of")
@@ -191,12 +205,16 @@ class ArticleAdmin(admin.ModelAdmin):
         return extra + super().get_urls()
 
     def save_model(self, request, obj, form, change):
-        edited = {"headline", "alternative_headline", "standfirst", "body", "summary"} & set(form.changed_data)
+        edited = set(TEXT_FIELDS) & set(form.changed_data)
         if change and obj.translation_method == Article.TranslationMethod.MACHINE and edited:
             # Text edited here by a person is a human translation now: re-translation must not overwrite it.
             obj.translation_method = Article.TranslationMethod.HUMAN
             messages.info(request, _("You edited a machine translation: it is now marked as a human translation, "
                                      "and automatic re-translation will leave it alone."))
+        if change and form.initial.get("translation_method") == Article.TranslationMethod.COPY and (
+                obj.translation_method == Article.TranslationMethod.HUMAN):
+            messages.info(request, _("You changed the text of this untranslated copy: it is now marked as a human "
+                                     "translation."))
         if change:
             obj.save_if_current(form.cleaned_data.get("loaded_version") or obj.version)
         else:

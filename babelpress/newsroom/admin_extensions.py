@@ -2,7 +2,7 @@
 
 The newsroom (the content model) imports no other app (docs/architecture.md), yet the article
 screens show what other apps know about an article and offer their actions. So the newsroom offers
-six extension points and renders whatever was registered; each app registers its own:
+seven extension points and renders whatever was registered; each app registers its own:
 
 - ``register_action(function)``: an action of the article list (Django's admin action: a function
   ``(modeladmin, request, queryset)`` decorated with ``@admin.action``; its name is the function's).
@@ -20,6 +20,9 @@ six extension points and renders whatever was registered; each app registers its
   not see them.
 - ``register_desk_panel(name, render)``: a box under the desk's blocks; ``render(request)`` returns
   safe HTML, "" to show nothing (translation's coverage chart).
+- ``register_notice(name, render)``: a notice at the top of the admin home page (something editors
+  must know, such as a language no engine can translate into); ``render(request)`` returns safe
+  HTML, "" when there is nothing to say. It runs on every visit of the home page: keep it cheap.
 
 Names are unique per kind: registering the same one again replaces it when it is the same thing
 (``ready()`` may run twice in tests) and is refused when it is something else (two apps clashing).
@@ -100,6 +103,7 @@ _article_urls: dict[str, ArticleUrl] = {}
 _tools: dict[str, Tool] = {}
 _desk_lists: dict[str, DeskList] = {}
 _desk_panels: dict[str, DeskPanel] = {}
+_notices: dict[str, Callable[[Any], str]] = {}
 
 
 def _put(registry: dict, name: str, item, kind: str) -> None:
@@ -145,6 +149,13 @@ def register_desk_list(name: str, label, rows: Callable[[Any, int], Any], *, blo
 
 def register_desk_panel(name: str, render: Callable[[Any], str]) -> None:
     _put(_desk_panels, name, DeskPanel(name, render), "desk panel")
+def register_notice(name: str, render: Callable[[Any], str]) -> None:
+    _put(_notices, name, render, "home-page notice")
+
+
+def notices(request) -> list[str]:
+    """The registered notices that have something to say to this request's user, as safe HTML."""
+    return [html for html in (render(request) for render in _notices.values()) if html]
 
 
 def actions() -> list[Callable]:

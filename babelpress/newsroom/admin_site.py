@@ -198,14 +198,15 @@ class HardenedModelAdminMixin:
 
 class NewsroomAdminSite(admin.AdminSite):
     """``admin.site``: every ModelAdmin registered here gets HardenedModelAdminMixin; the home page
-    is the editor's desk (newsroom/desk.py) and lists the newsroom tools other apps registered
-    (admin_extensions.register_tool)."""
+    is the editor's desk (newsroom/desk.py) and lists the newsroom tools and notices other apps
+    registered (admin_extensions.register_tool, register_notice)."""
 
     index_template = "admin/babelpress_index.html"
 
     def index(self, request, extra_context=None):
         context = {
             "newsroom_tools": [tool.link() for tool in admin_extensions.tools()],
+            "newsroom_notices": admin_extensions.notices(request),
             "desk_blocks": desk.blocks(request),
             "desk_panels": desk.panels(request),
             "site_time_zone": admin_time_zone.zone_name(),

@@ -20,6 +20,7 @@ from babelpress import languages
 from babelpress.newsroom import public_urls
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
+from babelpress.newsroom.untranslated_copies import not_published_as_is
 
 
 class NamedWithSlug(models.Model):
@@ -169,6 +170,8 @@ class Article(models.Model):
         ORIGINAL = "", _("Original")
         MACHINE = "machine", _("Machine translation")
         HUMAN = "human", _("Human translation")
+        # "Create a draft in this language": the original's text until a person translates it (untranslated_copies.py).
+        COPY = "copy", _("Untranslated copy")
 
     translation_key = models.UUIDField(
         _("translation key"), default=uuid.uuid4, editable=False, db_index=True,
@@ -301,6 +304,8 @@ class Article(models.Model):
         super().clean()
         if self.status == self.Status.PUBLISHED and not self.headline.strip():
             raise ValidationError({"headline": _("A published article needs a headline.")})
+        if self.status == self.Status.PUBLISHED and self.translation_method == self.TranslationMethod.COPY:
+            raise ValidationError({"status": not_published_as_is(self)})
         if self.language and self.language not in settings.BABELPRESS_CONTENT_LANGUAGES:
             raise ValidationError({"language": _("This language is not one of the site's content languages.")})
         if self.translation_key and self.language:

@@ -41,10 +41,10 @@ def reviewer_name(user) -> str:
 
 
 def label(article) -> str:
-    """The reader-facing provenance line, or "" for an original."""
+    """The reader-facing provenance line, or "" for an original (and for an untranslated copy)."""
     source_language = article.translated_from.language if article.translated_from_id and article.translated_from else ""
     method = article.translation_method
-    if not method or not source_language:
+    if not method or method == "copy" or not source_language:  # an untranslated copy was not translated
         return ""
     if article.reviewed_by_id:
         template = REVIEWED.get(source_language)

@@ -10,13 +10,15 @@ from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedire
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
-from babelpress.newsroom.models import Article, Section, StaleEdit
-from babelpress.translation import coverage, jobs, review, review_page
+from babelpress.newsroom.models import Article, StaleEdit
+from babelpress.translation import jobs, review, review_page
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
 )
@@ -126,10 +128,22 @@ class EngineUsageAdmin(admin.ModelAdmin):
         return False
 
 
+#: The longest reason the jobs list shows in full (the job's page has all of it).
+REASON_CHARS = 400
+_BADGE = "padding:1px 6px;border-radius:3px;white-space:nowrap;"
+JOB_BADGES = {
+    "failed": _BADGE + "background:#ba2121;color:#fff;font-weight:bold;",
+    "waiting": _BADGE + "background:#fbe7c1;color:#333;",
+    "done": _BADGE + "background:#d7f0d7;color:#333;",
+}
+
+
 @admin.register(TranslationJob)
 class TranslationJobAdmin(admin.ModelAdmin):
-    list_display = ["id", "source", "target_language", "status", "attempts", "engine", "engine_calls",
-                    "segments_from_memory", "short_error", "worker", "updated_at", "retry_button"]
+    # What an editor looks for (which story, which language, how it stands and why) fits the screen;
+    # the engine's calls, the memory's share and the worker are on the job's page.
+    list_display = ["id", "story", "target_language", "status_shown", "reason", "retry_button", "attempts", "engine",
+                    "updated_at"]
     list_filter = ["status", "target_language", "engine"]
     readonly_fields = [f.name for f in TranslationJob._meta.fields if f.name != "lease_token"]
     exclude = ["lease_token"]
@@ -139,9 +153,33 @@ class TranslationJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description=_("last error"))
-    def short_error(self, obj):
-        return obj.last_error[:160]
+    @admin.display(description=_("story"), ordering="source__headline")
+    def story(self, obj):
+        return format_html('<div style="min-width:10em;max-width:24em;white-space:normal">{} [{}]</div>',
+                           obj.source.headline, obj.source.language)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, obj):
+        # A failed job stands out in the list: a badge, not one more word among the columns.
+        style = JOB_BADGES.get(obj.status, "")
+        return format_html('<span class="job-status job-{}" style="{}">{}</span>', obj.status, style,
+                           obj.get_status_display())
+
+    @admin.display(description=_("why"))
+    def reason(self, obj):
+        """In words, in the list itself: why a job failed, what a job waiting to retry ran into."""
+        error = obj.last_error
+        if not error:
+            return ""
+        if len(error) > REASON_CHARS:
+            error = error[:REASON_CHARS].rsplit(" ", 1)[0] + " …"
+        retrying = ""
+        if obj.status in (TranslationJob.Status.QUEUED, TranslationJob.Status.WAITING) and obj.next_attempt_at:
+            retrying = _("tried again at %(time)s") % {
+                "time": date_format(timezone.localtime(obj.next_attempt_at), "DATETIME_FORMAT")}
+        # Wide enough to read as a sentence, not a column of single words.
+        return format_html('<div class="job-reason" style="min-width:15em;max-width:40em;white-space:normal">{}{}</div>', error,
+                           format_html(" <small>({})</small>", retrying) if retrying else "")
 
     @admin.display(description="")
     def retry_button(self, obj):
@@ -290,50 +328,8 @@ def _posted_version(request) -> int | None:
 
 
 def coverage_view(request):
-    """Per story and language: missing, machine draft, reviewed, outdated, failed … with bulk translate."""
-    if not request.user.has_perm("translation.view_translation"):
-        raise PermissionDenied
-    if request.method == "POST":
-        if not request.user.has_perm("translation.add_translationjob"):
-            raise PermissionDenied
-        wanted = request.POST.getlist("cell")
-        queued = 0
-        for cell in wanted[:2000]:
-            source_id, _sep, lang = cell.partition(":")
-            source_pk = ascii_number(source_id)
-            if source_pk is None:
-                continue
-            source = Article.objects.filter(pk=source_pk, translation_method="").first()
-            if source and lang in settings.BABELPRESS_CONTENT_LANGUAGES and lang != source.language:
-                jobs.enqueue(source, [lang], user=request.user)
-                queued += 1
-        messages.success(request, ngettext("%(count)d translation job queued.", "%(count)d translation jobs queued.", queued) % {"count": queued})
-        return HttpResponseRedirect(request.get_full_path())
-    # One pass over every published original serves both the totals and the filtered rows.
-    everything = list(coverage.originals())
-    table = coverage.cells(everything)
-    section = request.GET.get("section", "")
-    section_id = ascii_number(section)
-    sources = [s for s in everything if section_id is None or s.section_id == section_id][:500]
-    language_filter = request.GET.get("language", "")
-    state_filter = request.GET.get("state", "")
-    rows = []
-    for source in sources:
-        row = table[source.pk]
-        if state_filter and not any(
-            cell["state"] == state_filter and (not language_filter or lang == language_filter) for lang, cell in row.items()
-        ):
-            continue
-        rows.append((source, [(lang, row[lang]) for lang in settings.BABELPRESS_CONTENT_LANGUAGES]))
-    totals = coverage.totals(table)
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Translation coverage"),
-        "rows": rows,
-        "languages": languages.content_languages(),
-        "totals": [(lang, [totals[lang.code].get(s, 0) for s in coverage.STATES]) for lang in languages.content_languages()],
-        "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
-        "sections": Section.objects.prefetch_related("names"),
-        "current": {"language": language_filter, "state": state_filter, "section": section},
-    }
-    return TemplateResponse(request, "admin/translation/coverage.html", context)
+    """Per story and language: missing, machine draft, reviewed, outdated, failed … with bulk translate
+    (translation/coverage_page.py)."""
+    from babelpress.translation import coverage_page
+
+    return coverage_page.coverage_view(request)

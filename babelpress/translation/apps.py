@@ -12,7 +12,7 @@ class TranslationConfig(AppConfig):
 
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
-        from babelpress.translation import article_admin, desk
+        from babelpress.translation import article_admin, availability, desk
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
 
@@ -34,6 +34,7 @@ class TranslationConfig(AppConfig):
         admin_extensions.register_desk_list("failed_translation_jobs", _("Translation jobs"), desk.failed_jobs,
                                             block="failed")
         admin_extensions.register_desk_panel("translation_coverage", desk.coverage_panel)
+        admin_extensions.register_notice("translation_engines", availability.notice)
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

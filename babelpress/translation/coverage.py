@@ -25,6 +25,9 @@ STATE_LABELS = {
     "failed": pgettext_lazy("translation state", "failed"),
     "missing": pgettext_lazy("translation state", "missing"),
 }
+# A draft made by "Create a draft in this language" that nobody has translated yet: counted as
+# missing (it holds the original's text), shown as what it is.
+COPY_LABEL = pgettext_lazy("translation state", "untranslated copy")
 
 
 def cells(sources: list[Article], among=None) -> dict[int, dict[str, dict]]:
@@ -57,7 +60,9 @@ def cells(sources: list[Article], among=None) -> dict[int, dict[str, dict]]:
             article = found.get(language)
             job = jobs.get((source.pk, language))
             state = state_of(source, language, article, job, digest)
-            row[language] = {"state": state, "label": STATE_LABELS[state], "article": article, "job": job}
+            copy = article is not None and article.translation_method == Article.TranslationMethod.COPY
+            label = COPY_LABEL if copy and state == "missing" else STATE_LABELS[state]
+            row[language] = {"state": state, "label": label, "article": article, "job": job, "copy": copy}
         table[source.pk] = row
     return table
 
@@ -92,7 +97,7 @@ def state_of(source, language, article, job, digest) -> str:
         return "original"
     if job is not None and job.status in ("queued", "running", "waiting"):
         return "queued"
-    if article is None:
+    if article is None or article.translation_method == Article.TranslationMethod.COPY:
         return "failed" if job is not None and job.status == "failed" else "missing"
     state = getattr(article, "translation_state", None)
     if state is None:
@@ -111,7 +116,8 @@ def originals():
 
 def totals(table: dict | None = None) -> dict[str, Counter]:
     """Counts of each state per content language, over published originals (or ``table``, the
-    ``cells`` of all of them when the caller has it already)."""
+    ``cells`` of all of them when the caller has it already); "stories" counts the cells, and
+    "copies" the missing ones that are untranslated copies."""
     if table is None:
         table = cells(list(originals()))
     counts = {lang: Counter() for lang in settings.BABELPRESS_CONTENT_LANGUAGES}
@@ -119,4 +125,6 @@ def totals(table: dict | None = None) -> dict[str, Counter]:
         for language, cell in row.items():
             counts[language][cell["state"]] += 1
             counts[language]["stories"] += 1
+            if cell["copy"] and cell["state"] == "missing":
+                counts[language]["copies"] += 1
     return counts

@@ -105,7 +105,9 @@ def schedule(job: TranslationJob, run_after=None) -> None:
 
 
 def targets_needing_work(source: Article) -> list[str]:
-    """Content languages where this original is missing, or machine-translated from older text."""
+    """Content languages where this original is missing, or machine-translated from older text, and
+    an engine can translate it. An untranslated copy ("Create a draft in this language") is left to
+    the person who made it: only a request by name machine-translates it (worklist.py)."""
     from babelpress.translation.pipeline import is_outdated
 
     if source.translation_method:  # only originals are translated

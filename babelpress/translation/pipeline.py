@@ -130,7 +130,8 @@ def current_target(source: Article, target_language: str, *, lock: bool = False)
     """(target article or None, its Translation or None) as they are now — locked with ``lock``.
 
     Raises HumanTranslationExists for a human translation, or a machine draft an editor took over
-    by hand (method set to "human"): Babelpress never overwrites those.
+    by hand (method set to "human"): Babelpress never overwrites those. An untranslated copy is
+    replaced.
     """
     found = Article.objects.filter(translation_key=source.translation_key, language=target_language)
     states = Translation.objects.all()
@@ -138,9 +139,12 @@ def current_target(source: Article, target_language: str, *, lock: bool = False)
         found, states = found.select_for_update(no_key=True), states.select_for_update(no_key=True)
     target = found.exclude(pk=source.pk).first()
     state = states.filter(article=target).first() if target is not None else None
+    # An untranslated copy ("Create a draft in this language", text unchanged) holds no one's work:
+    # a translation asked for replaces it.
+    replaceable = (Article.TranslationMethod.MACHINE, Article.TranslationMethod.COPY)
     if target is not None and (
         target.translation_method == Article.TranslationMethod.HUMAN
-        or (state is None and target.translation_method != Article.TranslationMethod.MACHINE)
+        or (state is None and target.translation_method not in replaceable)
     ):
         raise HumanTranslationExists(
             f"'{target.headline}' is a human translation into {target_language}; Babelpress leaves it alone. "

@@ -44,9 +44,19 @@ def configured_engines() -> dict[str, TranslationEngine]:
     return engines
 
 
+_generation = 0
+
+
+def generation() -> int:
+    """Changes each time the engines are configured again: answers cached about them are stale."""
+    return _generation
+
+
 def clear_cache() -> None:
+    global _generation
     configured_engines.cache_clear()
     _unreachable_since.clear()
+    _generation += 1
 
 
 def preference(source: str, target: str) -> list[str]:

@@ -1,5 +1,5 @@
 """The article admin's extension points (babelpress/newsroom/admin_extensions.py): other apps add
-actions, panels, pages and admin-home tools from their ready(), and the newsroom imports none of them.
+actions, panels, pages, admin-home tools and notices from their ready(), and the newsroom imports none of them.
 
 Each test registers its own extension on a copy of the registries, so what the apps registered is
 back afterwards. What translation and ingest register is specified with them
@@ -23,7 +23,7 @@ from babelpress.newsroom.models import Article
 @pytest.fixture
 def extensions(monkeypatch):
     """admin_extensions, its registries restored after the test."""
-    for registry in ("_actions", "_panels", "_article_urls", "_tools"):
+    for registry in ("_actions", "_panels", "_article_urls", "_tools", "_notices"):
         monkeypatch.setattr(admin_extensions, registry, dict(getattr(admin_extensions, registry)))
     return admin_extensions
 
@@ -89,8 +89,21 @@ def test_a_tool_is_listed_on_the_admin_home_after_those_the_apps_registered(edit
     assert tools[-1] == {"label": "The site", "description": "Where readers land.", "url": "/"}
 
 
+def test_a_notice_opens_the_admin_home_when_it_has_something_to_say(editor, extensions):
+    extensions.register_notice("moderation", lambda request: format_html(
+        '<p id="moderation-notice">{} comments wait, {}.</p>', 3, request.user.get_username()))
+    extensions.register_notice("quiet", lambda request: "")
+
+    home = editor.get(reverse("admin:index"))
+
+    assert home.context["newsroom_notices"][-1] == '<p id="moderation-notice">3 comments wait, editor.</p>'
+    assert "" not in home.context["newsroom_notices"]
+    page = home.content.decode()
+    assert page.index('id="moderation-notice"') < page.index('id="babelpress-tools"')
+
+
 def test_the_article_screens_work_with_nothing_registered(editor, newsroom, monkeypatch):
-    for registry in ("_actions", "_panels", "_article_urls", "_tools"):
+    for registry in ("_actions", "_panels", "_article_urls", "_tools", "_notices"):
         monkeypatch.setattr(admin_extensions, registry, {})
     page = change_page(editor, newsroom.bridge)
     assert page.status_code == 200
@@ -103,6 +116,9 @@ def test_one_name_cannot_mean_two_things(extensions):
     extensions.register_panel("word_count", "word count", word_count, fieldset="content")  # ready() again: fine
     with pytest.raises(ImproperlyConfigured, match="Two different panels are registered as 'word_count'"):
         extensions.register_panel("word_count", "words", str, fieldset="content")
+    with pytest.raises(ImproperlyConfigured, match="Two different home-page notices are registered as 'word_count'"):
+        extensions.register_notice("word_count", str)
+        extensions.register_notice("word_count", repr)
 
 
 def test_a_panel_names_a_fieldset_and_a_field_of_the_article_page(editor, newsroom, extensions):

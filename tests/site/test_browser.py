@@ -1,14 +1,12 @@
-"""A reader in a real browser (Debian's Chromium driven by Playwright, fixtures `browser` and `tab` in
-tests/conftest.py): pick a language, land on the same story; Arabic renders right-to-left.
-Screenshots go to test-artifacts/."""
+"""A reader in a real browser (Debian's Chromium driven by Playwright): pick a language, land on
+the same story; Arabic renders right-to-left. Screenshots go to test-artifacts/. The ``browser`` and
+``tab`` fixtures are in tests/conftest.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from ..browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 

@@ -295,8 +295,10 @@ def test_a_failed_update_of_an_outdated_translation_shows_as_failed_with_its_err
     doc = get(client, COVERAGE)
 
     assert coverage_table(doc)["Le marché de Noël ouvre"]["English"] == "failed"
-    cell = doc.xpath('//a[contains(@class, "state-failed")]')[0]
-    assert "quota exceeded (HTTP 456)" in cell.get("title")
+    # The reason is on the page, in words (not in a tooltip): the cell points to it.
+    cell = doc.xpath('//a[contains(@class, "state-failed")]')[0].getparent()
+    note = cell.cssselect("a.why")[0]
+    assert text(doc.cssselect(note.get("href"))[0]).startswith("[phrasebook] quota exceeded (HTTP 456) (1 cell)")
 
 
 def test_coverage_filters_by_language_and_state(client, coverage_newsroom):

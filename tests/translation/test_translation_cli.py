@@ -77,7 +77,8 @@ def test_all_untranslated_with_nothing_to_do_says_so(local_engine, make_story):
     story = make_story()
     run("translate", str(story.pk), to="fr,hy")
 
-    assert run("translate", all_untranslated=True).strip() == "Nothing to translate."
+    assert run("translate", all_untranslated=True, to="fr,hy").strip() == (
+        "Nothing to translate: every published original exists in every language asked for.")
 
 
 def test_a_pair_no_engine_can_translate_fails_the_command_and_says_how_to_fix_it(local_engine, make_story):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from babelpress.translation import argos_packages, coverage, registry
+from babelpress.translation import argos_packages, availability, coverage, registry
 from babelpress.translation.models import TranslationJob
 
 
@@ -65,3 +65,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  #{job.pk} article {job.source_id} → {job.target_language}: {job.last_error}")
         engines = registry.configured_engines()
         self.stdout.write("Engines: " + ", ".join(e.describe() for e in engines.values()))
+        missing = availability.untranslatable_pairs()
+        if missing:
+            self.stdout.write(f"No engine can translate {len(missing)} pair(s) of content languages: "
+                              + ", ".join(f"{s}→{t}" for s, t in missing)
+                              + f". Install a model (`{argos_packages.INSTALL_HINT}`) or configure an engine "
+                              "(docs/engines.md).")
