@@ -7,14 +7,14 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, admin_publishing, constraints
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -33,8 +33,19 @@ class LanguageCodes(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
+class SectionNameFormSet(forms.BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        """Two rows of the form itself that clash: the sentence of the constraint they break."""
+        if set(unique_check) == {"section", "language"}:
+            return constraints.SECTION_NAME_ONCE
+        if set(unique_check) == {"language", "slug"}:
+            return constraints.SECTION_SLUG_TAKEN
+        return super().get_unique_error_message(unique_check)
+
+
 class SectionNameInline(admin.TabularInline):
     model = SectionName
+    formset = SectionNameFormSet
     extra = 0
     min_num = 1
 
@@ -92,6 +103,8 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["translation_of"].queryset = Article.objects.exclude(translation_key=self.instance.translation_key)
         self.fields["language"].choices = languages.choices()
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = admin_publishing.published_at_help()
 
     def clean(self):
         data = super().clean()
@@ -114,6 +127,7 @@ class ArticleForm(forms.ModelForm):
         if target is not None and language:
             if Article.objects.filter(translation_key=target.translation_key, language=language).exclude(pk=self.instance.pk).exists():
                 raise ValidationError({"translation_of": _("That story already has a version in this language.")})
+        admin_publishing.apply_button(self, data)  # Publish now, Schedule, Unpublish
         return data
 
     def save(self, commit=True):
@@ -131,7 +145,7 @@ class ArticleAdmin(admin.ModelAdmin):
     babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""
 
     form = ArticleForm
-    list_display = ["headline", "language", "status", "section", "published_at", "languages_list"]
+    list_display = ["headline", "language", "publication", "section", "published_at", "languages_list"]
     list_filter = ["language", "status", "section", "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -153,7 +167,11 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @property
     def actions(self):
-        return admin_extensions.actions()
+        return [*admin_publishing.ACTIONS, *admin_extensions.actions()]
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication(self, obj):
+        return admin_publishing.publication_state(obj)  # "Scheduled for …" when its time lies ahead
 
     def get_fieldsets(self, request, obj=None):
         return admin_extensions.with_panels(self.article_fieldsets)
@@ -191,14 +209,22 @@ class ArticleAdmin(admin.ModelAdmin):
             obj.translation_method = Article.TranslationMethod.HUMAN
             messages.info(request, _("You edited a machine translation: it is now marked as a human translation, "
                                      "and automatic re-translation will leave it alone."))
+        before = (form.initial.get("status"), form.initial.get("published_at")) if change else (None, None)
         if change:
             obj.save_if_current(form.cleaned_data.get("loaded_version") or obj.version)
         else:
             obj.save()
+        admin_publishing.tell(request, before, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleEdit as exc:
             messages.error(request, str(exc))
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError as exc:  # someone saved a clashing article between our check and our save
+            message = constraints.message_for_integrity_error(exc)
+            if message is None:
+                raise
+            messages.error(request, _("Not saved: %(reason)s") % {"reason": message})
             return HttpResponseRedirect(request.get_full_path())
