@@ -34,13 +34,26 @@ class LanguageCodes(Aggregate):
 
 
 class SectionNameFormSet(forms.BaseInlineFormSet):
-    def get_unique_error_message(self, unique_check):
-        """Two rows of the form itself that clash: the sentence of the constraint they break."""
-        if set(unique_check) == {"section", "language"}:
-            return constraints.SECTION_NAME_ONCE
-        if set(unique_check) == {"language", "slug"}:
-            return constraints.SECTION_SLUG_TAKEN
-        return super().get_unique_error_message(unique_check)
+    """Two rows of one section that clash are told beside the field to change, in the words of the
+    constraint they would break (Django's own check says only "Please correct the duplicate data")."""
+
+    unique_rows = ((("language",), "language", constraints.SECTION_NAME_ONCE),
+                   (("language", "slug"), "slug", constraints.SECTION_SLUG_TAKEN))
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            for fields, field, message in self.unique_rows:
+                values = tuple(data.get(name) for name in fields)
+                if any(v in (None, "") for v in values) or field in form.errors:
+                    continue
+                if (fields, values) in seen:
+                    form.add_error(field, message)
+                seen.add((fields, values))
+        super().clean()
 
 
 class SectionNameInline(admin.TabularInline):
