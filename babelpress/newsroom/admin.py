@@ -182,6 +182,9 @@ class ArticleAdmin(admin.ModelAdmin):
     def actions(self):
         return [*admin_publishing.ACTIONS, *admin_extensions.actions()]
 
+    def view_on_site(self, obj):  # a story readers cannot see yet has no page: its Preview shows it
+        return obj.get_absolute_url() if obj.is_published else None
+
     @admin.display(description=_("status"), ordering="status")
     def publication(self, obj):
         return admin_publishing.publication_state(obj)  # "Scheduled for …" when its time lies ahead

@@ -256,3 +256,12 @@ def test_publishing_edits_are_version_checked_like_any_other(editor, newsroom, o
     assert response.status_code == 200 and "Someone else saved this article" in response.content.decode()
     assert reload(newsroom.draft).status == "published"
 
+
+
+def test_view_on_site_is_offered_only_for_a_story_readers_can_see(editor, newsroom, clock):
+    def link(article):
+        page = editor.get(reverse("admin:newsroom_article_change", args=[article.pk])).content.decode()
+        return 'class="viewsitelink"' in page
+    scheduled = Article.objects.create(language="fr", headline="Demain", section=newsroom.news, status="published",
+                                       published_at=clock.now + timedelta(hours=1))
+    assert link(newsroom.bridge) and not link(newsroom.draft) and not link(scheduled)  # the Preview shows those
