@@ -117,7 +117,7 @@ class ScheduleForm(forms.Form):
         return moment
 
 
-def _schedule_page(modeladmin, request, queryset, *, operation, title, explanation):
+def _schedule_page(modeladmin, request, queryset, *, operation, title, explanation, shown=None):
     """The page that asks for the time; applies ``operation(articles, when)`` once it is given."""
     form = ScheduleForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -129,7 +129,7 @@ def _schedule_page(modeladmin, request, queryset, *, operation, title, explanati
         return None  # back to the list
     context = {
         **modeladmin.admin_site.each_context(request), "title": title, "explanation": explanation,
-        "form": form, "queryset": queryset, "opts": modeladmin.model._meta, "action": request.POST.get("action"),
+        "form": form, "queryset": queryset, "shown": (shown or queryset).order_by("translation_key", "language"), "opts": modeladmin.model._meta, "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "media": modeladmin.media + form.media,
         "zone": timezone.get_current_timezone_name(),
     }
@@ -147,6 +147,7 @@ def schedule(modeladmin, request, queryset):
 @admin.action(description=gettext_lazy("Publish every language of the selected stories at…"))
 def schedule_all_languages(modeladmin, request, queryset):
     return _schedule_page(modeladmin, request, queryset, operation=scheduling.schedule_story,
+                          shown=scheduling.embargoed_versions(queryset),
                           title=_("Publish every language at one time (embargo)"),
                           explanation=_("The selected articles, and every other language of their stories "
                                         "that is published or scheduled, go live at this time, together. "

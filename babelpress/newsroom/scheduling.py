@@ -92,15 +92,19 @@ def schedule(articles, when: datetime) -> list[Article]:
     return _each(articles, change)
 
 
+def embargoed_versions(articles):
+    """What ``schedule_story`` changes: the chosen articles and every published or scheduled version
+    of their stories."""
+    chosen = {a.pk for a in articles}
+    keys = {a.translation_key for a in articles}
+    return Article.objects.filter(Q(pk__in=chosen) | Q(translation_key__in=keys, status=Article.Status.PUBLISHED))
+
+
 def schedule_story(articles, when: datetime) -> list[Article]:
     """One embargo for every language: the chosen articles are published at ``when``, and so is
     every other version of their stories already published or scheduled. Drafts in other languages
     stay drafts; published later without a time of their own, they take this one while it lies
     ahead (publication.story_embargo)."""
-    chosen = {a.pk for a in articles}
-    keys = {a.translation_key for a in articles}
-    versions = Article.objects.filter(Q(pk__in=chosen) | Q(translation_key__in=keys, status=Article.Status.PUBLISHED))
-
     def change(article):
         article.status, article.published_at = Article.Status.PUBLISHED, when
-    return _each(versions, change)
+    return _each(embargoed_versions(articles), change)

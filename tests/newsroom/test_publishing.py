@@ -265,3 +265,10 @@ def test_view_on_site_is_offered_only_for_a_story_readers_can_see(editor, newsro
     scheduled = Article.objects.create(language="fr", headline="Demain", section=newsroom.news, status="published",
                                        published_at=clock.now + timedelta(hours=1))
     assert link(newsroom.bridge) and not link(newsroom.draft) and not link(scheduled)  # the Preview shows those
+
+
+def test_the_embargo_page_lists_every_version_it_will_hold_back(editor, newsroom):
+    page = act(editor, "schedule_all_languages", newsroom.bridge).content.decode()
+    for version in (newsroom.bridge, newsroom.bridge_en, newsroom.bridge_hy):
+        assert f"{version.headline}</span> [{version.language}]" in page
+    assert newsroom.budget.headline not in page
