@@ -29,6 +29,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from babelpress import languages
 from babelpress.newsroom.admin_publishing import when
 from babelpress.site import pages
 from babelpress.site.views import article_context
@@ -82,6 +83,8 @@ def preview_panel(article) -> str:
     """The article page's "Preview" button, with what the link gives and until when."""
     if article.pk is None:
         return _("Save the article to preview it.")
+    if languages.get(article.language) is None:  # a language the site no longer has: no page for it
+        return _("This article's language is not one of the site's languages, so it cannot be previewed.")
     until = timezone.now() + timedelta(seconds=settings.BABELPRESS_PREVIEW_MAX_AGE)
     return format_html(
         '<a class="button preview-link" href="{}" target="_blank" rel="noopener">{}</a> '
