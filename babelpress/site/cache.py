@@ -97,11 +97,11 @@ def _bump(previous) -> tuple[str, float | None]:
     return state
 
 
-def max_age() -> int:
+def max_age(state: tuple | None = None) -> int:
     """Seconds a public page may be kept by browsers and proxies: BABELPRESS_PAGE_MAX_AGE, but never
     past the next scheduled publication (the page may change then)."""
     limit = settings.BABELPRESS_PAGE_MAX_AGE
-    upcoming = _state()[1]
+    upcoming = (state or _state())[1]
     if upcoming is not None:
         limit = min(limit, max(0, int(upcoming - dj_timezone.now().timestamp())))
     return limit
@@ -127,12 +127,12 @@ def etag_for(content: bytes) -> str:
     return '"%s"' % hashlib.sha256(content).hexdigest()[:32]
 
 
-def _key(request, number: int) -> str:
+def _key(request, number: int, version: str) -> str:
     # Only what pages read of the request; see the module docstring.
     origin = "" if settings.SITE_URL else f"{request.scheme}://{request.get_host()}"
     variant = f"{origin}{request.path}?page={number}"
     digest = hashlib.sha1(variant.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"babelpress:page:{content_version()}:{digest}"
+    return f"babelpress:page:{version}:{digest}"
 
 
 def cached_page(view=None, *, paginated: bool = False):
@@ -148,14 +148,15 @@ def cached_page(view=None, *, paginated: bool = False):
         number = page_number(request) if paginated else 1
         if number is None:
             return view(request, *args, **kwargs)  # let the view answer a bad page number (404)
-        key = _key(request, number)
+        state = _state()  # read once: the key and the max-age of a hit both come from it
+        key = _key(request, number, state[0])
         hit = cache.get(key)
         if hit is not None:
             content, headers = hit
             response = HttpResponse(content)
             for name, value in headers.items():
                 response.headers[name] = value
-            patch_cache_control(response, max_age=max_age())  # stored earlier: not past what is due
+            patch_cache_control(response, max_age=max_age(state))  # stored earlier: not past what is due
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):
