@@ -129,7 +129,8 @@ def _schedule_page(modeladmin, request, queryset, *, operation, title, explanati
         return None  # back to the list
     context = {
         **modeladmin.admin_site.each_context(request), "title": title, "explanation": explanation,
-        "form": form, "queryset": queryset, "shown": (shown or queryset).order_by("translation_key", "language"), "opts": modeladmin.model._meta, "action": request.POST.get("action"),
+        "form": form, "queryset": queryset, "shown": (shown or queryset).order_by("translation_key", "language"),
+        "opts": modeladmin.model._meta, "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME, "media": modeladmin.media + form.media,
         "zone": timezone.get_current_timezone_name(),
     }

@@ -201,7 +201,7 @@ class Article(constraints.FieldBoundConstraints, models.Model):
     # Optimistic locking: a save based on an older version is refused rather than overwriting.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Scheduled and not yet announced: set by save(), cleared once by the scheduler (publication.py).
-    publication_pending = models.BooleanField(_("publication pending"), default=False, editable=False)
+    publication_pending = models.BooleanField(_("publication pending"), default=False, db_default=False, editable=False)
 
     # Translation provenance; empty for originals.
     translated_from = models.ForeignKey(

@@ -7,19 +7,21 @@ test-artifacts/."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
 from babelpress.newsroom.models import Article
-from tests.site.test_browser import ARTIFACTS, browser, tab  # noqa: F401  (the shared Chromium)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def desk(tab, live_server, newsroom, django_user_model, settings):  # noqa: F811
+def desk(tab, live_server, newsroom, django_user_model, settings):
     """The French admin, logged in as an editor, with the page cache on as in production."""
     settings.BABELPRESS_PAGE_CACHE = True
     cache.clear()
@@ -76,7 +78,7 @@ def test_a_story_scheduled_a_minute_ahead_appears_on_the_site_on_time(desk, live
     desk.screenshot(path=str(ARTIFACTS / "site-scheduled-story-live.png"), full_page=True)
 
 
-def test_previewing_a_draft_and_sending_the_link_to_a_colleague(desk, browser, live_server, newsroom):  # noqa: F811
+def test_previewing_a_draft_and_sending_the_link_to_a_colleague(desk, browser, live_server, newsroom):
     desk.goto(live_server.url + f"/admin/newsroom/article/{newsroom.draft.pk}/change/")
     desk.screenshot(path=str(ARTIFACTS / "admin-preview-button.png"), full_page=True)
     with desk.context.expect_page() as opened:

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='publication_pending',
-            field=models.BooleanField(default=False, editable=False, verbose_name='publication pending'),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='publication pending'),
         ),
         migrations.AlterConstraint(
             model_name='article',
