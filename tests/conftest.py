@@ -168,6 +168,33 @@ def content_clock(monkeypatch):
     return clock
 
 
+class Clock:
+    """The time as Babelpress reads it (``django.utils.timezone.now``), moved by hand: scheduled
+    publication is specified without waiting. ``clock.now`` is the time; ``clock.advance(minutes=1)``."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta) -> None:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Replaces the clock of the models, the public pages and the page cache alike (one function,
+    ``timezone.now``, read at call time everywhere; the live server's thread sees it too)."""
+    from django.utils import timezone
+
+    fake = Clock(timezone.now().replace(microsecond=0))
+    monkeypatch.setattr(timezone, "now", fake)
+    return fake
+
+
 # --- Browser tests (@pytest.mark.browser): one Chromium for the whole session -------------------------------
 
 

@@ -7,7 +7,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.html_text import html_to_text
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, admin_publishing, constraints
 from babelpress.newsroom.desk_lists import MineFilter
 from babelpress.newsroom.body_editor import BodyField, text_language
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
@@ -37,8 +37,32 @@ class LanguageCodes(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
+class SectionNameFormSet(forms.BaseInlineFormSet):
+    """Two rows of one section that clash are told beside the field to change, in the words of the
+    constraint they would break (Django's own check says only "Please correct the duplicate data")."""
+
+    unique_rows = ((("language",), "language", constraints.SECTION_NAME_ONCE),
+                   (("language", "slug"), "slug", constraints.SECTION_SLUG_TAKEN))
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            for fields, field, message in self.unique_rows:
+                values = tuple(data.get(name) for name in fields)
+                if any(v in (None, "") for v in values) or field in form.errors:
+                    continue
+                if (fields, values) in seen:
+                    form.add_error(field, message)
+                seen.add((fields, values))
+        super().clean()
+
+
 class SectionNameInline(admin.TabularInline):
     model = SectionName
+    formset = SectionNameFormSet
     extra = 0
     min_num = 1
 
@@ -102,6 +126,8 @@ class ArticleForm(forms.ModelForm):
         self.fields["language"].choices = languages.choices()
         text_language(self, self["language"].value(), ["headline", "alternative_headline", "standfirst", "body",
                                                       "summary"], select="language")
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = admin_publishing.published_at_help()
 
     def clean(self):
         data = super().clean()
@@ -127,6 +153,7 @@ class ArticleForm(forms.ModelForm):
         if target is not None and language:
             if Article.objects.filter(translation_key=target.translation_key, language=language).exclude(pk=self.instance.pk).exists():
                 raise ValidationError({"translation_of": _("That story already has a version in this language.")})
+        admin_publishing.apply_button(self, data)  # Publish now, Schedule, Unpublish
         return data
 
     def text_edited(self) -> bool:
@@ -151,7 +178,7 @@ class ArticleAdmin(admin.ModelAdmin):
     babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""
 
     form = ArticleForm
-    list_display = ["headline", "language", "status", "section", "published_at", "languages_list"]
+    list_display = ["headline", "language", "publication", "section", "published_at", "languages_list"]
     list_filter = ["language", "status", MineFilter, "section", "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
@@ -173,7 +200,14 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @property
     def actions(self):
-        return admin_extensions.actions()
+        return [*admin_publishing.ACTIONS, *admin_extensions.actions()]
+
+    def view_on_site(self, obj):  # a story readers cannot see yet has no page: its Preview shows it
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication(self, obj):
+        return admin_publishing.publication_state(obj)  # "Scheduled for …" when its time lies ahead
 
     def get_fieldsets(self, request, obj=None):
         return admin_extensions.with_panels(self.article_fieldsets)
@@ -215,14 +249,22 @@ class ArticleAdmin(admin.ModelAdmin):
                 obj.translation_method == Article.TranslationMethod.HUMAN):
             messages.info(request, _("You changed the text of this untranslated copy: it is now marked as a human "
                                      "translation."))
+        before = (form.initial.get("status"), form.initial.get("published_at")) if change else (None, None)
         if change:
             obj.save_if_current(form.cleaned_data.get("loaded_version") or obj.version)
         else:
             obj.save()
+        admin_publishing.tell(request, before, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleEdit as exc:
             messages.error(request, str(exc))
+            return HttpResponseRedirect(request.get_full_path())
+        except IntegrityError as exc:  # someone saved a clashing article between our check and our save
+            message = constraints.message_for_integrity_error(exc)
+            if message is None:
+                raise
+            messages.error(request, _("Not saved: %(reason)s") % {"reason": message})
             return HttpResponseRedirect(request.get_full_path())

@@ -12,12 +12,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import public_urls
+from babelpress.newsroom import constraints, publication, public_urls
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 from babelpress.newsroom.untranslated_copies import not_published_as_is
@@ -68,7 +68,7 @@ class Section(models.Model):
         return name.name if name else self.key
 
 
-class SectionName(NamedWithSlug):
+class SectionName(constraints.FieldBoundConstraints, NamedWithSlug):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="names", verbose_name=_("section"))
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -77,10 +77,7 @@ class SectionName(NamedWithSlug):
     class Meta:
         verbose_name = _("section name")
         verbose_name_plural = _("section names")
-        constraints = [
-            models.UniqueConstraint(fields=["section", "language"], name="section_name_once_per_language"),
-            models.UniqueConstraint(fields=["language", "slug"], name="section_slug_unique_per_language"),
-        ]
+        constraints = constraints.SECTION_NAME_CONSTRAINTS
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
@@ -123,7 +120,7 @@ class Author(models.Model):
         return self.name
 
 
-class Tag(NamedWithSlug):
+class Tag(constraints.FieldBoundConstraints, NamedWithSlug):
     """A keyword in one language; the same idea in another language is another tag."""
 
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
@@ -134,7 +131,7 @@ class Tag(NamedWithSlug):
         ordering = ["language", "name"]
         verbose_name = _("tag")
         verbose_name_plural = _("tags")
-        constraints = [models.UniqueConstraint(fields=["language", "slug"], name="tag_slug_unique_per_language")]
+        constraints = constraints.TAG_CONSTRAINTS
 
     def __str__(self) -> str:
         return f"{self.name} ({self.language})"
@@ -151,7 +148,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(language=language)
 
 
-class Article(models.Model):
+class Article(constraints.FieldBoundConstraints, models.Model):
     """One story in one language.
 
     Writes are version-checked (optimistic locking): ``save()`` refuses with StaleEdit when the
@@ -206,6 +203,8 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking: a save based on an older version is refused rather than overwriting.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Scheduled and not yet announced: set by save(), cleared once by the scheduler (publication.py).
+    publication_pending = models.BooleanField(_("publication pending"), default=False, db_default=False, editable=False)
 
     # Translation provenance; empty for originals.
     translated_from = models.ForeignKey(
@@ -231,14 +230,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
-        constraints = [
-            models.UniqueConstraint(fields=["translation_key", "language"], name="article_one_row_per_language"),
-            models.UniqueConstraint(fields=["language", "slug"], name="article_slug_unique_per_language"),
-            models.CheckConstraint(
-                condition=~Q(status="published") | Q(published_at__isnull=False),
-                name="article_published_has_date",
-            ),
-        ]
+        constraints = constraints.ARTICLE_CONSTRAINTS  # each with its message and field (constraints.py)
         indexes = [models.Index(fields=["language", "status", "-published_at"], name="article_listing")]
 
     def __str__(self) -> str:
@@ -302,6 +294,7 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        publication.fill_time(self)  # before the constraints are checked: "Publish" needs no date
         if self.status == self.Status.PUBLISHED and not self.headline.strip():
             raise ValidationError({"headline": _("A published article needs a headline.")})
         if self.status == self.Status.PUBLISHED and self.translation_method == self.TranslationMethod.COPY:
@@ -348,8 +341,8 @@ class Article(models.Model):
         self.alternative_headline = clean_text(self.alternative_headline)
         self.body = clean_body(self.body)
         self.slug = self._unique_slug()
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        publication.fill_time(self)
+        self.publication_pending = publication.is_scheduled(self)
         if self._state.adding or self.pk is None:
             super().save(*args, **kwargs)
             return

@@ -218,6 +218,10 @@ FORMAT_MODULE_PATH = ["babelpress.settings.formats"]
 BABELPRESS_PAGE_MAX_AGE = env_int("BABELPRESS_PAGE_MAX_AGE", 300)
 BABELPRESS_PAGE_SIZE = env_int("BABELPRESS_PAGE_SIZE", 12)
 BABELPRESS_RELATED_COUNT = env_int("BABELPRESS_RELATED_COUNT", 4)
+# Seconds a signed preview link works (babelpress/site/preview.py): three days.
+BABELPRESS_PREVIEW_MAX_AGE = env_int("BABELPRESS_PREVIEW_MAX_AGE", 3 * 24 * 3600, minimum=60)
+# Seconds between the worker's looks for scheduled articles whose time has come (newsroom/scheduling.py).
+BABELPRESS_PUBLICATION_CHECK_SECONDS = env_int("BABELPRESS_PUBLICATION_CHECK_SECONDS", 15, minimum=1)
 # Keep rendered public pages whole in the cache until content changes (see babelpress/site/cache.py).
 BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", True)
 

@@ -4,7 +4,17 @@ Public pages are identical for every reader, so a rendered page is stored whole 
 again until the content changes. Any save or delete of newsroom content bumps a *content
 version* kept in the shared cache; page keys include it, so every page is fresh after an edit
 without tracking which pages a story appears on. Entries also expire after
-BABELPRESS_PAGE_MAX_AGE, which bounds staleness for stories scheduled to appear later.
+BABELPRESS_PAGE_MAX_AGE.
+
+Scheduled stories. A story scheduled for later (status Published, ``published_at`` ahead) appears
+by the clock passing, not by a save. So the version is kept together with the *next scheduled
+publication time* (one cache entry, read once per request, no query): the first request after
+that time bumps the version — one query to find the next time — and the story is on every page
+from that moment, not up to BABELPRESS_PAGE_MAX_AGE later. For the same reason the max-age a page
+is sent with (``max_age``) never reaches past that time, so neither a browser nor a proxy keeps
+the list without the story. The worker announces the publication as well
+(babelpress/newsroom/scheduling.py, a bump through the ``article_went_live`` signal), but readers
+do not depend on it.
 
 What goes into a key is exactly what a page may show of the request, and nothing else, so
 that one reader's request can never change what the next reader gets:
@@ -46,30 +56,55 @@ from datetime import datetime, timezone
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone as dj_timezone
+from django.utils.cache import patch_cache_control
 
-VERSION_KEY = "babelpress:content-version"
+from babelpress.site import pages
+
+# (content version, next scheduled publication as a POSIX timestamp or None)
+STATE_KEY = "babelpress:content-state"
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "Content-Language", "Vary")
 _PAGE = re.compile(r"[0-9]{1,6}")
 
 _clock = time.time_ns  # nanoseconds since the epoch; tests inject their own
 
 
+def _state() -> tuple[str, float | None]:
+    """The content version and the next scheduled publication; a new version once that has passed."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state[1] is not None and dj_timezone.now().timestamp() >= state[1]):
+        state = _bump(state)
+    return state
+
+
 def content_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = bump()
-    return version
+    return _state()[0]
 
 
 def bump(**_kwargs) -> str:
-    """Mark all cached pages stale (connected to newsroom content signals).
+    """Mark all cached pages stale (connected to newsroom content signals)."""
+    return _bump(cache.get(STATE_KEY))[0]
 
-    The version is the time of the change in nanoseconds, and always a new one even when the
-    clock has not moved (coarse clocks)."""
-    previous = cache.get(VERSION_KEY)
-    version = f"{max(_clock(), int(previous, 16) + 1 if previous else 0):x}"
-    cache.set(VERSION_KEY, version, None)
-    return version
+
+def _bump(previous) -> tuple[str, float | None]:
+    """A new version: the time of the change in nanoseconds, and always a new one even when the
+    clock has not moved (coarse clocks); with it, the next scheduled publication time."""
+    last = previous[0] if previous else None
+    version = f"{max(_clock(), int(last, 16) + 1 if last else 0):x}"
+    upcoming = pages.next_scheduled_time()
+    state = (version, upcoming.timestamp() if upcoming else None)
+    cache.set(STATE_KEY, state, None)
+    return state
+
+
+def max_age(state: tuple | None = None) -> int:
+    """Seconds a public page may be kept by browsers and proxies: BABELPRESS_PAGE_MAX_AGE, but never
+    past the next scheduled publication (the page may change then)."""
+    limit = settings.BABELPRESS_PAGE_MAX_AGE
+    upcoming = (state or _state())[1]
+    if upcoming is not None:
+        limit = min(limit, max(0, int(upcoming - dj_timezone.now().timestamp())))
+    return limit
 
 
 def content_changed_at() -> datetime:
@@ -92,12 +127,12 @@ def etag_for(content: bytes) -> str:
     return '"%s"' % hashlib.sha256(content).hexdigest()[:32]
 
 
-def _key(request, number: int) -> str:
+def _key(request, number: int, version: str) -> str:
     # Only what pages read of the request; see the module docstring.
     origin = "" if settings.SITE_URL else f"{request.scheme}://{request.get_host()}"
     variant = f"{origin}{request.path}?page={number}"
     digest = hashlib.sha1(variant.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"babelpress:page:{content_version()}:{digest}"
+    return f"babelpress:page:{version}:{digest}"
 
 
 def cached_page(view=None, *, paginated: bool = False):
@@ -113,13 +148,15 @@ def cached_page(view=None, *, paginated: bool = False):
         number = page_number(request) if paginated else 1
         if number is None:
             return view(request, *args, **kwargs)  # let the view answer a bad page number (404)
-        key = _key(request, number)
+        state = _state()  # read once: the key and the max-age of a hit both come from it
+        key = _key(request, number, state[0])
         hit = cache.get(key)
         if hit is not None:
             content, headers = hit
             response = HttpResponse(content)
             for name, value in headers.items():
                 response.headers[name] = value
+            patch_cache_control(response, max_age=max_age(state))  # stored earlier: not past what is due
             return response
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False):

@@ -3,7 +3,8 @@ of queries, whatever the number of stories, sections or translations."""
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import Min, OuterRef, Prefetch, Subquery
+from django.utils import timezone
 
 from babelpress.newsroom.models import Article, Section, SectionName
 
@@ -48,8 +49,21 @@ def article_for_page(language: str, slug: str) -> Article | None:
     return next(iter(qs.filter(language=language, slug=slug).order_by()[:1]), None)
 
 
+def article_for_preview(pk: int, language: str) -> Article | None:
+    """The article ``pk`` whatever its status, as ``article_for_page`` reads it (section names in
+    ``language``, the language its preview is asked in)."""
+    qs = Article.objects.select_related("author", "source", "section", "translated_from", "reviewed_by")
+    return with_section_names(qs, language).filter(pk=pk).first()
+
+
 def published_translations(article: Article) -> list[Article]:
     """The other published language versions of ``article`` (one query)."""
     return list(
         article.translations(published_only=True).only("id", "language", "slug", "headline", "published_at", "updated_at")
     )
+
+
+def next_scheduled_time():
+    """When the next story scheduled for later goes live (None when none is): one query."""
+    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+    return upcoming.aggregate(at=Min("published_at"))["at"]

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from babelpress import languages
-from babelpress.site import views
+from babelpress.site import preview, views
 from babelpress.site.addresses import public_path
 
 
@@ -28,6 +28,7 @@ urlpatterns = [
     path("<lang:lang>/section/<slug:slug>/", views.section, name="section"),
     path("<lang:lang>/tag/<slug:slug>/", views.tag, name="tag"),
     path("<lang:lang>/article/<slug:slug>/", views.article, name="article"),
+    path("<lang:lang>/preview/<str:token>/", preview.preview, name="preview"),
 ]
 
 

@@ -20,7 +20,7 @@ from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
 from babelpress.site.addresses import public_path
-from babelpress.site.cache import cached_page, content_changed_at, page_number
+from babelpress.site.cache import cached_page, content_changed_at, max_age, page_number
 from babelpress.site.middleware import best_language
 
 HOME_SECTION_SIZE = 4
@@ -28,7 +28,7 @@ HOME_SECTION_SIZE = 4
 
 def _public(response, *stories):
     """Cacheable by anyone, with a Last-Modified that never goes backwards (see cache.py)."""
-    patch_cache_control(response, public=True, max_age=settings.BABELPRESS_PAGE_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=max_age())  # never past a scheduled publication
     stamps = [content_changed_at()]
     for story in stories:
         stamps += [getattr(story, "updated_at", None), getattr(story, "published_at", None)]
@@ -154,6 +154,13 @@ def article(request, lang, slug):
     story = pages.article_for_page(lang, slug)
     if story is None:
         raise Http404(_("This story does not exist in this language, or is not published."))
+    context = article_context(request, lang, story)
+    response = render(request, "site/article.html", context)
+    return _public(response, story, *context["translations"], *context["related"])
+
+
+def article_context(request, lang, story) -> dict:
+    """What site/article.html shows of ``story`` (published, or a draft in preview: preview.py)."""
     translations = pages.published_translations(story)
     by_language = {t.language: t for t in translations}
     by_language[story.language] = story
@@ -167,27 +174,23 @@ def article(request, lang, slug):
         pages.listing(lang).filter(section_id=story.section_id).exclude(pk=story.pk)[: settings.BABELPRESS_RELATED_COUNT]
     )
     tags = list(story.tags.all())
-    response = render(
-        request,
-        "site/article.html",
-        {
-            "language": languages.get(lang),
-            "article": story,
-            "available": available,
-            "missing": missing,
-            "alternates": [(code, a.get_absolute_url()) for code, a in sorted(by_language.items())],
-            # The same for every version, so hreflang sets are reciprocal: default language, else original.
-            "x_default": by_language.get(settings.BABELPRESS_DEFAULT_LANGUAGE)
-            or next((a for a in by_language.values() if not a.translation_method), story),
-            "related": related,
-            "tags": tags,
-            "jsonld": structured.article_jsonld(request, story, tags),
-            "image": structured.lead_image(story),
-            "provenance": provenance.label(story),
-            "sections": [s for s in pages.sections_for(lang) if s.display],
-        },
-    )
-    return _public(response, story, *translations, *related)
+    return {
+        "language": languages.get(lang),
+        "article": story,
+        "translations": translations,
+        "available": available,
+        "missing": missing,
+        "alternates": [(code, a.get_absolute_url()) for code, a in sorted(by_language.items())],
+        # The same for every version, so hreflang sets are reciprocal: default language, else original.
+        "x_default": by_language.get(settings.BABELPRESS_DEFAULT_LANGUAGE)
+        or next((a for a in by_language.values() if not a.translation_method), story),
+        "related": related,
+        "tags": tags,
+        "jsonld": structured.article_jsonld(request, story, tags),
+        "image": structured.lead_image(story),
+        "provenance": provenance.label(story),
+        "sections": [s for s in pages.sections_for(lang) if s.display],
+    }
 
 
 def page_not_found(request, exception=None):
@@ -197,7 +200,7 @@ def page_not_found(request, exception=None):
         if isinstance(exception.args[0], str):
             message = exception.args[0]
     response = render(request, "404.html", {"message": message}, status=404)
-    patch_cache_control(response, public=True, max_age=60)
+    patch_cache_control(response, public=True, max_age=min(60, max_age()))  # a scheduled story's address too
     return response
 
 

@@ -12,9 +12,12 @@ class TranslationConfig(AppConfig):
 
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
+        from babelpress.newsroom.signals import article_went_live
         from babelpress.translation import article_admin, availability, desk
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
+        # A scheduled original is translated when its time comes, in the scheduler's transaction.
+        article_went_live.connect(_article_went_live, sender=Article, dispatch_uid="babelpress.translation.went_live")
 
         # What translation adds to the newsroom's admin (the newsroom imports no other app).
         admin_extensions.register_panel("translations_panel", _("this story in other languages"),
@@ -46,3 +49,9 @@ def _article_saved(sender, instance, raw=False, **kwargs):
 
     # After commit: the job must see the saved text, and a rolled-back save queues nothing.
     transaction.on_commit(lambda: jobs.on_article_saved(instance))
+
+
+def _article_went_live(sender, article, **kwargs):
+    from babelpress.translation import jobs
+
+    jobs.on_article_saved(article)  # in the transaction that announces it: once, or not at all

@@ -1,6 +1,7 @@
 """The translation job queue: a job per story and language, queued when an original is published
-(``on_article_saved``, from the post-save signal) or on request (the admin, the CLI), run by
-``babelpress worker`` (``tasks.run_translation_job``) and retried with backoff when it fails.
+(``on_article_saved``, from the post-save signal, or when a scheduled original goes live) or on
+request (the admin, the CLI), run by ``babelpress worker`` (``tasks.run_translation_job``) and
+retried with backoff when it fails.
 
 Each ``TranslationJob`` row is the job as editors see it (queued, running, waiting, done, failed);
 the django-tasks task that runs it is only its trigger, so a lost task is picked up again
@@ -126,9 +127,11 @@ def targets_needing_work(source: Article) -> list[str]:
 
 
 def on_article_saved(article: Article) -> None:
-    """A published original was created or edited: release the translations that were waiting for
-    it, and translate it where needed (if automatic)."""
-    if article.status != Article.Status.PUBLISHED or article.translation_method:
+    """A published original was created or edited, or its scheduled time came (the newsroom's
+    ``article_went_live``): release the translations that were waiting for it, and translate it
+    where needed (if automatic). A story scheduled for later waits for its time: an embargoed text
+    goes to no engine before then."""
+    if not article.is_published or article.translation_method:
         return
     release_translations(article)
     if not settings.BABELPRESS_TRANSLATION_AUTO:

@@ -118,6 +118,7 @@ SAMPLES = {  # a real page for each pattern of babelpress/site/urls.py
     "section": {"lang": "fr", "slug": "actualites"},
     "tag": {"lang": "fr", "slug": "transports"},
     "article": {"lang": "fr", "slug": "le-pont-de-valmont-rouvre"},
+    "preview": {"lang": "fr", "token": "signed-in-the-test"},  # the draft's preview (never cached)
 }
 ALLOWED = {200, 301, 302, 400, 404}
 FORWARDING = ("HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT", "HTTP_X_FORWARDED_PROTO", "HTTP_FORWARDED")
@@ -157,9 +158,12 @@ def _hostile_requests(strings: list[str], only_host: bool = False):
 # unset: every string goes everywhere in that configuration; with a site URL, into the host.
 @pytest.mark.parametrize("site_url", ["", SITE], ids=["host-from-request", "site-url"])
 def test_sweep_no_naughty_string_breaks_a_public_page_or_stays_in_a_cached_one(
-    client, newsroom, page_cache, settings, naughty_strings, site_url, caplog
+    client, newsroom, page_cache, settings, naughty_strings, site_url, caplog, monkeypatch
 ):
+    from babelpress.site.preview import make_token
+
     caplog.set_level(logging.CRITICAL, logger="django.security")  # thousands of refused Host headers
+    monkeypatch.setitem(SAMPLES, "preview", {"lang": "fr", "token": make_token(newsroom.draft)})
     assert {p.name for p in site_urls.urlpatterns} == set(SAMPLES), "give every public URL pattern a sample"
     settings.SITE_URL = site_url
     pages = [_route(p, SAMPLES[p.name]) for p in site_urls.urlpatterns if p.name != "root"]

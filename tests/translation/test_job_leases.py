@@ -226,6 +226,7 @@ def test_the_worker_looks_for_expired_leases_continuously_not_only_at_start():
 
 def test_the_worker_command_keeps_recovering_while_it_runs_jobs(monkeypatch, settings):
     from babelpress.core.management.commands import worker
+    from babelpress.newsroom import scheduling
     from babelpress.translation import tasks
 
     settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS = 0.01
@@ -242,6 +243,7 @@ def test_the_worker_command_keeps_recovering_while_it_runs_jobs(monkeypatch, set
 
     monkeypatch.setattr(tasks, "recover_stale_jobs", recover)
     monkeypatch.setattr(worker, "call_command", db_worker)
+    monkeypatch.setattr(scheduling, "publish_due", lambda: [])  # its own thread: tests/newsroom/test_scheduling.py
 
     call_command("worker", no_feeds=True, stdout=_null())
 

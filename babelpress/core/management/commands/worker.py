@@ -1,10 +1,11 @@
 """`babelpress worker`: runs background jobs (translation, imports, feed polling).
 
 A thin wrapper over django-tasks-db's db_worker so the operator needs one name to remember. Beside
-it, two threads: one queues a poll job for every followed feed that is due, once a minute (see
+it, three threads: one queues a poll job for every followed feed that is due, once a minute (see
 babelpress/ingest/polling.py); one queues again the translation jobs whose worker died (their
-lease ran out, see babelpress/translation/leases.py), every BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS.
-With --batch both happen once, before the queued jobs run.
+lease ran out, see babelpress/translation/leases.py), every BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS;
+one announces the scheduled articles whose time has come (babelpress/newsroom/scheduling.py), every
+BABELPRESS_PUBLICATION_CHECK_SECONDS. With --batch all happen once, before the queued jobs run.
 """
 
 from django.conf import settings
@@ -26,6 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from babelpress.core.periodic import Periodic
         from babelpress.ingest import polling
+        from babelpress.newsroom.scheduling import publish_due
         from babelpress.translation.tasks import recover_stale_jobs
 
         # A worker that died mid-job left it "running": queue it again once its lease has run out —
@@ -33,10 +35,15 @@ class Command(BaseCommand):
         recovered = recover_stale_jobs()
         if recovered:
             self.stdout.write(f"Queued again {recovered} job(s) left running by a stopped worker.")
+        # Scheduled stories whose time came while no worker ran: announced now, then as they fall due.
+        published = publish_due()
+        if published:
+            self.stdout.write(f"Published {len(published)} scheduled article(s) whose time had come.")
         threads = []
         if not options["batch"]:
             every = settings.BABELPRESS_TRANSLATION_HEARTBEAT_SECONDS
             threads.append(Periodic("job-recovery", recover_stale_jobs, every))
+            threads.append(Periodic("publication", publish_due, settings.BABELPRESS_PUBLICATION_CHECK_SECONDS))
         if not options["no_feeds"]:
             if options["batch"]:
                 queued = polling.enqueue_due_feeds()

@@ -25,7 +25,7 @@ def copies_back_to_human(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0001_initial'),
+        ('newsroom', '0002_article_publication_schedule_and_messages'),
     ]
 
     operations = [
