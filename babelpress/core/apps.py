@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig
+from django_tasks_db import apps as tasks_db_apps
 
 
 class CoreConfig(AppConfig):
+    default = True  # this module holds a second config, for django-tasks-db
     name = "babelpress.core"
     label = "babelpress_core"
     verbose_name = "Babelpress"
@@ -16,7 +17,7 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(forget_failures, dispatch_uid="babelpress.forget_login_failures")
 
 
-class BackgroundJobsConfig(TasksAppConfig):
+class BackgroundJobsConfig(tasks_db_apps.TasksAppConfig):
     """django-tasks-db under a name an editor understands: its own is "Tasks Database Backend",
     not marked for translation."""
 
