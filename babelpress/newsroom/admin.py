@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, admin_history
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -182,7 +182,11 @@ class ArticleAdmin(admin.ModelAdmin):
             path(page.route, self.admin_site.admin_view(partial(page.view, self)), name=f"{info}_{page.name}")
             for page in admin_extensions.article_urls()
         ]
-        return extra + super().get_urls()
+        return extra + admin_history.urls(self) + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The article's revisions (compare, restore) rather than Django's log of admin actions.
+        return admin_history.history_view(self, request, object_id)
 
     def save_model(self, request, obj, form, change):
         edited = {"headline", "alternative_headline", "standfirst", "body", "summary"} & set(form.changed_data)

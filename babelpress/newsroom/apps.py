@@ -6,3 +6,8 @@ class NewsroomConfig(AppConfig):
     name = "babelpress.newsroom"
     label = "newsroom"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from babelpress.newsroom import revisions
+
+        revisions.connect()  # the tags of each revision

@@ -15,9 +15,11 @@ from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from babelpress import languages
 from babelpress.newsroom import public_urls
+from babelpress.newsroom.revision_fields import RevisionFields
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
@@ -150,6 +152,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(language=language)
 
 
+# Records a revision of an article on every save (Article.history; newsroom/revisions.py).
+article_history = HistoricalRecords(
+    bases=[RevisionFields], verbose_name=_("article revision"), verbose_name_plural=_("article revisions"))
+
+
 class Article(models.Model):
     """One story in one language.
 
@@ -223,6 +230,8 @@ class Article(models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a revision, with who and when (newsroom/revisions.py; docs/decisions.md).
+    history = article_history
 
     class Meta:
         ordering = ["-published_at", "-id"]

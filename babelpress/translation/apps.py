@@ -12,13 +12,16 @@ class TranslationConfig(AppConfig):
 
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
-        from babelpress.translation import article_admin
+        from babelpress.translation import article_admin, source_changes
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
 
         # What translation adds to the newsroom's admin (the newsroom imports no other app).
         admin_extensions.register_panel("translations_panel", _("this story in other languages"),
                                         article_admin.translations_panel, fieldset="translations",
+                                        before="translation_of")
+        admin_extensions.register_panel("source_changes_panel", _("changes to the original"),
+                                        source_changes.source_changes_panel, fieldset="translations",
                                         before="translation_of")
         admin_extensions.register_article_url("<int:pk>/translate/<str:lang>/", article_admin.create_translation_view,
                                               name="translate")

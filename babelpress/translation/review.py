@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.translation import registry
 from babelpress.translation.glossary import glossary_for
@@ -121,6 +122,7 @@ def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set
         if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
             target.status = Article.Status.PUBLISHED
             target.published_at = publication_time(source)
+        revisions.attribute(target, user=user, reason="review")
         target.save()  # version-checked; locked above, so current
         state.state = Translation.State.REVIEWED
     state.save()
