@@ -239,8 +239,6 @@ def test_a_comparison_of_naughty_strings_is_inert_text(editor, newsroom, naughty
                                                                               "style"}
         assert not [name for el in diff.iter() if isinstance(el.tag, str) for name in el.attrib
                     if name.startswith("on")]
-        assert not doc.cssselect("script:not([src])") or all("alert" not in (s.text or "") for s in doc.cssselect(
-            "script"))
         assert text(diff).count("changed") >= len(strings)  # every paragraph is there, as text
 
 
