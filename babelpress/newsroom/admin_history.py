@@ -108,7 +108,8 @@ def compare_view(article_admin, request, object_id):
     if missing:
         return missing
     ids = [ascii_number(request.GET.get(key) or "") for key in ("a", "b")]
-    found = {r.history_id: r for r in revisions.of(article).filter(history_id__in=[i for i in ids if i])
+    ids = [number for number in ids if number is not None and 0 < number < 2**31]  # a revision's id column
+    found = {r.history_id: r for r in revisions.of(article).filter(history_id__in=ids)
              .select_related("history_user")}
     if len(found) != 2:
         messages.error(request, _("Choose two different revisions of this article to compare."))
@@ -127,7 +128,7 @@ def restore_view(article_admin, request, object_id, revision_id):
     article, missing = _article(article_admin, request, object_id, change=True)
     if missing:
         return missing
-    revision = revisions.of(article).filter(history_id=revision_id).first()
+    revision = revisions.of(article).filter(history_id=revision_id).first() if 0 < revision_id < 2**31 else None
     here = reverse("admin:newsroom_article_history_restore", args=[article.pk, revision_id])
     if revision is None:
         messages.error(request, _("That revision is not one of this article's: choose one from its history."))
