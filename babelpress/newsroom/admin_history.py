@@ -85,7 +85,7 @@ def history_view(article_admin, request, object_id):
     rows = []
     for index, revision in enumerate(shown):
         before = shown[index + 1] if index + 1 < len(shown) else older
-        changed = revision_diff.changed_fields(before, revision)
+        changed = revision_diff.changed_fields(before, revision) if before is not None else []  # the first
         rows.append(Row(revision, who(revision), revisions.how_label(revision),
                         [revision_diff.label(name) for name in changed], page.number == 1 and index == 0))
     context = _context(article_admin, request, article, _("History: %(headline)s") % {"headline": article.headline},

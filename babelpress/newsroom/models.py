@@ -395,5 +395,10 @@ class Article(models.Model):
         return public_urls.url_for(self)
 
 
+# django-simple-history names the app's package as the module of HistoricalArticle, which it is not
+# importable from (Django's shell then says so); it lives here, beside Article.
+Article.history.model.__module__ = __name__
+
+
 class StaleEdit(Exception):
     """Raised by Article.save when the row was saved by someone else since the instance was read."""

@@ -216,6 +216,8 @@ def test_comparing_needs_two_revisions_of_this_article(editor, edited, newsroom)
     assert response.status_code == 302 and response.url == history_url(edited)
     response = editor.get(reverse("admin:newsroom_article_history_compare", args=[edited.pk]) + "?a=x&b=%00")
     assert response.status_code == 302
+    response = editor.get(reverse("admin:newsroom_article_history_restore", args=[edited.pk, 10**30]))
+    assert response.status_code == 302 and response.url == history_url(edited)
 
 
 def test_a_comparison_of_naughty_strings_is_inert_text(editor, newsroom, naughty_strings):
