@@ -15,11 +15,10 @@ from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from babelpress import languages
 from babelpress.newsroom import public_urls
-from babelpress.newsroom.revision_fields import RevisionFields
+from babelpress.newsroom.revision_fields import article_history
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 
@@ -150,11 +149,6 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_language(self, language: str):
         return self.filter(language=language)
-
-
-# Records a revision of an article on every save (Article.history; newsroom/revisions.py).
-article_history = HistoricalRecords(
-    bases=[RevisionFields], verbose_name=_("article revision"), verbose_name_plural=_("article revisions"))
 
 
 class Article(models.Model):
@@ -393,11 +387,6 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return public_urls.url_for(self)
-
-
-# django-simple-history names the app's package as the module of HistoricalArticle, which it is not
-# importable from (Django's shell then says so); it lives here, beside Article.
-Article.history.model.__module__ = __name__
 
 
 class StaleEdit(Exception):

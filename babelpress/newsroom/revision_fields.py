@@ -1,10 +1,12 @@
-"""What an article's revision keeps beyond the article's own columns (the base of the
-``HistoricalArticle`` model that django-simple-history builds from ``Article``)."""
+"""What an article's revision keeps: ``article_history`` (``Article.history``) makes django-simple-history
+build ``HistoricalArticle`` from ``Article``'s columns and record a row on every save; ``RevisionFields``
+is what it keeps beyond the columns. Reading and restoring revisions: newsroom/revisions.py."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RevisionFields(models.Model):
@@ -15,3 +17,7 @@ class RevisionFields(models.Model):
 
     class Meta:
         abstract = True
+
+
+article_history = HistoricalRecords(
+    bases=[RevisionFields], verbose_name=_("article revision"), verbose_name_plural=_("article revisions"))

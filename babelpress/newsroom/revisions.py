@@ -23,7 +23,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy as _
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
-from babelpress.newsroom.models import Article, Author, Section, Source, StaleEdit, Tag, article_history
+from babelpress.newsroom.models import Article, Author, Section, Source, StaleEdit, Tag
+from babelpress.newsroom.revision_fields import article_history
 
 Revision = Article.history.model
 
@@ -51,8 +52,8 @@ def attribute(article: Article, *, user=None, reason: str = "") -> None:
         article._change_reason = reason
 
 
-def of(article_or_pk) -> "models.QuerySet":  # noqa: F821 - the historical model's queryset
-    """The revisions of an article, newest first."""
+def of(article_or_pk):
+    """The revisions of an article (a queryset of ``Revision``), newest first."""
     pk = getattr(article_or_pk, "pk", article_or_pk)
     return Revision.objects.filter(id=pk).order_by("-history_date", "-history_id")
 
@@ -160,6 +161,9 @@ def _revision_of_tags(article: Article) -> None:
 
 
 def connect() -> None:
+    # django-simple-history names the app's package as HistoricalArticle's module, which it cannot be
+    # imported from (Django's shell says so); it lives in the models module, beside Article.
+    Revision.__module__ = Article.__module__
     pre_create_historical_record.connect(_before_revision, sender=Revision, dispatch_uid="newsroom.revision.tags")
     post_create_historical_record.connect(_after_revision, sender=Revision, dispatch_uid="newsroom.revision.open")
     m2m_changed.connect(_tags_changed, sender=Article.tags.through, dispatch_uid="newsroom.revision.tags_changed")
