@@ -242,6 +242,11 @@ def test_a_comparison_of_naughty_strings_is_inert_text(editor, newsroom, naughty
         assert not [name for el in diff.iter() if isinstance(el.tag, str) for name in el.attrib
                     if name.startswith("on")]
         assert text(diff).count("changed") >= len(strings)  # every paragraph is there, as text
+        for other in (history_url(story), restore_url(story, older)):  # the headline is in their titles
+            whole = page(editor.get(other))
+            assert not [el for el in whole.iter() if isinstance(el.tag, str) for name in el.attrib
+                        if name.startswith("on")]
+            assert not [s for s in whole.cssselect("script") if "alert" in (s.text or "")]
 
 
 # --- Restore ----------------------------------------------------------------------------------------
