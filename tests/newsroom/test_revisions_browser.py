@@ -8,12 +8,12 @@ import pytest
 from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article
 
-from ..site.test_browser import ARTIFACTS, browser, tab  # noqa: F401 - the browser fixtures
+from ..conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_an_editor_compares_two_revisions_and_restores_the_first(tab, live_server, newsroom, django_user_model):  # noqa: F811
+def test_an_editor_compares_two_revisions_and_restores_the_first(tab, live_server, newsroom, django_user_model):
     ARTIFACTS.mkdir(exist_ok=True)
     django_user_model.objects.create_superuser("claire", "claire@example.org", "un mot de passe solide")
     tab.set_extra_http_headers({"Accept-Language": "fr"})
