@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_tasks",
-    "django_tasks_db",
+    "babelpress.core.apps.BackgroundJobsConfig",  # django_tasks_db, with a translated name
     "axes",
     "simple_history",
     "babelpress.core",
@@ -202,7 +202,8 @@ BABELPRESS_LANGUAGES = [
 LANGUAGE_CODE = BABELPRESS_DEFAULT_LANGUAGE
 LANGUAGES = [(lang.code, lang.name) for lang in BABELPRESS_LANGUAGES]
 LANGUAGES_BIDI = [lang.code for lang in BABELPRESS_LANGUAGES if lang.bidi]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then what the packages we ship leave untranslated (babelpress/vendor_catalogs.py).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("BABELPRESS_TIME_ZONE", "Europe/Paris").strip()

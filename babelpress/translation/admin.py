@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom.models import Article, Section, StaleEdit
-from babelpress.translation import coverage, jobs, review
-from babelpress.translation.placeholders import readable, segment_from_readable
+from babelpress.translation import coverage, jobs, review, review_page
 from babelpress.translation.models import (
     EngineUsage, GlossaryName, GlossaryTerm, MemoryEntry, Translation, TranslationJob,
 )
@@ -222,27 +221,29 @@ class TranslationAdmin(admin.ModelAdmin):
     def _save_review(self, request, state):
         """Store the posted review: (a redirect, None), or (None, the posted edits) when the POST
         was refused as stale."""
-        stored = dict(state.segments.values_list("position", "target_text"))
-        edits, resolved = {}, set()
+        typed, resolved = {}, set()
         for key, value in request.POST.items():
             prefix, _sep, number = key.partition("-")
             position = ascii_number(number)
             if prefix == "segment" and position is not None:
-                edits[position] = _typed_segment(value, stored.get(position))
+                typed[position] = value
             elif prefix == "resolve" and position is not None:
                 resolved.add(position)
+        edits = review_page.typed_segments(state, typed)
         approve = "_approve" in request.POST
         try:
             state = review.save_review(
                 state, edits, request.user, approve=approve, resolved=resolved,
                 loaded_version=_posted_version(request), loaded_draft=request.POST.get("loaded_draft"),
+                reason=request.POST.get("reason", "") if approve else "",
             )
         except StaleEdit as exc:
             messages.error(request, str(exc))
             return None, edits
         except review.ReviewError as exc:
             messages.error(request, str(exc))
-            return HttpResponseRedirect(request.path), None
+            anchor = "#approve-anyway" if isinstance(exc, review.OverrideRequired) else ""
+            return HttpResponseRedirect(request.path + anchor), None
         if not approve:
             messages.success(request, _("Draft saved."))
             return HttpResponseRedirect(request.path), None
@@ -260,19 +261,7 @@ class TranslationAdmin(admin.ModelAdmin):
 
         segments = list(state.segments.order_by("position"))
         token = review.draft_token(segments)
-        if posted:
-            unchanged = request.POST.get("loaded_draft") == token
-            for seg in segments:
-                text = posted.get(seg.position)
-                if text is not None and text != seg.target_text:
-                    if unchanged:
-                        seg.target_text = text
-                    else:
-                        seg.unsaved_text = readable(text)
-        for seg in segments:  # shown as text: "&" rather than the segment's "&amp;", tags as they are
-            seg.field_label = _field_label(seg.field)
-            seg.source_shown, seg.machine_shown = readable(seg.source_text), readable(seg.machine_text)
-            seg.target_shown, seg.before_shown = readable(seg.target_text), readable(seg.edited_source_text)
+        review_page.segment_rows(state, segments, posted, unchanged=request.POST.get("loaded_draft") == token)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Review translation"),
@@ -287,6 +276,8 @@ class TranslationAdmin(admin.ModelAdmin):
             "source_language": languages.get(state.source.language),
             "target_language": languages.get(state.article.language),
             "can_change": self.has_change_permission(request, state),
+            "reason": request.POST.get("reason", "") if posted is not None else "",
+            **review_page.approval_context(state, segments),
         }
         status = 409 if posted is not None else 200  # 409 Conflict: the refused POST's page
         return TemplateResponse(request, "admin/translation/review.html", context, status=status)
@@ -299,23 +290,6 @@ def _posted_version(request) -> int | None:
         return None
     number = ascii_number(value)
     return -1 if number is None else number
-
-
-def _field_label(name: str) -> str:
-    """The article field's name in the editor's language ("titre"), not the code's ("headline")."""
-    try:
-        return Article._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:
-        return name
-
-
-def _typed_segment(value: str, stored: str | None) -> str:
-    """A segment as the reviewer typed it (see ``readable``), back in segment form; the stored
-    text itself when they left it as shown (one text can be escaped in several ways)."""
-    value = value.replace("\r\n", "\n").replace("\x00", "")  # what no database keeps (NUL) or means (\r)
-    if stored is not None and value == readable(stored):
-        return stored
-    return segment_from_readable(value)
 
 
 def coverage_view(request):

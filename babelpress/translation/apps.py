@@ -23,6 +23,8 @@ class TranslationConfig(AppConfig):
         admin_extensions.register_panel("source_changes_panel", _("changes to the original"),
                                         source_changes.source_changes_panel, fieldset="translations",
                                         before="translation_of")
+        admin_extensions.register_panel("approvals_panel", _("approved despite QA"), article_admin.approvals_panel,
+                                        fieldset="translations")
         admin_extensions.register_article_url("<int:pk>/translate/<str:lang>/", article_admin.create_translation_view,
                                               name="translate")
         admin_extensions.register_action(article_admin.queue_translations)

@@ -1,7 +1,8 @@
 """What translation adds to the newsroom's article screens (registered in TranslationConfig.ready()
 through babelpress/newsroom/admin_extensions.py): the "this story in other languages" panel with its
-"Create a draft in this language" buttons, the page those buttons post to, and the "Translate the
-selected originals into every other language" action of the article list."""
+"Create a draft in this language" buttons, the page those buttons post to, the "approved despite
+QA" panel of a translation, and the "Translate the selected originals into every other language"
+action of the article list."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
@@ -42,6 +44,19 @@ def translations_panel(article) -> str:
         format_html_join("", '<li>{}: <button type="submit" class="button" formaction="{}" formnovalidate>{}</button></li>',
                          missing),
     )
+
+
+def approvals_panel(article) -> str:
+    """A translation's approvals despite QA errors or an implausible length: who, when, why and
+    which errors were waived (``approval.record``); "" when there are none."""
+    if not article.pk:
+        return ""
+    from babelpress.translation.review_page import overrides_of
+
+    overrides = overrides_of(article)
+    if not overrides:
+        return ""
+    return render_to_string("admin/translation/approval_overrides.html", {"overrides": overrides, "in_panel": True})
 
 
 def create_translation_view(article_admin, request, pk, lang):

@@ -127,14 +127,15 @@ class ProtectedTerm(Kept):
     def html(self, alts: dict, original: bool) -> str:
         return html.escape(self.source if original else self.text, quote=False)
 
-    def describe(self) -> str:
-        return f"the glossary term “{self.text}”"
+    def identity(self) -> dict:
+        return {"kind": "glossary", "value": self.text}
 
 
-def missing_terms(source: str, target: str, terms) -> list[str]:
-    """What a reviewer must fix: each term of ``source`` whose preferred target form is not in
-    ``target``. ``terms`` are (source form, target form) pairs, possibly the whole glossary."""
-    problems = []
+def missing_terms(source: str, target: str, terms) -> list[tuple[str, str]]:
+    """What a reviewer must fix: the (source form, preferred target form) of each term of
+    ``source`` whose preferred target form is not in ``target``. ``terms`` are (source form,
+    target form) pairs, possibly the whole glossary."""
+    missing = []
     source_folded, target_folded = source.casefold(), target.casefold()
     for source_form, target_form in terms:
         if not target_form:
@@ -143,7 +144,5 @@ def missing_terms(source: str, target: str, terms) -> list[str]:
         if source_form and source_form.casefold() not in source_folded:
             continue
         if target_form.casefold() not in target_folded:
-            problems.append(
-                f"Glossary: “{source_form}” must be translated as “{target_form}”, which is not in the translation."
-            )
-    return problems
+            missing.append((source_form, target_form))
+    return missing

@@ -199,3 +199,36 @@ class EngineUsage(models.Model):
         verbose_name = _("engine usage")
         verbose_name_plural = _("engine usage")
         constraints = [models.UniqueConstraint(fields=["engine", "month"], name="usage_once_per_month")]
+
+
+class ApprovalOverride(models.Model):
+    """A reviewer approved a translation that QA held back (errors, or a length far from the
+    source's): who, when, why, and what they waived. Shown on the article's page and the review
+    screen; kept when the translation is made again."""
+
+    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="approval_overrides",
+                                verbose_name=_("article"))
+    translation = models.ForeignKey(Translation, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="overrides", verbose_name=_("translation"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("reviewer"))
+    #: The reviewer's name as it was, kept if their account is deleted.
+    reviewer_name = models.CharField(_("reviewer's name"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+    errors = models.PositiveIntegerField(_("QA errors"), default=0)
+    warnings = models.PositiveIntegerField(_("QA warnings"), default=0)
+    #: The translation's length as a share of the source's, and the bounds it was held to.
+    length_ratio = models.FloatField(_("length ratio"), null=True, blank=True)
+    length_bounds = models.JSONField(_("expected length ratio"), default=list, blank=True)
+    #: The issues waived, as QA stores them plus where: [{"position", "field", "check", "level",
+    #: "code", "params"}]; rendered in the viewer's language (qa_messages).
+    issues = models.JSONField(_("issues waived"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-approved_at"]
+        verbose_name = _("approval despite QA")
+        verbose_name_plural = _("approvals despite QA")
+
+    def __str__(self) -> str:
+        return f"{self.article_id} {self.approved_at:%Y-%m-%d %H:%M} {self.reviewer_name}"

@@ -16,6 +16,9 @@ TAG = re.compile(r"<(/?)([gx])(\d+)(/?)>")
 # Engines sometimes re-serialise our tags: "<x2></x2>" (HTML parsers), "<x2 />", "< /g1>", "<g 1>".
 _LOOSE_TAG = re.compile(r"<\s*(/?)\s*([gx])\s*(\d+)\s*(/?)\s*>")
 _EMPTY_PAIR = re.compile(r"<x(\d+)>\s*</x\1>")
+#: Text that looks like a placeholder tag, however written ("<x1/>", "< X1 / >", "</g2>"): in a
+#: translation's text (not its tags) it is an engine's leftover that readers must never see.
+TAG_LOOKALIKE = re.compile(r"<\s*/?\s*[gx]\s*\d+\s*/?\s*>", re.IGNORECASE)
 
 
 def placeholders_in(segment: str) -> list[str]:

@@ -9,15 +9,17 @@ own (``glossary.missing_terms``); this module runs it with the others.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from babelpress import language_detection
-from babelpress.languages import language_name
 from babelpress.translation.glossary import missing_terms
+from babelpress.translation.placeholders import TAG_LOOKALIKE
+from babelpress.translation.qa_messages import render
 # One definition of what a web or e-mail address is, for protecting them and for checking them.
 from babelpress.translation.segmenter.protect import EMAIL, URL, trim_url
 
@@ -30,12 +32,21 @@ DETECTION_LANGUAGES = ("en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "hy
 
 @dataclass
 class Issue:
+    """What a check found: a code and named parameters (stored as they are on the segment row),
+    rendered in the viewer's language when shown (``qa_messages``)."""
+
     check: str
     level: str  # "error" | "warning"
-    message: str
+    code: str
+    params: dict = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, str]:
-        return {"check": self.check, "level": self.level, "message": self.message}
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        return render(self.code, self.params)
+
+    def as_dict(self) -> dict:
+        return {"check": self.check, "level": self.level, "code": self.code, "params": dict(self.params)}
 
 
 def summarise(issues) -> tuple[int, int]:
@@ -163,15 +174,17 @@ def check_segment(
     body block's HTML); ``glossary_terms`` are (source form, target form) pairs; ``markup_problems``
     come from ``SegmentedArticle.problems``."""
     src, tgt = _read(source or ""), _read(target or "")
-    issues: list[Issue] = [Issue("markup", ERROR, f"Markup lost: {p}") for p in markup_problems]
+    issues: list[Issue] = [Issue("markup", ERROR, p.code, dict(p.params)) for p in markup_problems]
     if not src.text.strip():
         return issues
     if not tgt.text.strip():
-        issues.append(Issue("empty", ERROR, "The translation is empty."))
+        issues.append(Issue("empty", ERROR, "empty"))
         return issues
+    issues += _check_leftovers(source or "", target or "")
     issues += _check_numbers(src.text, tgt.text)
     issues += _check_urls(src, tgt)
-    issues += [Issue("glossary", ERROR, problem) for problem in missing_terms(src.text, tgt.text, glossary_terms)]
+    issues += [Issue("glossary", ERROR, "glossary.missing", {"source": source_form, "target": target_form})
+               for source_form, target_form in missing_terms(src.text, tgt.text, glossary_terms)]
     issues += _check_quotations(src, tgt)
     issues += _check_untranslated(src.text, tgt.text, source_language, target_language)
     issues += _check_language(tgt.text, source_language, target_language, min_length_for_language, detection_languages)
@@ -186,11 +199,10 @@ def _check_numbers(source: str, target: str) -> list[Issue]:
     tgt_shown = {n: raw for raw, n in reversed(tgt_tokens)}
     issues = []
     for number, count in (want - got).items():
-        times = "" if count == 1 else f" ({count} times)"
-        issues.append(Issue("numbers", ERROR, f"Number {src_shown[number]} is missing from the translation{times}."))
+        issues.append(Issue("numbers", ERROR, "numbers.missing", {"number": src_shown[number], "count": count}))
     # An extra number is usually a spelled-out one written in digits ("deux" → "2"): worth a look.
-    for number, count in (got - want).items():
-        issues.append(Issue("numbers", WARNING, f"Number {tgt_shown[number]} is in the translation but not in the source."))
+    for number in (got - want):
+        issues.append(Issue("numbers", WARNING, "numbers.extra", {"number": tgt_shown[number]}))
     return issues
 
 
@@ -203,8 +215,8 @@ def _check_urls(src: _Read, tgt: _Read) -> list[Issue]:
             continue
         seen.add(url)
         if url not in target_links and url not in target_blob:
-            kind = "E-mail address" if "@" in url and "://" not in url else "Link"
-            issues.append(Issue("urls", ERROR, f"{kind} {url} is missing from the translation."))
+            code = "urls.email" if "@" in url and "://" not in url else "urls.link"
+            issues.append(Issue("urls", ERROR, code, {"address": url}))
     return issues
 
 
@@ -212,8 +224,7 @@ def _check_quotations(src: _Read, tgt: _Read) -> list[Issue]:
     want, got = _quotations(src), _quotations(tgt)
     if want == got:
         return []
-    noun = "quotation" if want == 1 else "quotations"
-    return [Issue("quotations", WARNING, f"The source has {want} {noun} but the translation has {got}.")]
+    return [Issue("quotations", WARNING, "quotations", {"count": want, "got": got})]
 
 
 def _check_untranslated(source: str, target: str, source_language: str, target_language: str) -> list[Issue]:
@@ -221,7 +232,7 @@ def _check_untranslated(source: str, target: str, source_language: str, target_l
         return []
     if " ".join(source.split()) != " ".join(target.split()) or _only_names_or_numbers(source):
         return []
-    return [Issue("untranslated", ERROR, "The text was not translated: it is the same as the source.")]
+    return [Issue("untranslated", ERROR, "untranslated")]
 
 
 def _check_language(target: str, source_language: str, target_language: str, min_length: int, candidates) -> list[Issue]:
@@ -235,11 +246,8 @@ def _check_language(target: str, source_language: str, target_language: str, min
     if detected == target_code or detected == "und":
         return []
     if detected == source_code:
-        return [Issue("language", ERROR, f"The translation is still in {language_name(source_code, 'en')}.")]
-    return [Issue(
-        "language", WARNING,
-        f"The translation looks like {language_name(detected, 'en')}, not {language_name(target_code, 'en')}.",
-    )]
+        return [Issue("language", ERROR, "language.source", {"language": source_code})]
+    return [Issue("language", WARNING, "language.other", {"detected": detected, "expected": target_code})]
 
 
 def _check_length(source: str, target: str, bounds: tuple[float, float], min_length: int) -> list[Issue]:
@@ -249,7 +257,15 @@ def _check_length(source: str, target: str, bounds: tuple[float, float], min_len
     ratio = len(tgt) / len(src)
     low, high = bounds
     if ratio < low:
-        return [Issue("length", WARNING, f"The translation is much shorter than the source ({ratio:.0%} of its length).")]
+        return [Issue("length", WARNING, "length.short", {"percent": round(ratio * 100)})]
     if ratio > high:
-        return [Issue("length", WARNING, f"The translation is much longer than the source ({ratio:.1f} times its length).")]
+        return [Issue("length", WARNING, "length.long", {"times": round(ratio, 1)})]
+    return []
+
+
+def _check_leftovers(source: str, target: str) -> list[Issue]:
+    """Text that looks like one of our placeholder tags ("<x1/>", "&lt;g2&gt;" written out) where the
+    source has none: an engine's leftover, which readers must never see."""
+    if TAG_LOOKALIKE.search(html.unescape(target)) and not TAG_LOOKALIKE.search(html.unescape(source)):
+        return [Issue("leftover", ERROR, "leftover")]
     return []

@@ -1,9 +1,12 @@
 """The review of a machine draft: a reviewer edits segments and approves the translation.
 
-The review screen (``admin.TranslationAdmin``, ``templates/admin/translation/review.html``) shows
-the draft's segments with ``draft_token``; ``save_review`` stores what the reviewer sent back.
-Edited segments go to the translation memory as human translations, so a new translation of the
-story keeps them; approving applies the text to the article, checked like a machine draft.
+The review screen (``admin.TranslationAdmin``, ``templates/admin/translation/review.html``,
+``review_page``) shows the draft's segments with ``draft_token``, each placeholder as what it
+stands for (``placeholder_items``, ``placeholder_display``); ``save_review`` stores what the
+reviewer sent back. Edited segments go to the translation memory as human translations, so a new
+translation of the story keeps them; approving applies the text to the article, checked like a
+machine draft. A draft with QA errors or an implausible length is approved only with a reason
+(``approval``), which is kept.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ import hashlib
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article, StaleEdit
-from babelpress.translation import registry
+from babelpress.translation import approval, registry
 from babelpress.translation.glossary import glossary_for
 from babelpress.translation.memory import remember
 from babelpress.translation.models import Translation
@@ -27,6 +30,10 @@ from babelpress.translation.segmenter import segment_article
 
 class ReviewError(Exception):
     pass
+
+
+class OverrideRequired(ReviewError):
+    """Approving this draft needs a reason (``approval.Gate``); the edits were saved."""
 
 
 def draft_token(rows) -> str:
@@ -40,7 +47,7 @@ def draft_token(rows) -> str:
 
 
 def save_review(state: Translation, edits: dict[int, str], user, *, approve: bool, resolved=(),
-                loaded_version: int | None = None, loaded_draft: str | None = None) -> Translation:
+                loaded_version: int | None = None, loaded_draft: str | None = None, reason: str = "") -> Translation:
     """Store a reviewer's segment edits; with ``approve``, apply the text and record the reviewer.
 
     ``edits`` maps segment positions to the reviewer's text (the review form sends every segment;
@@ -53,8 +60,10 @@ def save_review(state: Translation, edits: dict[int, str], user, *, approve: boo
     what the reviewer's screen showed: if the draft changed since, or (when approving) the article
     was saved since, StaleEdit is raised and nothing is written.
 
-    Approval is refused (ReviewError) while QA errors or unresolved conflicts remain, or when the
-    source changed since the draft; the edits are saved all the same.
+    Approval is refused (ReviewError) while conflicts remain or when the source changed since the
+    draft, and (OverrideRequired) when QA found errors or the draft's length is implausible
+    (``approval.assess``) unless ``reason`` says why it is approved anyway — then the override is
+    kept (``approval.record``). The edits are saved all the same.
     """
     with transaction.atomic():
         target, locked = lock_target(state.pk)
@@ -68,13 +77,14 @@ def save_review(state: Translation, edits: dict[int, str], user, *, approve: boo
         if approve and loaded_version is not None and loaded_version != target.version:
             raise StaleEdit(_("Someone else saved this translation's article since you opened the review. Nothing "
                               "was saved: your text is kept below; check the article, then approve again."))
-        state, refusal = _store_review(locked, rows, edits, set(resolved), user, approve)
+        state, refusal = _store_review(locked, rows, edits, set(resolved), user, approve, " ".join(reason.split()))
     if refusal:
-        raise ReviewError(refusal)
+        raise refusal
     return state
 
 
-def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set[int], user, approve: bool):
+def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set[int], user, approve: bool,
+                  reason: str):
     source, target = state.source, state.article
     human_pairs = []
     for row in rows:
@@ -95,8 +105,8 @@ def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set
             row.save()
         state.conflicts = sum(1 for r in rows if r.conflict)
         state.save()
-        return state, ("The source changed since this draft was made: your edits are saved; translate it again "
-                       "(they are kept), then review and approve.") if approve else ""
+        return state, ReviewError(_("The source changed since this draft was made: your edits are saved; translate "
+                                    "it again (they are kept), then review and approve.")) if approve else None
     draft = {seg.key: row.target_text for seg, row in zip(segmented.segments, rows)}
     rebuilt, issues = rebuild_and_check(segmented, draft, source.language, target.language)
     for seg, row in zip(segmented.segments, rows):
@@ -105,35 +115,83 @@ def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set
     state.qa_errors = sum(1 for r in rows for i in r.qa if i["level"] == "error")
     state.qa_warnings = sum(1 for r in rows for i in r.qa if i["level"] == "warning")
     state.conflicts = sum(1 for r in rows if r.conflict)
-    refusal = ""
-    if approve and (state.qa_errors or state.conflicts):
-        refusal = (
-            f"{state.qa_errors} quality error(s) and {state.conflicts} conflict(s) remain: fix the flagged "
-            "segments before approving. Your edits are saved."
-        )
-    elif approve:
-        for name, value in rebuilt.items():
-            setattr(target, name, value)
-        target.reviewed_by = user
-        target.reviewed_at = timezone.now()
-        target.translated_from = source
-        # Published with (never before) the original: an unpublished original's approved
-        # translation waits for it (release_translations).
-        if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
-            target.status = Article.Status.PUBLISHED
-            target.published_at = publication_time(source)
-        revisions.attribute(target, user=user, reason="review")
-        target.save()  # version-checked; locked above, so current
-        state.state = Translation.State.REVIEWED
+    gate = approval.assess(rows, source.language, target.language)
+    refusal = _refusal(state, gate, reason, user) if approve else None
+    if approve and refusal is None:
+        _approve(state, rebuilt, user)
     state.save()
     return state, refusal
+
+
+def _refusal(state: Translation, gate: approval.Gate, reason: str, user) -> ReviewError | None:
+    """Why this draft may not be approved now (None: it may); an approval despite QA is recorded."""
+    if state.conflicts:
+        return ReviewError(ngettext(
+            "%(count)s segment was edited before its source changed: check it and edit it again or tick “Keep my "
+            "edit”, then approve. Your edits are saved.",
+            "%(count)s segments were edited before their source changed: check them and edit them again or tick "
+            "“Keep my edit”, then approve. Your edits are saved.", state.conflicts) % {"count": state.conflicts})
+    if gate.needs_override and not reason:
+        return OverrideRequired(" ".join([
+            _("Not approved:"), *gate.reasons(),
+            _("Fix the flagged segments, or say why it should be approved anyway in “Reason for approving anyway”. "
+              "Your edits are saved."),
+        ]))
+    if gate.needs_override:
+        approval.record(state, user, reason, gate)
+    return None
+
+
+def _approve(state: Translation, rebuilt: dict[str, str], user) -> None:
+    """Apply the reviewed text to the target article, record the reviewer; published with (never
+    before) the original: an unpublished original's approved translation waits for it
+    (release_translations)."""
+    source, target = state.source, state.article
+    for name, value in rebuilt.items():
+        setattr(target, name, value)
+    target.reviewed_by = user
+    target.reviewed_at = timezone.now()
+    target.translated_from = source
+    if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
+        target.status = Article.Status.PUBLISHED
+        target.published_at = publication_time(source)
+    revisions.attribute(target, user=user, reason="review")
+    target.save()  # version-checked; locked above, so current
+    state.state = Translation.State.REVIEWED
+
+
+def placeholder_items(state: Translation, rows) -> dict[int, list | None]:
+    """{row position: what stands behind each placeholder of that row (``SegmentedArticle``
+    items), or None where it cannot be known}: from the source segmented as for this draft. When
+    the source changed since, a row whose source segment is still there (at its place, or once
+    anywhere) gets its items; the others get None."""
+    fields = article_fields(state.source)
+    glossary = glossary_for(state.source.language, state.article.language)
+    segmented = _segment_like(state, rows, fields, glossary)
+    if segmented is not None:
+        return {row.position: seg._items for seg, row in zip(segmented.segments, rows)}
+    current = segment_article(fields, state.source.language, glossary=glossary, max_chars=_segment_size(state))
+    found: dict[str, list[tuple[int, object]]] = {}
+    for index, seg in enumerate(current.segments):
+        found.setdefault(seg.text, []).append((index, seg))
+    items = {}
+    for row in rows:
+        same = found.get(row.source_text, [])
+        here = [seg for index, seg in same if index == row.position] or (
+            [same[0][1]] if len(same) == 1 else [])
+        items[row.position] = here[0]._items if here else None
+    return items
+
+
+def _segment_size(state: Translation) -> int | None:
+    engine = registry.configured_engines().get(state.engine) if state.engine else None
+    return getattr(engine, "max_segment_chars", None)
 
 
 def _segment_like(state: Translation, rows, fields, glossary):
     """The source segmented as it was for this draft (same engine segment size), or None if the
     source no longer gives the draft's segments."""
-    engine = registry.configured_engines().get(state.engine) if state.engine else None
-    sizes = dict.fromkeys([getattr(engine, "max_segment_chars", None), None])
+    sizes = dict.fromkeys([_segment_size(state), None])
     for max_chars in sizes:
         segmented = segment_article(fields, state.source.language, glossary=glossary, max_chars=max_chars)
         if [s.text for s in segmented.segments] == [r.source_text for r in rows]:

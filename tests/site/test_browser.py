@@ -76,10 +76,10 @@ def test_an_editor_sees_ampersands_and_tag_lookalikes_as_text_on_the_review_scre
     tab.fill("#id_password", "mot-de-passe-long")
     tab.click("input[type=submit]")
     tab.wait_for_url(f"**/admin/translation/translation/{review.pk}/change/")
-    cells = tab.locator(".review-table tbody tr").first.locator("td")
-    assert cells.nth(0).inner_text().strip() == "titre"  # the field, in the editor's language
-    assert cells.nth(1).inner_text().strip() == "Tom & Jerry <b>gras</b> <script>boom()</script>"
-    assert cells.nth(2).inner_text().strip() == "Tom & Jerry <b>bold</b> <script>boom()</script>"
+    segment = tab.locator(".review-table tbody.segment").first
+    assert segment.locator(".segment-field").inner_text().strip() == "Titre"  # the field, in the editor's language
+    assert segment.locator("td.source").inner_text().strip() == "Tom & Jerry <b>gras</b> <script>boom()</script>"
+    assert segment.locator("td.machine").inner_text().strip() == "Tom & Jerry <b>bold</b> <script>boom()</script>"
     assert tab.locator("textarea[name=segment-0]").input_value() == "Tom & Jerry <b>bold</b> <script>boom()</script>"
     tab.screenshot(path=str(ARTIFACTS / "admin-review-fr.png"), full_page=True)
 

@@ -121,7 +121,7 @@ def test_a_review_opened_before_a_re_translation_shows_the_reviewers_text_beside
     assert response.status_code == 409
     page = lxml.html.fromstring(response.content.decode())
     assert "This draft changed since you opened it" in " ".join(page.xpath("//ul[@class='messagelist']//text()"))
-    row = page.cssselect(".review-table tbody tr")[1]
+    row = page.cssselect(".review-table tbody.segment")[1]
     assert row.cssselect("textarea")[0].text == "LE PONT ROUVRE CE SOIR."  # the new draft …
     assert "The bridge reopens this morning." in row.cssselect(".unsaved")[0].text_content()  # … and theirs
     assert draft.segments.get(position=1).target_text == "LE PONT ROUVRE CE SOIR."

@@ -9,12 +9,22 @@ import pytest
 
 from babelpress import language_detection
 from babelpress.translation.qa import Issue, check_segment, summarise
+from babelpress.translation.segmenter.restore import Problem
 
 FR = "Le pont de Valmont a rouvert lundi après deux ans de travaux."
 EN = "The Valmont bridge reopened on Monday after two years of works."
 RU = "Мост в Вальмоне вновь открылся в понедельник после двух лет работ."
 HY = "Վալմոնի կամուրջը վերաբացվեց երկուշաբթի՝ երկու տարվա աշխատանքներից հետո։"
 DE = "Die Brücke von Valmont wurde am Montag nach zwei Jahren Bauzeit wieder eröffnet."
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages are rendered in the active language (qa_messages); these read them in English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 def checks(issues, check):
@@ -239,9 +249,11 @@ def test_length_bounds_are_configurable():
 
 
 def test_markup_problems_are_errors():
-    issues = check_segment(FR, EN, "fr", "en", markup_problems=["The link to https://valmont.fr was lost in the translation."])
+    lost = Problem("markup.lost", {"item": {"kind": "link", "value": "https://valmont.fr"}})
 
-    assert checks(issues, "markup") == [("error", "Markup lost: The link to https://valmont.fr was lost in the translation.")]
+    issues = check_segment(FR, EN, "fr", "en", markup_problems=[lost])
+
+    assert checks(issues, "markup") == [("error", "The link to https://valmont.fr was lost in the translation.")]
 
 
 def test_without_markup_problems_there_is_no_markup_issue():
@@ -249,22 +261,25 @@ def test_without_markup_problems_there_is_no_markup_issue():
 
 
 def test_an_empty_translation_is_one_error():
-    assert check_segment(FR, "  ", "fr", "en") == [Issue("empty", "error", "The translation is empty.")]
+    assert check_segment(FR, "  ", "fr", "en") == [Issue("empty", "error", "empty")]
+    assert check_segment(FR, "  ", "fr", "en")[0].message == "The translation is empty."
 
 
 # --- summary --------------------------------------------------------------------------------------
 
 
 def test_summarise_counts_errors_and_warnings():
-    issues = [Issue("numbers", "error", "a"), Issue("quotations", "warning", "b"), Issue("urls", "error", "c")]
+    issues = [Issue("numbers", "error", "numbers.missing"), Issue("quotations", "warning", "quotations"),
+              Issue("urls", "error", "urls.link")]
 
     assert summarise(issues) == (2, 1)
     assert summarise([]) == (0, 0)
 
 
 def test_an_issue_is_stored_as_a_plain_dict():
-    issue = Issue("numbers", "error", "Number 2026 is missing from the translation.")
+    issue = Issue("numbers", "error", "numbers.missing", {"number": "2026", "count": 1})
 
     assert vars(issue) == issue.as_dict() == {
-        "check": "numbers", "level": "error", "message": "Number 2026 is missing from the translation.",
+        "check": "numbers", "level": "error", "code": "numbers.missing", "params": {"number": "2026", "count": 1},
     }
+    assert issue.message == "Number 2026 is missing from the translation."  # rendered when read, not stored

@@ -21,6 +21,7 @@ from babelpress.translation import coverage, jobs, pipeline, review
 from babelpress.translation.engines import http
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.models import EngineUsage, MemoryEntry, Segment, Translation, TranslationJob
+from babelpress.translation.qa_messages import message
 from babelpress.translation.tasks import JobFailed, recover_stale_jobs, run_translation_job
 
 from .fake_engines import PhrasebookEngine
@@ -208,7 +209,7 @@ def test_unchanged_segments_sent_back_by_the_form_are_not_edits(phrasebook, draf
 def test_approval_is_refused_while_qa_errors_remain_and_the_edits_are_kept(phrasebook, drafted, reviewer):
     state = state_of(drafted)
 
-    with pytest.raises(review.ReviewError, match="1 quality error"):
+    with pytest.raises(review.OverrideRequired, match="QA found 1 error in this draft"):
         review.save_review(state, {1: "Le pont rouvre ce matin.", 2: "Cars are back."}, reviewer, approve=True)
 
     assert not reload(state.article).is_published
@@ -232,7 +233,7 @@ def test_a_reviewer_cannot_approve_a_text_that_lost_a_glossary_term(phrasebook, 
         review.save_review(state, {1: "The UN voted last night."}, reviewer, approve=True)
 
     row = segments(story)[1]
-    assert any(i["level"] == "error" and "United Nations" in i["message"] for i in row.qa)
+    assert any(i["level"] == "error" and "United Nations" in message(i) for i in row.qa)
     assert not reload(state.article).is_published
 
 
@@ -251,7 +252,7 @@ def test_approval_is_refused_while_a_conflict_is_unresolved(conflicted, reviewer
     state = state_of(conflicted)
     form = {r.position: r.target_text for r in segments(conflicted)}  # the form sends every segment back
 
-    with pytest.raises(review.ReviewError, match="1 conflict"):
+    with pytest.raises(review.ReviewError, match="1 segment was edited before its source changed"):
         review.save_review(state, form, reviewer, approve=True)
 
     assert not reload(state.article).is_published and segments(conflicted)[2].conflict

@@ -13,7 +13,7 @@ from babelpress.translation.placeholders import split_on_placeholders
 from babelpress.translation.segmenter.builder import Builder, Segment, Unit
 from babelpress.translation.segmenter.html_tree import HTML_SPACE
 from babelpress.translation.segmenter.items import Image
-from babelpress.translation.segmenter.restore import restore
+from babelpress.translation.segmenter.restore import Problem, restore
 
 if TYPE_CHECKING:
     from babelpress.translation.glossary import Glossary
@@ -31,7 +31,7 @@ class SegmentedArticle:
         self._fields = fields  # name → None (empty), Unit (plain) or list of parts (html)
         self._by_key = {s.key: s for s in segments}
         self._unit_of = {s.key: u for u in units for s in u.segments}
-        self._problems: dict[str, list[str]] = {}
+        self._problems: dict[str, list[Problem]] = {}
 
     def __iter__(self):
         return iter(self.segments)
@@ -42,12 +42,12 @@ class SegmentedArticle:
     def segment(self, key: str) -> Segment:
         return self._by_key[key]
 
-    def problems(self, key: str) -> list[str]:
+    def problems(self, key: str) -> list[Problem]:
         """What went wrong with the markup of segment ``key`` in the last rebuild/restore."""
         return list(self._problems.get(key, []))
 
     @property
-    def all_problems(self) -> dict[str, list[str]]:
+    def all_problems(self) -> dict[str, list[Problem]]:
         return {k: list(v) for k, v in self._problems.items() if v}
 
     def restore(self, key: str, fragment: str | None = None) -> str:

@@ -29,18 +29,15 @@ class Pair:
     def close_html(self) -> str:
         return f"</{self.tag}>"
 
-    def describe(self) -> str:
+    def identity(self) -> dict:
+        """What it is, for messages (``qa_messages.describe_item``) and the review screen."""
         if self.tag == "a":
-            href = dict(self.attrs).get("href")
-            return f"the link to {href}" if href else "a link"
-        return "the " + _PAIR_NAMES.get(self.tag, "formatting")
+            return {"kind": "link", "value": dict(self.attrs).get("href") or ""}
+        return {"kind": self.tag if self.tag in PAIR_KINDS else "formatting", "value": ""}
 
 
-_PAIR_NAMES = {
-    "em": "emphasis", "i": "italics", "strong": "bold text", "b": "bold text", "u": "underlined text",
-    "q": "quotation", "cite": "citation", "abbr": "abbreviation", "span": "marked text",
-    "sub": "subscript", "sup": "superscript",
-}
+#: Inline markup the messages name ("the emphasis"); any other is "the formatting".
+PAIR_KINDS = ("em", "i", "strong", "b", "u", "q", "cite", "abbr", "span", "sub", "sup")
 
 
 class Kept:
@@ -63,15 +60,10 @@ class Kept:
     def plain(self, original: bool) -> str:
         return self.source if original else self.text
 
-    def describe(self) -> str:
-        return {
-            "number": f"the number {self.source}",
-            "url": f"the web address {self.source}",
-            "email": f"the e-mail address {self.source}",
-            "code": "the code",
-            "br": "a line break",
-            "image": "an image",
-        }.get(self.kind, "some markup")
+    def identity(self) -> dict:
+        """What it is, for messages (``qa_messages.describe_item``) and the review screen."""
+        kind = self.kind if self.kind in ("number", "url", "email", "code", "br", "image") else "markup"
+        return {"kind": kind, "value": self.source if kind in ("number", "url", "email") else ""}
 
 
 class Image:
