@@ -167,14 +167,15 @@ def content_clock(monkeypatch):
     return clock
 
 
-# --- A real browser (Debian's Chromium driven by Playwright) --------------------------------------
+# --- A real browser (tests marked browser): Debian's Chromium through Playwright ------------------------
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"  # screenshots
 CHROMIUM = os.environ.get("BABELPRESS_TEST_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture(scope="session")
 def browser():
+    """Debian's Chromium driven by Playwright, one for the whole run (two at once cannot share the
+    thread's asyncio loop): browser tests of every app use it, and open their own contexts."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium (apt-get install chromium).")

@@ -11,11 +11,13 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
+from babelpress.newsroom import admin_time_zone
 from babelpress.newsroom.models import StaleEdit
 
 from . import admin_import, polling, store
@@ -217,7 +219,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
         )
         note = _("Imported %(when)s from %(url)s. Applying replaces the headline, standfirst and body "
                  "(editors' changes shown on the left are lost).") % {
-            "when": obj.pending_update.get("retrieved_at", "")[:16].replace("T", " "),
+            "when": admin_time_zone.shown(parse_datetime(obj.pending_update.get("retrieved_at") or "")),
             "url": obj.pending_update.get("url") or _("the same source")}
         return format_html("<p>{}</p>{}{}", note, pending_diff_html(obj), buttons)
 

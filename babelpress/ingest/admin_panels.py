@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress.html_text import html_to_text
+from babelpress.newsroom import admin_time_zone
 
 from . import clusters
 from .admin_import import article_url as _article_url, ui_locale as _locale
@@ -76,7 +77,7 @@ def provenance_html(article) -> str:
         (_("Source"), format_html("{}", article.source.name if article.source_id else _("(none: set one before publishing)"))),
         (_("Original"), format_html('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>', item.original_url)
          if item.original_url else _("(uploaded file)")),
-        (_("Retrieved"), format_html("{}", item.retrieved_at.strftime("%Y-%m-%d %H:%M UTC"))),
+        (_("Retrieved"), format_html("{}", admin_time_zone.shown(item.retrieved_at))),
         (_("Language"), format_html("{} — {}", item.detected_language,
                                     _("declared") if item.language_declared else _("detected from the text"))),
     ]

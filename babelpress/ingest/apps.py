@@ -8,6 +8,7 @@ class IngestConfig(AppConfig):
     verbose_name = pgettext_lazy("app name", "Import")
 
     def ready(self):
+        from babelpress.ingest import desk
         from babelpress.ingest.admin_panels import provenance_html
         from babelpress.newsroom import admin_extensions
 
@@ -20,3 +21,7 @@ class IngestConfig(AppConfig):
             "import", _("Import a story"),
             _("Paste an article URL or upload an HTML file to get an attributed draft."),
             url_name="admin:ingest_import")
+        admin_extensions.register_desk_list("recent_imports", _("Imported"), desk.recent_imports, block="imported")
+        admin_extensions.register_desk_list("failed_imports", _("Imports that failed"), desk.failed_imports,
+                                            block="imported")
+        admin_extensions.register_desk_list("failing_feeds", _("Feeds"), desk.failing_feeds, block="failed")

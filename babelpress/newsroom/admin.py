@@ -11,10 +11,13 @@ from django.db import transaction
 from django.db.models import Aggregate, CharField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
 from django.urls import path
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.newsroom import admin_extensions, admin_history
+from babelpress.newsroom.desk_lists import MineFilter
+from babelpress.newsroom.body_editor import BodyField, text_language
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -79,6 +82,7 @@ class ArticleForm(forms.ModelForm):
         queryset=Article.objects.all(), required=False, label=_("Translation of"),
         help_text=_("Link this article to an existing story in another language; both then share one translation key."),
     )
+    body = BodyField(label=capfirst(_("body")))  # the rich-text editor (newsroom/body_editor.py)
     # The version the editor started from; a save based on an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -92,6 +96,8 @@ class ArticleForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["translation_of"].queryset = Article.objects.exclude(translation_key=self.instance.translation_key)
         self.fields["language"].choices = languages.choices()
+        text_language(self, self["language"].value(), ["headline", "alternative_headline", "standfirst", "body",
+                                                      "summary"], select="language")
 
     def clean(self):
         data = super().clean()
@@ -132,7 +138,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     form = ArticleForm
     list_display = ["headline", "language", "status", "section", "published_at", "languages_list"]
-    list_filter = ["language", "status", "section", "translation_method", "source"]
+    list_filter = ["language", "status", MineFilter, "section", "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "source", "tags", "translated_from"]

@@ -2,7 +2,7 @@
 
 The newsroom (the content model) imports no other app (docs/architecture.md), yet the article
 screens show what other apps know about an article and offer their actions. So the newsroom offers
-four extension points and renders whatever was registered; each app registers its own:
+six extension points and renders whatever was registered; each app registers its own:
 
 - ``register_action(function)``: an action of the article list (Django's admin action: a function
   ``(modeladmin, request, queryset)`` decorated with ``@admin.action``; its name is the function's).
@@ -14,6 +14,12 @@ four extension points and renders whatever was registered; each app registers it
   admin's log-in check (the target of a panel's button, for instance).
 - ``register_tool(name, label, description, url_name)``: a row of the "Newsroom tools" box on the
   admin home page, linking to ``reverse(url_name)``.
+- ``register_desk_list(name, label, rows, block=...)``: a list in one of the desk's blocks (the admin
+  home page, newsroom/desk.py): ``rows(request, limit)`` returns a ``desk.Rows`` (its first ``limit``
+  entries, how many there are, the filtered list showing them all), or None when this user may
+  not see them.
+- ``register_desk_panel(name, render)``: a box under the desk's blocks; ``render(request)`` returns
+  safe HTML, "" to show nothing (translation's coverage chart).
 
 Names are unique per kind: registering the same one again replaces it when it is the same thing
 (``ready()`` may run twice in tests) and is refused when it is something else (two apps clashing).
@@ -70,10 +76,30 @@ class Tool:
         return {"label": self.label, "description": self.description, "url": reverse(self.url_name)}
 
 
+# The blocks of the desk, in the order it shows them (their titles: newsroom/desk.py).
+DESK_BLOCKS = ("drafts", "review", "scheduled", "imported", "failed")
+
+
+@dataclass(frozen=True)
+class DeskList:
+    name: str
+    label: Any
+    rows: Callable[[Any, int], Any]  # (request, limit) -> desk.Rows | None
+    block: str
+
+
+@dataclass(frozen=True)
+class DeskPanel:
+    name: str
+    render: Callable[[Any], str]  # request -> safe HTML
+
+
 _actions: dict[str, Callable] = {}
 _panels: dict[str, Panel] = {}
 _article_urls: dict[str, ArticleUrl] = {}
 _tools: dict[str, Tool] = {}
+_desk_lists: dict[str, DeskList] = {}
+_desk_panels: dict[str, DeskPanel] = {}
 
 
 def _put(registry: dict, name: str, item, kind: str) -> None:
@@ -110,6 +136,17 @@ def register_tool(name: str, label, description, url_name: str) -> None:
     _put(_tools, name, Tool(name, label, description, url_name), "newsroom tool")
 
 
+def register_desk_list(name: str, label, rows: Callable[[Any, int], Any], *, block: str) -> None:
+    if block not in DESK_BLOCKS:
+        raise ImproperlyConfigured(f"The desk list {name!r} names the block {block!r}; the desk has "
+                                   f"{', '.join(DESK_BLOCKS)}.")
+    _put(_desk_lists, name, DeskList(name, label, rows, block), "desk list")
+
+
+def register_desk_panel(name: str, render: Callable[[Any], str]) -> None:
+    _put(_desk_panels, name, DeskPanel(name, render), "desk panel")
+
+
 def actions() -> list[Callable]:
     return list(_actions.values())
 
@@ -139,3 +176,11 @@ def with_panels(fieldsets: dict[str, tuple]) -> list[tuple]:
             raise ImproperlyConfigured(f"The panel {panel.name!r} goes before {panel.before!r}, which is not in the "
                                        f"{panel.fieldset!r} fieldset: name one of {fields}.")
     return list(placed.values())
+
+
+def desk_lists() -> list[DeskList]:
+    return list(_desk_lists.values())
+
+
+def desk_panels() -> list[DeskPanel]:
+    return list(_desk_panels.values())

@@ -31,7 +31,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet, ValidationErro
 from django.utils.timezone import make_aware
 from django.utils.translation import gettext as _
 
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, admin_time_zone, desk
 
 
 class NewsroomAdminConfig(AdminConfig):
@@ -161,6 +161,15 @@ class HardenedModelAdminMixin:
                     del initial[name]
         return initial
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Dates and times in the site's zone, with the zone beside them (newsroom/admin_time_zone.py).
+        widget = None
+        if "widget" not in kwargs and not db_field.choices:
+            widget = admin_time_zone.zoned_widget(db_field, self.formfield_overrides)
+        if widget is not None:
+            kwargs["widget"] = widget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = KeyCheckedAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
@@ -189,13 +198,19 @@ class HardenedModelAdminMixin:
 
 class NewsroomAdminSite(admin.AdminSite):
     """``admin.site``: every ModelAdmin registered here gets HardenedModelAdminMixin; the home page
-    lists the newsroom tools other apps registered (admin_extensions.register_tool)."""
+    is the editor's desk (newsroom/desk.py) and lists the newsroom tools other apps registered
+    (admin_extensions.register_tool)."""
 
     index_template = "admin/babelpress_index.html"
 
     def index(self, request, extra_context=None):
-        tools = [tool.link() for tool in admin_extensions.tools()]
-        return super().index(request, {"newsroom_tools": tools, **(extra_context or {})})
+        context = {
+            "newsroom_tools": [tool.link() for tool in admin_extensions.tools()],
+            "desk_blocks": desk.blocks(request),
+            "desk_panels": desk.panels(request),
+            "site_time_zone": admin_time_zone.zone_name(),
+        }
+        return super().index(request, {**context, **(extra_context or {})})
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin

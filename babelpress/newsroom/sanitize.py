@@ -38,6 +38,11 @@ def _fold_headings(html: str) -> str:
     return _HEADING_RE.sub(repl, html)
 
 
+def _drop_empty_titles(element: str, attribute: str, value: str) -> str | None:
+    # An empty title (the editor's link dialog leaves one when the field is left blank) says nothing.
+    return None if attribute == "title" and not value.strip() else value
+
+
 def clean_body(html: str) -> str:
     """Return the body reduced to the article body format; safe to render with |safe."""
     if not html:
@@ -50,6 +55,7 @@ def clean_body(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_drop_empty_titles,
     ).strip()
 
 

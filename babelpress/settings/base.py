@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "babelpress.core.apps.BackgroundJobsConfig",  # django_tasks_db, with a translated name
     "axes",
     "simple_history",
+    "django_prose_editor",  # the article body's editor (newsroom/body_editor.py)
     "babelpress.core",
     "babelpress.newsroom",
     "babelpress.site",
@@ -211,6 +212,8 @@ try:
     ZoneInfo(TIME_ZONE)
 except (ZoneInfoNotFoundError, ValueError):
     raise invalid("BABELPRESS_TIME_ZONE", TIME_ZONE, "is not an IANA time zone name", "Europe/Paris") from None
+# Every time shown with its zone ("14:05 CET"): Django's date formats plus the zone (settings/formats/).
+FORMAT_MODULE_PATH = ["babelpress.settings.formats"]
 
 # --- Public pages -----------------------------------------------------------------------------
 

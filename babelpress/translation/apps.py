@@ -12,7 +12,7 @@ class TranslationConfig(AppConfig):
 
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
-        from babelpress.translation import article_admin, source_changes
+        from babelpress.translation import article_admin, desk, source_changes
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
 
@@ -32,6 +32,11 @@ class TranslationConfig(AppConfig):
             "translation_coverage", _("Translation coverage"),
             _("Which story exists in which language, and what needs translating or review."),
             url_name="translation_coverage")
+        admin_extensions.register_desk_list("machine_drafts", _("Machine translations"), desk.machine_drafts,
+                                            block="review")
+        admin_extensions.register_desk_list("failed_translation_jobs", _("Translation jobs"), desk.failed_jobs,
+                                            block="failed")
+        admin_extensions.register_desk_panel("translation_coverage", desk.coverage_panel)
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

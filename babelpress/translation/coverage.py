@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 
 from django.conf import settings
 from django.utils.translation import pgettext_lazy
@@ -26,9 +27,13 @@ STATE_LABELS = {
 }
 
 
-def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
-    """{source id: {language: {"state": ..., "article": Article|None, "job": TranslationJob|None}}}."""
-    keys = [s.translation_key for s in sources]
+def cells(sources: list[Article], among=None) -> dict[int, dict[str, dict]]:
+    """{source id: {language: {"state": ..., "article": Article|None, "job": TranslationJob|None}}}.
+
+    ``among``: the queryset ``sources`` are all the rows of, if any; the other versions and the jobs
+    are then selected through it by the database, not by sending it every source (faster with
+    thousands, and past the 32,766 values SQLite takes in one query)."""
+    keys = among.values("translation_key") if among is not None else [s.translation_key for s in sources]
     versions = Article.objects.filter(translation_key__in=keys).select_related("translation_state").only(
         "id", "translation_key", "language", "status", "headline", "translation_method", "reviewed_by_id",
         "translation_state__source_digest", "translation_state__state", "translation_state__article_id",
@@ -38,19 +43,48 @@ def cells(sources: list[Article]) -> dict[int, dict[str, dict]]:
     for version in versions:
         by_key.setdefault(version.translation_key, {})[version.language] = version
     jobs: dict = {}
-    for job in TranslationJob.objects.filter(source__in=sources).order_by("created_at"):
+    for job in TranslationJob.objects.filter(source__in=sources if among is None else among.values("pk")
+                                             ).order_by("created_at"):
         jobs[(job.source_id, job.target_language)] = job  # the latest wins
     table = {}
     for source in sources:
-        digest = source_digest(article_fields(source))
+        found = by_key.get(source.translation_key, {})
+        # The digest tells a machine translation's source changed: needed only where there is one.
+        needed = any(getattr(version, "translation_state", None) is not None for version in found.values())
+        digest = _digest(source) if needed else ""
         row = {}
         for language in settings.BABELPRESS_CONTENT_LANGUAGES:
-            article = by_key.get(source.translation_key, {}).get(language)
+            article = found.get(language)
             job = jobs.get((source.pk, language))
             state = state_of(source, language, article, job, digest)
             row[language] = {"state": state, "label": STATE_LABELS[state], "article": article, "job": job}
         table[source.pk] = row
     return table
+
+
+# Digests of sources already computed, by (translation key, language, version): every save of an
+# article gives it a new version (Article.save), so an entry never goes stale. Kept per process, the
+# most recent DIGESTS_KEPT; a source read without its version is digested every time.
+DIGESTS_KEPT = 20_000
+_digests: OrderedDict = OrderedDict()
+_digests_lock = threading.Lock()
+
+
+def _digest(source: Article) -> str:
+    version = source.__dict__.get("version")
+    if version is None:
+        return source_digest(article_fields(source))
+    key = (source.translation_key, source.language, version)
+    with _digests_lock:
+        if key in _digests:
+            _digests.move_to_end(key)
+            return _digests[key]
+    digest = source_digest(article_fields(source))
+    with _digests_lock:
+        _digests[key] = digest
+        while len(_digests) > DIGESTS_KEPT:
+            _digests.popitem(last=False)
+    return digest
 
 
 def state_of(source, language, article, job, digest) -> str:

@@ -3,13 +3,16 @@ revisions and restores the first. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article
 
-from ..conftest import ARTIFACTS
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
+# The browser and tab fixtures: tests/conftest.py.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 

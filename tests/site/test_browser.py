@@ -1,13 +1,16 @@
-"""A reader in a real browser (Debian's Chromium driven by Playwright): pick a language, land on
-the same story; Arabic renders right-to-left. Screenshots go to test-artifacts/."""
+"""A reader in a real browser (Debian's Chromium driven by Playwright, fixtures `browser` and `tab` in
+tests/conftest.py): pick a language, land on the same story; Arabic renders right-to-left.
+Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from ..conftest import ARTIFACTS
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-pytestmark = pytest.mark.browser  # the browser and tab fixtures: tests/conftest.py
+pytestmark = pytest.mark.browser
 
 
 def test_reader_switches_language_and_lands_on_the_same_story(tab, live_server, newsroom):

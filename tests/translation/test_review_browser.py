@@ -19,7 +19,7 @@ from babelpress.translation.models import ApprovalOverride, GlossaryName, Glossa
 
 from .fake_engines import PhrasebookEngine
 
-pytestmark = pytest.mark.browser  # the session's Chromium: the browser fixture of tests/conftest.py
+pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("BABELPRESS_TEST_SHOTS") or Path(__file__).resolve().parents[2] / "test-artifacts" / "review")
 PASSWORD = "mot-de-passe-long"
@@ -28,7 +28,7 @@ COUNCIL = "Le conseil municipal a adopté hier soir le budget de la ville pour l
 
 
 @pytest.fixture
-def desk_in_french(browser, live_server, django_user_model, settings, use_engines, make_story):
+def desk_in_french(browser, live_server, django_user_model, settings, use_engines, make_story):  # noqa: F811
     """A reviewer logged in to the French admin, and a French story with a number, a link and a
     glossary term, machine-translated into English (well) and Arabic, and into Russian (badly)."""
     settings.BABELPRESS_CONTENT_LANGUAGES = ["fr", "en", "ru", "ar"]
