@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article, Section
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
@@ -89,6 +90,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         body=candidate.body_html, section=section, author=author_for(candidate.author, source), source=source,
         original_url=candidate.original_url or candidate.canonical_url, status=status,
     )
+    revisions.attribute(article, user=defaults.user, reason="import")
     article.save()
     try:
         cluster, best = clusters.cluster_for(near)
@@ -142,6 +144,7 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
                              f"a newer version was found but {why}: it waits on the import record as a diff")
     version = article.version
     article.headline, article.standfirst, article.body = candidate.headline, candidate.standfirst, candidate.body_html
+    revisions.attribute(article, reason="import-update")
     article.save_if_current(version)
     _mark_imported(item, article, chash, sig)
     item.warnings, item.canonical_url = candidate.warnings, candidate.canonical_url or item.canonical_url
@@ -170,6 +173,7 @@ def apply_pending_update(item: ImportedItem, *, expected_version: int | None = N
         article = Article.objects.select_for_update().get(pk=item.article_id)
         version = article.version if expected_version is None else expected_version
         article.headline, article.standfirst, article.body = pending["headline"], pending["standfirst"], pending["body"]
+        revisions.attribute(article, reason="import-update")
         article.save_if_current(version)
         sig = bytes.fromhex(pending["minhash"]) if pending.get("minhash") else None
         _mark_imported(item, article, pending["content_hash"], sig)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.html_text import html_to_text
-from babelpress.newsroom import admin_extensions, admin_publishing, constraints
+from babelpress.newsroom import admin_extensions, admin_history, admin_publishing, constraints
 from babelpress.newsroom.desk_lists import MineFilter
 from babelpress.newsroom.body_editor import BodyField, text_language
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
@@ -236,7 +236,11 @@ class ArticleAdmin(admin.ModelAdmin):
             path(page.route, self.admin_site.admin_view(partial(page.view, self)), name=f"{info}_{page.name}")
             for page in admin_extensions.article_urls()
         ]
-        return extra + super().get_urls()
+        return extra + admin_history.urls(self) + super().get_urls()
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The article's revisions (compare, restore) rather than Django's log of admin actions.
+        return admin_history.history_view(self, request, object_id)
 
     def save_model(self, request, obj, form, change):
         edited = set(TEXT_FIELDS) & set(form.changed_data)

@@ -8,7 +8,9 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from babelpress.newsroom import admin_extensions, desk_lists
+        from babelpress.newsroom import admin_extensions, desk_lists, revisions
+
+        revisions.connect()  # the tags of each revision
 
         # The newsroom's own lists on the desk (the admin's home page); other apps add theirs.
         admin_extensions.register_desk_list("my_drafts", _("Drafts"), desk_lists.my_drafts, block="drafts")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.newsroom import constraints, publication, public_urls
+from babelpress.newsroom.revision_fields import article_history
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 from babelpress.newsroom.untranslated_copies import not_published_as_is
@@ -225,6 +226,8 @@ class Article(constraints.FieldBoundConstraints, models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a revision, with who and when (newsroom/revisions.py; docs/decisions.md).
+    history = article_history
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "babelpress.core.apps.BackgroundJobsConfig",  # django_tasks_db, with a translated name
     "axes",
+    "simple_history",
     "django_prose_editor",  # the article body's editor (newsroom/body_editor.py)
     "babelpress.core",
     "babelpress.newsroom",
@@ -93,6 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Lets an article's revision name the person whose request saved it (newsroom/revisions.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",

@@ -294,6 +294,7 @@ class TranslationAdmin(admin.ModelAdmin):
     def _review_page(self, request, state, posted=None):
         """The review screen; ``posted`` is a refused POST's text, kept on the page (in the boxes
         when the draft is unchanged, under each segment when it changed)."""
+        from babelpress.translation import source_changes
         from babelpress.translation.pipeline import is_outdated
 
         segments = list(state.segments.order_by("position"))
@@ -307,6 +308,8 @@ class TranslationAdmin(admin.ModelAdmin):
             "loaded_version": state.article.version,
             "loaded_draft": token,
             "outdated": is_outdated(state),
+            # What changed in the original since this draft was made ("" when nothing did).
+            "source_changes": source_changes.render(state.article, state, notice=False),
             "opts": self.model._meta,
             "source_language": languages.get(state.source.language),
             "target_language": languages.get(state.article.language),

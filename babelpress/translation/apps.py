@@ -13,7 +13,7 @@ class TranslationConfig(AppConfig):
         from babelpress.newsroom import admin_extensions
         from babelpress.newsroom.models import Article
         from babelpress.newsroom.signals import article_went_live
-        from babelpress.translation import article_admin, availability, desk
+        from babelpress.translation import article_admin, availability, desk, source_changes
 
         post_save.connect(_article_saved, sender=Article, dispatch_uid="babelpress.translation.article_saved")
         # A scheduled original is translated when its time comes, in the scheduler's transaction.
@@ -22,6 +22,9 @@ class TranslationConfig(AppConfig):
         # What translation adds to the newsroom's admin (the newsroom imports no other app).
         admin_extensions.register_panel("translations_panel", _("this story in other languages"),
                                         article_admin.translations_panel, fieldset="translations",
+                                        before="translation_of")
+        admin_extensions.register_panel("source_changes_panel", _("changes to the original"),
+                                        source_changes.source_changes_panel, fieldset="translations",
                                         before="translation_of")
         admin_extensions.register_panel("approvals_panel", _("approved despite QA"), article_admin.approvals_panel,
                                         fieldset="translations")

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article
 from babelpress.translation import registry
 from babelpress.translation.models import Translation, TranslationJob
@@ -164,6 +165,7 @@ def release_translations(source: Article) -> list[Article]:
             )
             if ready and not is_outdated(state):
                 target.status, target.published_at = Article.Status.PUBLISHED, publication_time(source)
+                revisions.attribute(target, reason="release")
                 target.save()
                 released.append(target)
     return released

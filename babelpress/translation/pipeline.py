@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.translation import qa, registry
@@ -58,6 +59,7 @@ class Result:
     conflicts: int = 0
     applied: bool = False
     notes: list[str] = field(default_factory=list)
+    requested_by: object = None  # the user who asked for it, named in the target's revision
 
 
 def article_fields(article: Article) -> dict[str, str]:
@@ -107,7 +109,8 @@ def translate_article(source: Article, target_language: str, *, user=None, on_wr
     """
     planned = plan(source, target_language)
     segments = planned.segmented.segments
-    result = Result(article=None, translation=None, engine=planned.engine.name, segments_total=len(segments))
+    result = Result(article=None, translation=None, engine=planned.engine.name, segments_total=len(segments),
+                    requested_by=user)
     machine = machine_text(planned.engine, segments, source.language, target_language, result)
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
@@ -292,6 +295,7 @@ def save(source: Article, target_language: str, target: Article | None, state: T
             status=Article.Status.REVIEW,
         )
     if decision.apply:
+        revisions.attribute(target, user=result.requested_by, reason="translation")
         _apply(target, draft.rebuilt, source, result.engine, decision.go_live)
     if state is None:
         state = Translation(article=target, source=source)

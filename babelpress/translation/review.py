@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
+from babelpress.newsroom import revisions
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.translation import approval, registry
 from babelpress.translation.glossary import glossary_for
@@ -154,6 +155,7 @@ def _approve(state: Translation, rebuilt: dict[str, str], user) -> None:
     if target.status != Article.Status.PUBLISHED and source.status == Article.Status.PUBLISHED:
         target.status = Article.Status.PUBLISHED
         target.published_at = publication_time(source)
+    revisions.attribute(target, user=user, reason="review")
     target.save()  # version-checked; locked above, so current
     state.state = Translation.State.REVIEWED
 

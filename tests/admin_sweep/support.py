@@ -88,6 +88,8 @@ HAND_WRITTEN_VIEWS = {
     "translation_glossary_import": [],
     "translation_translationjob_retry": [],
     "newsroom_article_translate": [],
+    "newsroom_article_history_compare": ["a", "b"],
+    "newsroom_article_history_restore": [],
     "ingest_import": ["url"],
     "ingest_import_job": [],
     "ingest_importeditem_apply": [],
@@ -149,6 +151,10 @@ def valid_values(route: str, name: str | None, world) -> dict:
 
     if ImportJob in world:
         known["job_id"] = world[ImportJob].pk
+    if "revision_id" in params_of(route):
+        from babelpress.newsroom import revisions
+
+        known["revision_id"] = revisions.of(obj).values_list("history_id", flat=True).last()
     if name == "view_on_site":
         known.update(content_type_id=ContentType.objects.get_for_model(Article).pk, object_id=world[Article].pk)
     values = {param: known.get(param) for param in params_of(route)}

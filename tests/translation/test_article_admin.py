@@ -50,7 +50,7 @@ def test_the_panel_opens_the_translations_fieldset_and_the_action_is_on_the_list
     page = editor.get(reverse("admin:newsroom_article_change", args=[newsroom.bridge.pk]))
     layout = {str(title): [getattr(f, "name", f) for f in options["fields"]]
               for title, options in page.context["adminform"].fieldsets}
-    assert layout["Translations"][:2] == ["translations_panel", "translation_of"]
+    assert layout["Translations"][:3] == ["translations_panel", "source_changes_panel", "translation_of"]
     changelist = editor.get(reverse("admin:newsroom_article_changelist"))
     assert "queue_translations" in dict(changelist.context["action_form"].fields["action"].choices)
 
