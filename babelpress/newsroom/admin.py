@@ -14,7 +14,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, admin_users  # noqa: F401  (the user pages with their languages)
+from babelpress.newsroom.admin_permissions import with_article_roles
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -126,6 +127,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
+@with_article_roles  # who may edit, delete and publish which article: newsroom/admin_permissions.py
 class ArticleAdmin(admin.ModelAdmin):
     """The article screens. Other apps add actions, panels, pages and home-page tools through
     babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""

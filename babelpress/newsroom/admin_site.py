@@ -194,7 +194,7 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/babelpress_index.html"
 
     def index(self, request, extra_context=None):
-        tools = [tool.link() for tool in admin_extensions.tools()]
+        tools = [tool.link() for tool in admin_extensions.tools(request)]
         return super().index(request, {"newsroom_tools": tools, **(extra_context or {})})
 
     def register(self, model_or_iterable, admin_class=None, **options):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
+from babelpress.newsroom.admin_permissions import scoped_by_language
 from babelpress.newsroom.models import Article, Section, StaleEdit
 from babelpress.translation import coverage, jobs, review
 from babelpress.translation.placeholders import readable, segment_from_readable
@@ -96,6 +97,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemoryEntry)
+@scoped_by_language("target_language")  # a translator's own languages only (docs/roles.md)
 class MemoryEntryAdmin(admin.ModelAdmin):
     list_display = ["source_language", "target_language", "short_source", "short_target", "engine", "human_edited", "uses", "used_at"]
     list_filter = ["source_language", "target_language", "engine", "human_edited"]
@@ -128,6 +130,7 @@ class EngineUsageAdmin(admin.ModelAdmin):
 
 
 @admin.register(TranslationJob)
+@scoped_by_language("target_language")
 class TranslationJobAdmin(admin.ModelAdmin):
     list_display = ["id", "source", "target_language", "status", "attempts", "engine", "engine_calls",
                     "segments_from_memory", "short_error", "worker", "updated_at", "retry_button"]
@@ -183,6 +186,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Translation)
+@scoped_by_language("article__language")  # the review queue and approval: a translator's languages only
 class TranslationAdmin(admin.ModelAdmin):
     """The review screen: source | machine draft | editable target, with QA flags per segment."""
 

@@ -6,7 +6,7 @@ selected originals into every other language" action of the article list."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
+from babelpress.newsroom import permissions
 from babelpress.newsroom.models import Article
 from babelpress.translation import jobs, registry
 
@@ -44,19 +45,26 @@ def translations_panel(article) -> str:
     )
 
 
+def may_translate(request) -> bool:
+    """Who may open the "Create a draft in this language" page (the page checks the language)."""
+    return permissions.may_translate(request.user)
+
+
 def create_translation_view(article_admin, request, pk, lang):
     """``admin:newsroom_article_translate``: a draft copy of article ``pk`` in ``lang``, for a person to translate."""
     source = get_object_or_404(Article, pk=pk)
     back = HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
-    if not article_admin.has_add_permission(request) or request.method != "POST":
+    if request.method != "POST":
         return back
     if lang not in languages.content_language_codes():
         messages.error(request, _("%(language)s is not one of the site's content languages.") % {
             "language": languages.language_name(lang)})
         return back
+    if not permissions.may_translate_into(request.user, lang):
+        raise PermissionDenied
     try:
         with transaction.atomic():
-            draft = source.create_translation(lang)
+            draft = source.create_translation(lang, created_by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return back
