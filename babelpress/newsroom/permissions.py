@@ -28,8 +28,10 @@ DRAFT = "draft"  # Article.Status.DRAFT (this module is imported by the models' 
 
 
 def language_scope(user) -> frozenset[str] | None:
-    """The content languages ``user`` works in; None for every language (``change_any_article``)."""
-    if user.has_perm(EDIT_ANY):
+    """The content languages a translator (``translate_article``) works in; None for every language:
+    a person editing every article (``change_any_article``), or anyone not working as a translator,
+    whose model permissions alone say what they may do."""
+    if user.has_perm(EDIT_ANY) or not user.has_perm(TRANSLATE):
         return None
     cached = getattr(user, "_babelpress_languages", None)
     if cached is None:
