@@ -92,7 +92,8 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["translation_of"].queryset = Article.objects.exclude(translation_key=self.instance.translation_key)
-        self.fields["language"].choices = languages.choices()
+        if "language" in self.fields:  # not on a page its reader may only view
+            self.fields["language"].choices = languages.choices()
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,8 @@ action (``delete_selected`` asks per object), so these answers reach every scree
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -74,8 +76,6 @@ class ArticlePermissionsMixin:
         fields = [*super().get_readonly_fields(request, obj), "created_by"]
         if not request.user.has_perm(permissions.EDIT_ANY):
             fields += self.editors_fields
-            if obj is not None and obj.translation_method:
-                fields.append("language")  # a translator's work stays in their language
         if not permissions.may_publish(request.user, obj):
             fields.append("published_at")
         return list(dict.fromkeys(fields))
@@ -92,9 +92,13 @@ class ArticlePermissionsMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if not request.user.has_perm(permissions.EDIT_ANY):
-            # A field the form class declares is on the form whatever the fieldsets say.
-            form.base_fields.pop("translation_of", None)
+        if not request.user.has_perm(permissions.EDIT_ANY) and "translation_of" in form.base_fields:
+            # A field the form class declares is on the form whatever the fieldsets say: what is
+            # posted for it is ignored.
+            field = form.base_fields["translation_of"] = copy.deepcopy(form.base_fields["translation_of"])  # shared
+            field.disabled = True
+            if obj is not None and obj.translation_method and "language" in form.base_fields:
+                form.base_fields["language"].disabled = True  # a translator's work stays in their language
         status = form.base_fields.get("status")
         if status is not None and not permissions.may_publish(request.user, obj):
             status.choices = [choice for choice in status.choices if choice[0] != PUBLISHED]

@@ -54,14 +54,14 @@ def create_translation_view(article_admin, request, pk, lang):
     """``admin:newsroom_article_translate``: a draft copy of article ``pk`` in ``lang``, for a person to translate."""
     source = get_object_or_404(Article, pk=pk)
     back = HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
+    if lang in languages.content_language_codes() and not permissions.may_translate_into(request.user, lang):
+        raise PermissionDenied
     if request.method != "POST":
         return back
     if lang not in languages.content_language_codes():
         messages.error(request, _("%(language)s is not one of the site's content languages.") % {
             "language": languages.language_name(lang)})
         return back
-    if not permissions.may_translate_into(request.user, lang):
-        raise PermissionDenied
     try:
         with transaction.atomic():
             draft = source.create_translation(lang, created_by=request.user)
