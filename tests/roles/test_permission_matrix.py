@@ -150,7 +150,7 @@ def post_data(name: str, url: str, world, superuser_client) -> dict:
     data = {}
     page = superuser_client.get(url)
     if page.status_code == 200 and "html" in page.get("Content-Type", ""):
-        forms = [fields for action, fields, _text in page_forms(page.content, url) if "logout" not in action]
+        forms = [fields for action, fields, _text in page_forms(page.content.decode(), url) if "logout" not in action]
         data = forms[0] if forms else {}
     extra = {
         "translation_coverage": {"cell": f"{world.published.pk}:ru"},
