@@ -89,3 +89,39 @@ def test_a_language_is_assigned_once_and_only_a_content_language(people):
         LanguageAssignment(user=people.writer, language="de").full_clean()
     with pytest.raises(ValidationError):
         LanguageAssignment(user=people.translator, language="hy").full_clean()
+
+
+def roles_command(*args) -> str:
+    import io
+
+    out = io.StringIO()
+    call_command("roles", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_roles_command_lists_who_holds_each_role_and_repairs_the_groups(people):
+    Group.objects.get(name="Writer").permissions.clear()
+    output = roles_command()
+    assert output.startswith("Repaired the Writer role: gave back newsroom.add_article, ")
+    assert output.splitlines()[-4:] == ["Writer: writer", "Editor: editor", "Translator: translator (hy, ru)",
+                                        "Administrator: administrator"]
+
+
+def test_the_roles_command_gives_a_person_a_role_and_their_languages(people, django_user_model):
+    django_user_model.objects.create_user("ani", "ani@example.org", None)
+    output = roles_command("assign", "ani", "translator", "--languages", "hy, en")
+    ani = django_user_model.objects.get(username="ani")
+    assert output.startswith("ani is now in the Translator role.\n")
+    assert ani.is_staff and list(ani.desk_languages.values_list("language", flat=True)) == ["en", "hy"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["assign", "nobody-here", "writer"], "There is no user 'nobody-here': create them first"),
+    (["assign", "writer", "translator", "--languages", "de"], "de is not a content language of this site"),
+    (["assign", "writer", "translator"], "A translator works in the languages assigned to them: add --languages"),
+])
+def test_the_roles_command_says_how_to_fix_a_mistake(people, args, message):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        roles_command(*args)
