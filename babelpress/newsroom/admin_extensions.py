@@ -9,7 +9,8 @@ four extension points and renders whatever was registered; each app registers it
   is the function's).
 - ``register_panel(name, label, render, fieldset=..., before=None)``: a read-only field of the
   article page; ``render(article)`` returns safe HTML ("" to show nothing) and may be called for an
-  article not saved yet (``article.pk`` is None).
+  article not saved yet (``article.pk`` is None); ``render(article, request)`` is also given the
+  request, to show a person only the buttons they may use.
 - ``register_article_url(route, view, name, permission=...)``: a page under
   ``/admin/newsroom/article/``, named ``admin:newsroom_article_<name>``;
   ``view(article_admin, request, **kwargs)`` runs behind the admin's log-in check (the target of a
@@ -22,7 +23,7 @@ Each action, page and tool says who may use it: ``permission`` is a Django permi
 newsroom/permissions.py). The newsroom offers an action and a tool only to whom it allows, and
 answers 403 to anyone else who sends the action or opens the page; a rule about one article (its
 language, its author) is the action's or page's own check, on top. Registering without a
-permission is refused: tests/newsroom/test_permission_matrix.py lists who may use each one.
+permission is refused: tests/roles/matrix.py lists who may use each one.
 
 Names are unique per kind: registering the same one again replaces it when it is the same thing
 (``ready()`` may run twice in tests) and is refused when it is something else (two apps clashing).
@@ -30,6 +31,7 @@ Names are unique per kind: registering the same one again replaces it when it is
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -98,6 +100,33 @@ class Panel:
     @property
     def short_description(self):  # Django labels a callable read-only field with it
         return self.label
+
+    def for_request(self, request) -> Panel | ForRequest:
+        """The panel as one person's page shows it: a ``render(article, request)`` is given the
+        request (to leave out the buttons the person may not use); a ``render(article)`` is not."""
+        takes = [p for p in inspect.signature(self.render).parameters.values() if p.kind != p.KEYWORD_ONLY]
+        return ForRequest(self, request) if len(takes) >= 2 else self
+
+
+@dataclass(frozen=True)
+class ForRequest:
+    panel: Panel
+    request: Any
+
+    def __call__(self, article) -> str:
+        return self.panel.render(article, self.request)
+
+    @property
+    def name(self) -> str:
+        return self.panel.name
+
+    @property
+    def __name__(self) -> str:
+        return self.panel.name
+
+    @property
+    def short_description(self):
+        return self.panel.label
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ def scoped_by_language(language_field: str):
     return lambda admin_class: _in_front(LanguageScopedAdminMixin, admin_class, language_field=language_field)
 
 
+def _for(request, field):
+    """A panel of another app as this person's page shows it (admin_extensions.Panel.for_request)."""
+    return field.for_request(request) if isinstance(field, admin_extensions.Panel) else field
+
+
 class ArticlePermissionsMixin:
     """The article admin's rules (see ``with_article_roles``)."""
 
@@ -73,7 +78,7 @@ class ArticlePermissionsMixin:
         return [*super().get_list_filter(request), WrittenByFilter]
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [*super().get_readonly_fields(request, obj), "created_by"]
+        fields = [_for(request, field) for field in super().get_readonly_fields(request, obj)] + ["created_by"]
         if not request.user.has_perm(permissions.EDIT_ANY):
             fields += self.editors_fields
         if not permissions.may_publish(request.user, obj):
@@ -84,7 +89,7 @@ class ArticlePermissionsMixin:
         linking = request.user.has_perm(permissions.EDIT_ANY)
         placed = []
         for title, options in super().get_fieldsets(request, obj):
-            fields = [f for f in options["fields"] if linking or f != "translation_of"]
+            fields = [_for(request, f) for f in options["fields"] if linking or f != "translation_of"]
             if "created_at" in fields and "created_by" not in fields:
                 fields.insert(fields.index("created_at"), "created_by")
             placed.append((title, {**options, "fields": fields}))

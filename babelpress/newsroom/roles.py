@@ -7,10 +7,11 @@
 | Translator | edit translations and review machine drafts in the languages assigned to them |
 | Administrator | everything, people and their roles included |
 
-A role is a group holding model permissions (``app_label.codename``); what a permission lets a
-person do to *which* article (their own draft, a translation in their language) is decided in
-newsroom/permissions.py. docs/roles.md has the whole matrix, checked by
-tests/newsroom/test_permission_matrix.py.
+A role is a group holding model permissions (``app_label.codename``): the newsroom grants those of
+its models below, other apps those of theirs from their ``AppConfig.ready()`` (``grant``). What a
+permission lets a person do to *which* article (their own draft, a translation in their language)
+is decided in newsroom/permissions.py. docs/roles.md has the whole matrix, which
+tests/roles/test_permission_matrix.py checks page by page.
 
 ``ensure_roles`` runs after every ``migrate`` (a post_migrate receiver connected in
 NewsroomConfig.ready): it creates the groups a fresh install lacks and gives back to each group a
@@ -110,11 +111,3 @@ def after_migrate(sender, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
         create_permissions(app_config, verbosity=0, using=using)
     ensure_roles(using)
 
-
-def role_of(user) -> Role | None:
-    """The first role whose group ``user`` belongs to (the broadest, for a person in several)."""
-    names = set(user.groups.values_list("name", flat=True)) if user.pk else set()
-    for key in ("administrator", "editor", "translator", "writer"):
-        if ROLES[key].group in names:
-            return ROLES[key]
-    return None

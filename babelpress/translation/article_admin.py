@@ -20,12 +20,13 @@ from babelpress.newsroom.models import Article
 from babelpress.translation import jobs, registry
 
 
-def translations_panel(article) -> str:
-    """Each other content language: a link to the story's version in it, or a button creating a draft."""
+def translations_panel(article, request=None) -> str:
+    """Each other content language: a link to the story's version in it, or a button creating a
+    draft (for whom may create one in that language: docs/roles.md)."""
     if not article.pk:
         return _("Save the article first, then create its translations here.")
     existing = {a.language: a for a in article.translations()}
-    rows, missing = [], []
+    rows, missing, absent = [], [], []
     for lang in languages.content_languages():
         if lang.code == article.language:
             continue
@@ -33,15 +34,18 @@ def translations_panel(article) -> str:
         if other:
             rows.append((lang.name, reverse("admin:newsroom_article_change", args=[other.pk]),
                          f"{other.headline} — {other.get_status_display()}"))
-        else:
+        elif request is None or permissions.may_translate_into(request.user, lang.code):
             missing.append((lang.name, reverse("admin:newsroom_article_translate", args=[article.pk, lang.code]),
                             _("Create a draft in this language")))
+        else:
+            absent.append((lang.name, _("not translated yet")))
     # formaction posts the change form (with its CSRF token) to the translate view: no nested form.
     return format_html(
-        "<ul>{}{}</ul>",
+        "<ul>{}{}{}</ul>",
         format_html_join("", '<li>{}: <a href="{}">{}</a></li>', rows),
         format_html_join("", '<li>{}: <button type="submit" class="button" formaction="{}" formnovalidate>{}</button></li>',
                          missing),
+        format_html_join("", "<li>{}: {}</li>", absent),
     )
 
 

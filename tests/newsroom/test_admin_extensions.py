@@ -53,6 +53,14 @@ def test_a_panel_shows_in_its_fieldset_before_the_field_it_names(editor, newsroo
     assert "field-word_count" in html and "<label>Word count:</label>" in html and f"<b>{words}</b> words" in html
 
 
+def test_a_panel_that_takes_the_request_shows_each_person_what_they_may_do(editor, newsroom, extensions):
+    def who(article, request):
+        return format_html("seen by <b>{}</b>", request.user.username)
+
+    extensions.register_panel("who", "who", who, fieldset="record")
+    assert "seen by <b>editor</b>" in change_page(editor, newsroom.bridge).content.decode()
+
+
 def test_a_panel_without_a_place_goes_at_the_end_of_its_fieldset(editor, newsroom, extensions):
     extensions.register_panel("word_count", "word count", word_count, fieldset="record")
     assert fieldsets(change_page(editor, newsroom.bridge))["Record"][-1] == "word_count"

@@ -3,6 +3,8 @@ their languages, and on nothing else."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,3 +98,14 @@ def test_a_reviewer_of_armenian_cannot_approve_a_french_translation(people, worl
     assert response.status_code == 403
     state = Translation.objects.get(pk=world.review_fr.pk)
     assert state.state == Translation.State.MACHINE and state.segments.get().target_text == "Le marché ouvre"
+
+
+def test_an_article_page_offers_a_draft_only_in_the_languages_the_person_may_start_one(people, world):
+    def offered(person):
+        page = client_of(person).get(article_url(world.published)).content.decode()
+        return sorted(re.findall(r"translate/(\w+)/", page))
+
+    assert offered(people.translator) == ["ru"]  # hy exists already; en is not theirs
+    assert offered(people.editor) == ["en", "ru"]
+    assert offered(people.writer) == []
+    assert "English: not translated yet" in client_of(people.writer).get(article_url(world.published)).content.decode()
