@@ -143,6 +143,10 @@ class TranslationJobAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [c for c in shown if c != "retry_button"]
+
     @admin.display(description=_("last error"))
     def short_error(self, obj):
         return obj.last_error[:160]
@@ -365,5 +369,6 @@ def coverage_view(request):
         "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
         "sections": Section.objects.prefetch_related("names"),
         "current": {"language": language_filter, "state": state_filter, "section": section},
+        "can_translate": request.user.has_perm("translation.add_translationjob"),  # the bulk translate form
     }
     return TemplateResponse(request, "admin/translation/coverage.html", context)

@@ -109,3 +109,15 @@ def test_an_article_page_offers_a_draft_only_in_the_languages_the_person_may_sta
     assert offered(people.editor) == ["en", "ru"]
     assert offered(people.writer) == []
     assert "English: not translated yet" in client_of(people.writer).get(article_url(world.published)).content.decode()
+
+
+def test_coverage_offers_bulk_translation_only_to_whom_may_queue_it(people, world):
+    coverage = reverse("translation_coverage")
+    assert 'name="cell"' not in client_of(people.translator).get(coverage).content.decode()
+    assert 'name="cell"' in client_of(people.editor).get(coverage).content.decode()
+
+
+def test_the_job_list_offers_retry_only_to_whom_may_retry(people, world):
+    jobs = reverse("admin:translation_translationjob_changelist")
+    assert "/retry/" not in client_of(people.translator).get(jobs).content.decode()
+    assert "/retry/" in client_of(people.editor).get(jobs).content.decode()
