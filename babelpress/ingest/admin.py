@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom import admin_time_zone
+from babelpress.newsroom import permissions
 from babelpress.newsroom.models import StaleEdit
 
 from . import admin_import, polling, store
@@ -99,7 +100,7 @@ class FeedAdmin(admin.ModelAdmin):
             messages.info(request, _("The worker (`babelpress worker`) will poll this feed within a minute; "
                                      "its stories appear under Imported articles."))
 
-    @admin.action(description=_("Poll now"))
+    @admin.action(description=_("Poll now"), permissions=["change"])
     def poll_now(self, request, queryset):
         count = 0
         for feed in queryset:
@@ -114,7 +115,7 @@ class FeedAdmin(admin.ModelAdmin):
                 "%(count)d feeds queued: the worker polls them within seconds (run `babelpress worker` if none is running).",
                 count) % {"count": count})
 
-    @admin.action(description=_("Reset backoff (poll at the next turn)"))
+    @admin.action(description=_("Reset backoff (poll at the next turn)"), permissions=["change"])
     def reset_backoff(self, request, queryset):
         count = queryset.update(failures=0, next_poll_at=timezone.now(), queued_at=None)
         messages.success(request, ngettext("%(count)d feed will be polled at the next turn.",
@@ -243,14 +244,14 @@ class ImportedItemAdmin(admin.ModelAdmin):
     def import_job_view(self, request, job_id):
         return admin_import.import_job_view(self, request, job_id)
 
-    def _may_edit_articles(self, request) -> bool:
-        return request.user.has_perm("newsroom.change_article")
+    def _may_edit_article(self, request, item) -> bool:
+        return self.has_change_permission(request, item) and permissions.may_change_article(request.user, item.article)
 
     def apply_view(self, request, pk):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(ImportedItem, pk=pk)
-        if not self._may_edit_articles(request):
+        if not self._may_edit_article(request, item):
             raise PermissionDenied
         raw_version = request.POST.get("loaded_version", "")
         version = ascii_number(raw_version) if raw_version else 0
@@ -272,7 +273,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         item = get_object_or_404(ImportedItem, pk=pk)
-        if not self._may_edit_articles(request):
+        if not self._may_edit_article(request, item):
             raise PermissionDenied
         store.discard_pending_update(item)
         messages.success(request, _("The newer version was set aside; the article is unchanged."))

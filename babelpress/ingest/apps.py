@@ -10,7 +10,7 @@ class IngestConfig(AppConfig):
     def ready(self):
         from babelpress.ingest import desk
         from babelpress.ingest.admin_panels import provenance_html
-        from babelpress.newsroom import admin_extensions
+        from babelpress.newsroom import admin_extensions, roles
 
         from . import clusters  # noqa: F401 - connects the signal that keeps cluster sizes right
 
@@ -20,8 +20,10 @@ class IngestConfig(AppConfig):
         admin_extensions.register_tool(
             "import", _("Import a story"),
             _("Paste an article URL or upload an HTML file to get an attributed draft."),
-            url_name="admin:ingest_import")
+            url_name="admin:ingest_import", permission="ingest.add_importjob")
         admin_extensions.register_desk_list("recent_imports", _("Imported"), desk.recent_imports, block="imported")
         admin_extensions.register_desk_list("failed_imports", _("Imports that failed"), desk.failed_imports,
                                             block="imported")
         admin_extensions.register_desk_list("failing_feeds", _("Feeds"), desk.failing_feeds, block="failed")
+        # Imports and feeds are editors' work (docs/roles.md).
+        roles.grant("editor", *roles.model_permissions("ingest", "feed importeditem importjob"))

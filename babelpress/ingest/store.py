@@ -89,6 +89,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         language=candidate.language, headline=candidate.headline, standfirst=candidate.standfirst,
         body=candidate.body_html, section=section, author=author_for(candidate.author, source), source=source,
         original_url=candidate.original_url or candidate.canonical_url, status=status,
+        created_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )
     revisions.attribute(article, user=defaults.user, reason="import")
     article.save()

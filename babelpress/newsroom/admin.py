@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from babelpress import languages
 from babelpress.html_text import html_to_text
 from babelpress.newsroom import admin_extensions, admin_history, admin_publishing, constraints
-from babelpress.newsroom.desk_lists import MineFilter
+from babelpress.newsroom import admin_users  # noqa: F401  (the user pages with their languages)
+from babelpress.newsroom.admin_permissions import with_article_roles
 from babelpress.newsroom.body_editor import BodyField, text_language
+from babelpress.newsroom.desk_lists import MineFilter
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -123,9 +125,10 @@ class ArticleForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["translation_of"].queryset = Article.objects.exclude(translation_key=self.instance.translation_key)
-        self.fields["language"].choices = languages.choices()
-        text_language(self, self["language"].value(), ["headline", "alternative_headline", "standfirst", "body",
-                                                      "summary"], select="language")
+        if "language" in self.fields:  # not on a page its reader may only view
+            self.fields["language"].choices = languages.choices()
+            text_language(self, self["language"].value(), ["headline", "alternative_headline", "standfirst", "body",
+                                                          "summary"], select="language")
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = admin_publishing.published_at_help()
 
@@ -173,6 +176,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
+@with_article_roles  # who may edit, delete and publish which article: newsroom/admin_permissions.py
 class ArticleAdmin(admin.ModelAdmin):
     """The article screens. Other apps add actions, panels, pages and home-page tools through
     babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""

@@ -205,7 +205,7 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def index(self, request, extra_context=None):
         context = {
-            "newsroom_tools": [tool.link() for tool in admin_extensions.tools()],
+            "newsroom_tools": [tool.link() for tool in admin_extensions.tools(request)],
             "newsroom_notices": admin_extensions.notices(request),
             "desk_blocks": desk.blocks(request),
             "desk_panels": desk.panels(request),

@@ -8,8 +8,13 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from babelpress.newsroom import admin_extensions, desk_lists, revisions
+        from django.db.models.signals import post_migrate
 
+        from babelpress.newsroom import admin_actions, admin_extensions, desk_lists, revisions, roles
+
+        # The role groups, made on a fresh install and repaired on every migrate (newsroom/roles.py).
+        post_migrate.connect(roles.after_migrate, sender=self, dispatch_uid="babelpress.newsroom.roles")
+        admin_extensions.register_action(admin_actions.submit_for_review, permission="newsroom.change_article")
         revisions.connect()  # the tags of each revision
 
         # The newsroom's own lists on the desk (the admin's home page); other apps add theirs.

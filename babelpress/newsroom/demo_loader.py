@@ -31,6 +31,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from babelpress.datadir import write_private_file
+from babelpress.newsroom.demo_accounts import ACCOUNTS
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, Tag
 from babelpress.newsroom.slugs import make_slug
 
@@ -133,7 +134,8 @@ def foreign_data(folder: Path = DEMO_DIR) -> dict[str, int]:
     data = read_demo(folder)
     keys = [uuid.uuid5(DEMO_NAMESPACE, story["key"]) for story in data["stories"]]
     queries = {  # counted only where the table exists: it runs before `migrate`, on any database
-        "users": get_user_model().objects.exclude(username=DEMO_USERNAME, email=DEMO_EMAIL),
+        "users": get_user_model().objects.exclude(username=DEMO_USERNAME, email=DEMO_EMAIL).exclude(
+            username__in=[a.username for a in ACCOUNTS], email__in=[a.email for a in ACCOUNTS]),
         "articles": Article.objects.exclude(translation_key__in=keys),
         "sections": Section.objects.exclude(key__in=[item["key"] for item in data["sections"]]),
         "sources": Source.objects.exclude(name__in=[item["name"] for item in data["sources"]]),

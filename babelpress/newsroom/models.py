@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from babelpress import languages
 from babelpress.newsroom import constraints, publication, public_urls
 from babelpress.newsroom.revision_fields import article_history
+from babelpress.newsroom.language_assignments import LanguageAssignment  # noqa: F401  (a model of this app)
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 from babelpress.newsroom.untranslated_copies import not_published_as_is
@@ -221,6 +222,9 @@ class Article(constraints.FieldBoundConstraints, models.Model):
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Who wrote it: a writer may edit their own drafts only (newsroom/permissions.py).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   editable=False, related_name="+", verbose_name=_("created by"))
 
     # Kept up to date by the comments app; 0 until a comment is published.
     comment_count = models.PositiveIntegerField(_("comments"), default=0, editable=False)
@@ -235,6 +239,11 @@ class Article(constraints.FieldBoundConstraints, models.Model):
         verbose_name_plural = _("articles")
         constraints = constraints.ARTICLE_CONSTRAINTS  # each with its message and field (constraints.py)
         indexes = [models.Index(fields=["language", "status", "-published_at"], name="article_listing")]
+        permissions = [  # what the roles are made of: docs/roles.md
+            ("publish_article", _("Can publish and unpublish articles")),
+            ("change_any_article", _("Can edit every article, whoever wrote it")),
+            ("translate_article", _("Can edit and review translations in the languages assigned to them")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.headline} [{self.language}]"

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
+from babelpress.newsroom.admin_permissions import scoped_by_language
 from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.translation import jobs, review, review_page
 from babelpress.translation.models import (
@@ -97,6 +98,7 @@ class GlossaryTermAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemoryEntry)
+@scoped_by_language("target_language")  # a translator's own languages only (docs/roles.md)
 class MemoryEntryAdmin(admin.ModelAdmin):
     list_display = ["source_language", "target_language", "short_source", "short_target", "engine", "human_edited", "uses", "used_at"]
     list_filter = ["source_language", "target_language", "engine", "human_edited"]
@@ -139,6 +141,7 @@ JOB_BADGES = {
 
 
 @admin.register(TranslationJob)
+@scoped_by_language("target_language")
 class TranslationJobAdmin(admin.ModelAdmin):
     # What an editor looks for (which story, which language, how it stands and why) fits the screen;
     # the engine's calls, the memory's share and the worker are on the job's page.
@@ -152,6 +155,10 @@ class TranslationJobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if self.has_change_permission(request) else [c for c in shown if c != "retry_button"]
 
     @admin.display(description=_("story"), ordering="source__headline")
     def story(self, obj):
@@ -220,6 +227,7 @@ class TranslationJobAdmin(admin.ModelAdmin):
 
 
 @admin.register(Translation)
+@scoped_by_language("article__language")  # the review queue and approval: a translator's languages only
 class TranslationAdmin(admin.ModelAdmin):
     """The review screen: source | machine draft | editable target, with QA flags per segment."""
 

@@ -10,7 +10,7 @@ class TranslationConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from babelpress.newsroom import admin_extensions
+        from babelpress.newsroom import admin_extensions, roles
         from babelpress.newsroom.models import Article
         from babelpress.newsroom.signals import article_went_live
         from babelpress.translation import article_admin, availability, desk, source_changes
@@ -29,18 +29,27 @@ class TranslationConfig(AppConfig):
         admin_extensions.register_panel("approvals_panel", _("approved despite QA"), article_admin.approvals_panel,
                                         fieldset="translations")
         admin_extensions.register_article_url("<int:pk>/translate/<str:lang>/", article_admin.create_translation_view,
-                                              name="translate")
-        admin_extensions.register_action(article_admin.queue_translations)
+                                              name="translate", permission=article_admin.may_translate)
+        admin_extensions.register_action(article_admin.queue_translations, permission="translation.add_translationjob")
         admin_extensions.register_tool(
             "translation_coverage", _("Translation coverage"),
             _("Which story exists in which language, and what needs translating or review."),
-            url_name="translation_coverage")
+            url_name="translation_coverage", permission="translation.view_translation")
         admin_extensions.register_desk_list("machine_drafts", _("Machine translations"), desk.machine_drafts,
                                             block="review")
         admin_extensions.register_desk_list("failed_translation_jobs", _("Translation jobs"), desk.failed_jobs,
                                             block="failed")
         admin_extensions.register_desk_panel("translation_coverage", desk.coverage_panel)
         admin_extensions.register_notice("translation_engines", availability.notice)
+
+        # What the roles may do with translation's own models (docs/roles.md); a translator's
+        # rows are those of their languages (scoped_by_language in admin.py).
+        roles.grant("editor", *roles.model_permissions(
+            "translation", "translation segment translationjob glossaryterm glossaryname memoryentry"),
+            "translation.view_engineusage")
+        roles.grant("translator", *roles.model_permissions("translation", "translation segment", ["change", "view"]),
+                    *roles.model_permissions("translation", "translationjob glossaryterm glossaryname memoryentry",
+                                             ["view"]))
 
 
 def _article_saved(sender, instance, raw=False, **kwargs):

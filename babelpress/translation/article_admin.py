@@ -7,7 +7,7 @@ selected originals into every other language" action of the article list."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,15 +17,17 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
+from babelpress.newsroom import permissions
 from babelpress.newsroom.models import Article
 from babelpress.translation import availability, jobs, worklist
 from babelpress.translation.models import TranslationJob
 
 
-def translations_panel(article) -> str:
+def translations_panel(article, request=None) -> str:
     """Each other content language: the story's version in it (what it is: an untranslated copy, a
     machine draft …), or where its translation stands (queued; failed, and why; no engine for the
-    pair) with a button creating a draft to translate by hand."""
+    pair) with a button creating a draft to translate by hand, for whom may create one in that
+    language (docs/roles.md)."""
     if not article.pk:
         return _("Save the article first, then create its translations here.")
     existing = {a.language: a for a in article.translations()}
@@ -46,6 +48,8 @@ def translations_panel(article) -> str:
                 what.append(other.get_translation_method_display())
             items.append(format_html('<li>{}: <a href="{}">{}</a> — {}{}</li>', lang.name, url, other.headline,
                                      ", ".join(str(w) for w in what), state))
+        elif request is not None and not permissions.may_translate_into(request.user, lang.code):
+            items.append(format_html("<li>{}: {}{}</li>", lang.name, _("not translated yet"), state))
         else:
             # formaction posts the change form (with its CSRF token) to the translate view: no nested form.
             url = reverse("admin:newsroom_article_translate", args=[article.pk, lang.code])
@@ -99,11 +103,18 @@ def approvals_panel(article) -> str:
     return render_to_string("admin/translation/approval_overrides.html", {"overrides": overrides, "in_panel": True})
 
 
+def may_translate(request) -> bool:
+    """Who may open the "Create a draft in this language" page (the page checks the language)."""
+    return permissions.may_translate(request.user)
+
+
 def create_translation_view(article_admin, request, pk, lang):
     """``admin:newsroom_article_translate``: a draft copy of article ``pk`` in ``lang``, for a person to translate."""
     source = get_object_or_404(Article, pk=pk)
     back = HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[pk]))
-    if not article_admin.has_add_permission(request) or request.method != "POST":
+    if lang in languages.content_language_codes() and not permissions.may_translate_into(request.user, lang):
+        raise PermissionDenied
+    if request.method != "POST":
         return back
     if lang not in languages.content_language_codes():
         messages.error(request, _("%(language)s is not one of the site's content languages.") % {
@@ -112,7 +123,8 @@ def create_translation_view(article_admin, request, pk, lang):
     try:
         with transaction.atomic():
             # Not a translation yet: "copy" until a person changes its text (newsroom/admin.py).
-            draft = source.create_translation(lang, translation_method=Article.TranslationMethod.COPY)
+            draft = source.create_translation(lang, translation_method=Article.TranslationMethod.COPY,
+                                              created_by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return back

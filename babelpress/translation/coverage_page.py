@@ -50,6 +50,7 @@ def coverage_view(request):
         "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
         "sections": Section.objects.prefetch_related("names"),
         "current": current,
+        "can_translate": request.user.has_perm("translation.add_translationjob"),  # the bulk translate form
     }
     return TemplateResponse(request, "admin/translation/coverage.html", context)
 

@@ -90,6 +90,31 @@ def test_a_password_the_editor_changed_is_left_alone(data_dir):
     assert can_log_in("editor", "chosen-by-me")
 
 
+def test_the_demo_has_a_person_in_each_role_logging_in_with_the_same_password(data_dir):
+    output, _ = demo("--no-serve")
+    password = printed_password(output)
+    lines = output.splitlines()
+    start = lines.index("  Log in as a role, with the same password (docs/roles.md):")
+    assert [line.split(None, 1) for line in lines[start + 1:start + 5]] == [
+        ["writer", "Writer"], ["desk-editor", "Editor"], ["translator", "Translator (hy, ru)"],
+        ["administrator", "Administrator"]]
+    for username in ("writer", "desk-editor", "translator", "administrator"):
+        assert can_log_in(username, password)
+    user = get_user_model().objects.get(username="translator")
+    assert user.is_staff and not user.is_superuser and [g.name for g in user.groups.all()] == ["Translator"]
+
+
+def test_running_the_demo_again_keeps_its_people_and_a_password_one_of_them_changed(data_dir):
+    demo("--no-serve")
+    writer = get_user_model().objects.get(username="writer")
+    writer.set_password("chosen-by-the-writer")
+    writer.save()
+    output, _ = demo("--no-serve")
+    assert get_user_model().objects.filter(username="writer").count() == 1
+    assert "writer         Writer  (its own password: `babelpress changepassword writer`)" in output
+    assert can_log_in("writer", "chosen-by-the-writer")
+
+
 def test_the_demo_refuses_a_database_with_someone_elses_users_and_says_how_to_go_on(data_dir):
     get_user_model().objects.create_superuser("boss", "boss@news.example", "real-password")
     with pytest.raises(CommandError) as refused:

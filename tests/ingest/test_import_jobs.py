@@ -150,7 +150,8 @@ def test_a_job_queued_twice_imports_once(partner, sections):
 def test_only_the_editor_who_asked_follows_an_import(editor, client, partner, sections):
     job = tasks.queue_import(partner.url("/x"), user=editor.user)
     colleague = get_user_model().objects.create_user("colleague", password=None, is_staff=True)
-    colleague.user_permissions.add(Permission.objects.get(codename="add_article"),
+    colleague.user_permissions.add(Permission.objects.get(codename="add_article"),  # may import too (an editor)
+                                   Permission.objects.get(codename="add_importjob"),
                                    Permission.objects.get(codename="view_importeditem"))
     client.force_login(colleague)
     assert client.get(job_url(job)).status_code == 404

@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from babelpress.core.management.commands.serve import Command as ServeCommand
 from babelpress.datadir import ensure_private_dir
-from babelpress.newsroom import demo_loader
+from babelpress.newsroom import demo_accounts, demo_loader
 
 
 def is_loopback(host: str) -> bool:
@@ -62,10 +62,11 @@ class Command(ServeCommand):
             )
         username, password = demo_loader.ensure_editor(settings.DATA_DIR / "demo_password")
         login = self.describe_login(username, password)
+        roles = self.describe_roles(demo_accounts.ensure_accounts(settings.DATA_DIR / "demo_password"))
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         if options["no_serve"]:
-            self.stdout.write(f"Admin login: {login}")
+            self.stdout.write(f"Admin login: {login}\n{roles}")
             return
         host, port = options["host"], options["port"]
         if not is_loopback(host):
@@ -76,6 +77,7 @@ class Command(ServeCommand):
             f"  Site:  http://{shown}:{port}/\n"
             f"  Admin: http://{shown}:{port}/admin/\n"
             f"  Admin login: {login}\n"
+            f"{roles}\n"
             f"Press Ctrl-C to stop.\n"
         )
         self.serve(options, banner=banner)
@@ -96,6 +98,14 @@ class Command(ServeCommand):
                 f"{username} / the password you gave it (set a new one with `babelpress changepassword {username}`)"
             )
         return f"{username} / password: {password}  (kept in {settings.DATA_DIR / 'demo_password'})"
+
+    def describe_roles(self, accounts) -> str:
+        """One line per demo account of a role (docs/roles.md), for trying the admin as each sees it."""
+        lines = ["  Log in as a role, with the same password (docs/roles.md):"]
+        for account, what, same_password in accounts:
+            note = "" if same_password else "  (its own password: `babelpress changepassword " + account.username + "`)"
+            lines.append(f"    {account.username:<14} {what}{note}")
+        return "\n".join(lines)
 
     def warn_exposed(self, host: str, port: int) -> None:
         self.stderr.write(self.style.WARNING(
