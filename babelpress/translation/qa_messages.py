@@ -31,8 +31,10 @@ MESSAGES = {
     "markup.missing": _("%(item)s was missing; it was added at the end."),
     # The checks of qa.py.
     "empty": _("The translation is empty."),
-    "numbers.missing": ngettext_lazy(
-        "Number %(number)s is missing from the translation.",
+    # Once: no count shown. More: the count, with its plural (Russian's "one" form is also 21, 31 …).
+    "numbers.missing": _("Number %(number)s is missing from the translation."),
+    "numbers.missing-times": ngettext_lazy(
+        "Number %(number)s is missing from the translation (%(count)s time).",
         "Number %(number)s is missing from the translation (%(count)s times).", "count"),
     "numbers.extra": _("Number %(number)s is in the translation but not in the source."),
     "urls.link": _("Link %(address)s is missing from the translation."),
@@ -90,6 +92,8 @@ def describe_item(item: dict) -> str:
 
 def render(code: str, params: dict | None = None) -> str:
     """The message ``code`` with ``params``, in the active language."""
+    if code == "numbers.missing" and (params or {}).get("count", 1) != 1:
+        code = "numbers.missing-times"
     template = MESSAGES.get(code)
     if template is None:
         return code  # a code from a newer version: say what it is rather than nothing

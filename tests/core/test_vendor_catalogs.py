@@ -58,4 +58,4 @@ def test_armenian_says_zero_in_the_singular_as_cldr_does():
 def test_french_titles_read_naturally():
     with translation.override("fr"):
         assert translation.gettext("Change %s") % "article" == "Modifier : article"
-        assert str(apps.get_app_config("django_tasks_database").verbose_name) == "Tâches en arrière-plan"
+        assert str(apps.get_app_config("django_tasks_database").verbose_name) == "Tâches d'arrière-plan"

@@ -75,11 +75,11 @@ def test_the_reasons_to_hold_a_draft_back_are_in_the_viewers_language(pseudo_fre
 def french(settings, tmp_path):
     """A few real French translations, as the catalog will have them."""
     catalog = Catalog(locale="fr")
-    one, other = ("Le nombre %(number)s manque dans la traduction.",
-                  "Le nombre %(number)s manque dans la traduction (%(count)s fois).")
-    catalog.add(("Number %(number)s is missing from the translation.",
+    catalog.add("Number %(number)s is missing from the translation.", "Le nombre %(number)s manque dans la traduction.")
+    times = "Le nombre %(number)s manque dans la traduction (%(count)s fois)."
+    catalog.add(("Number %(number)s is missing from the translation (%(count)s time).",
                  "Number %(number)s is missing from the translation (%(count)s times)."),
-                (one, *[other] * (catalog.num_plurals - 1)))
+                (times,) * catalog.num_plurals)
     catalog.add("The translation is still in %(language)s.", "La traduction est encore en %(language)s.")
     catalog.add("%(item)s was lost in the translation.", "Perdu dans la traduction : %(item)s.")
     catalog.add("the link to %(value)s", "le lien vers %(value)s")
