@@ -33,14 +33,14 @@ def creator_field() -> str | None:
 
 
 def mine(user) -> Q:
-    """The articles that are ``user``'s: created by them, else (no creator field yet) added or
-    changed by them in the admin."""
-    field = creator_field()
-    if field:
-        return Q(**{field: user.pk})
+    """The articles that are ``user``'s: created by them; for an article nobody is recorded as
+    creating (imported by a script, older than the field), the ones they added or changed in the admin."""
     edited = LogEntry.objects.filter(
         user_id=user.pk, content_type__app_label=Article._meta.app_label, content_type__model=Article._meta.model_name,
     ).annotate(article_id=Cast("object_id", BigIntegerField())).values("article_id")
+    field = creator_field()
+    if field:
+        return Q(**{field: user.pk}) | Q(**{f"{field}__isnull": True}, pk__in=edited)
     return Q(pk__in=edited)
 
 

@@ -13,7 +13,9 @@ def first_revisions(apps, schema_editor):
     Article = apps.get_model("newsroom", "Article")
     Revision = apps.get_model("newsroom", "HistoricalArticle")
     db = schema_editor.connection.alias
-    columns = [f.attname for f in Article._meta.concrete_fields]
+    # The fields both have at this point (later migrations add to both).
+    kept = {f.attname for f in Revision._meta.concrete_fields}
+    columns = [f.attname for f in Article._meta.concrete_fields if f.attname in kept]
     batch = []
     for article in Article.objects.using(db).prefetch_related("tags").iterator(chunk_size=500):
         batch.append(Revision(
