@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.newsroom.models import Article
@@ -209,7 +209,7 @@ def test_unchanged_segments_sent_back_by_the_form_are_not_edits(phrasebook, draf
 def test_approval_is_refused_while_qa_errors_remain_and_the_edits_are_kept(phrasebook, drafted, reviewer):
     state = state_of(drafted)
 
-    with pytest.raises(review.OverrideRequired, match="QA found 1 error in this draft"):
+    with translation.override("en"), pytest.raises(review.OverrideRequired, match="QA found 1 error in this draft"):
         review.save_review(state, {1: "Le pont rouvre ce matin.", 2: "Cars are back."}, reviewer, approve=True)
 
     assert not reload(state.article).is_published
@@ -252,7 +252,7 @@ def test_approval_is_refused_while_a_conflict_is_unresolved(conflicted, reviewer
     state = state_of(conflicted)
     form = {r.position: r.target_text for r in segments(conflicted)}  # the form sends every segment back
 
-    with pytest.raises(review.ReviewError, match="1 segment was edited before its source changed"):
+    with translation.override("en"), pytest.raises(review.ReviewError, match="1 segment was edited before its source changed"):
         review.save_review(state, form, reviewer, approve=True)
 
     assert not reload(state.article).is_published and segments(conflicted)[2].conflict
