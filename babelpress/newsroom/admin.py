@@ -39,27 +39,11 @@ class LanguageCodes(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
-class SectionNameFormSet(forms.BaseInlineFormSet):
-    """Two rows of one section that clash are told beside the field to change, in the words of the
-    constraint they would break (Django's own check says only "Please correct the duplicate data")."""
+class SectionNameFormSet(constraints.UniqueRowsFormSet):
+    """Two rows of one section that clash are told beside the field to change."""
 
     unique_rows = ((("language",), "language", constraints.SECTION_NAME_ONCE),
                    (("language", "slug"), "slug", constraints.SECTION_SLUG_TAKEN))
-
-    def clean(self):
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
-                continue
-            for fields, field, message in self.unique_rows:
-                values = tuple(data.get(name) for name in fields)
-                if any(v in (None, "") for v in values) or field in form.errors:
-                    continue
-                if (fields, values) in seen:
-                    form.add_error(field, message)
-                seen.add((fields, values))
-        super().clean()
 
 
 class SectionNameInline(admin.TabularInline):
