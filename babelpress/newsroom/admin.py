@@ -99,6 +99,8 @@ class ArticleForm(forms.ModelForm):
     body = BodyField(label=capfirst(_("body")))  # the rich-text editor (newsroom/body_editor.py)
     # The version the editor started from; a save based on an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Whether the publishing buttons may act: set per person and article by the admin (admin_permissions.py).
+    may_publish = False
 
     class Meta:
         model = Article
@@ -187,8 +189,8 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = list(article_fieldsets.values())
 
     @property
-    def actions(self):
-        return [*admin_publishing.ACTIONS, *admin_extensions.actions()]
+    def actions(self):  # the newsroom's own (NewsroomConfig.ready) and other apps', each with its permission
+        return admin_extensions.actions()
 
     def view_on_site(self, obj):  # a story readers cannot see yet has no page: its Preview shows it
         return obj.get_absolute_url() if obj.is_published else None
