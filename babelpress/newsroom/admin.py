@@ -39,27 +39,11 @@ class LanguageCodes(Aggregate):
         return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
 
 
-class SectionNameFormSet(forms.BaseInlineFormSet):
-    """Two rows of one section that clash are told beside the field to change, in the words of the
-    constraint they would break (Django's own check says only "Please correct the duplicate data")."""
+class SectionNameFormSet(constraints.UniqueRowsFormSet):
+    """Two rows of one section that clash are told beside the field to change."""
 
     unique_rows = ((("language",), "language", constraints.SECTION_NAME_ONCE),
                    (("language", "slug"), "slug", constraints.SECTION_SLUG_TAKEN))
-
-    def clean(self):
-        seen = set()
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or self._should_delete_form(form):
-                continue
-            for fields, field, message in self.unique_rows:
-                values = tuple(data.get(name) for name in fields)
-                if any(v in (None, "") for v in values) or field in form.errors:
-                    continue
-                if (fields, values) in seen:
-                    form.add_error(field, message)
-                seen.add((fields, values))
-        super().clean()
 
 
 class SectionNameInline(admin.TabularInline):
@@ -115,6 +99,8 @@ class ArticleForm(forms.ModelForm):
     body = BodyField(label=capfirst(_("body")))  # the rich-text editor (newsroom/body_editor.py)
     # The version the editor started from; a save based on an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Whether the publishing buttons may act: set per person and article by the admin (admin_permissions.py).
+    may_publish = False
 
     class Meta:
         model = Article
@@ -203,8 +189,8 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = list(article_fieldsets.values())
 
     @property
-    def actions(self):
-        return [*admin_publishing.ACTIONS, *admin_extensions.actions()]
+    def actions(self):  # the newsroom's own (NewsroomConfig.ready) and other apps', each with its permission
+        return admin_extensions.actions()
 
     def view_on_site(self, obj):  # a story readers cannot see yet has no page: its Preview shows it
         return obj.get_absolute_url() if obj.is_published else None

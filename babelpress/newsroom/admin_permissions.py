@@ -1,8 +1,10 @@
 """The roles enforced on the admin's screens: mixins for ModelAdmins (rules in newsroom/permissions.py).
 
-- ``@with_article_roles`` (the article admin): who may edit, delete and publish which article,
-  the fields only editors set, the Status choices a writer gets, ``created_by`` set on add, and the
-  actions other apps registered offered only to whom their permission allows.
+- ``@with_article_roles`` (the article admin): who may read, edit, delete and publish which
+  article, the fields only editors set, the Status choices a writer gets, the publishing buttons
+  (Publish now, Schedule, Unpublish) shown and obeyed only for whom may publish the article,
+  ``created_by`` set on add, and the registered actions offered only to whom their permission
+  allows (403 to anyone else who sends one).
 - ``@scoped_by_language("article__language")`` (the review queue, translation jobs, the memory): a
   translator's lists hold the rows of their languages only, and any other row answers 403.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import copy
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from babelpress.newsroom import admin_extensions, permissions
@@ -64,6 +67,9 @@ class ArticlePermissionsMixin:
     # Set by editors only: which story this translates and the record of its translation and review.
     editors_fields = ("translated_from", "translation_method", "translation_engine", "reviewed_by", "reviewed_at")
 
+    def has_view_permission(self, request, obj=None):
+        return permissions.may_view_article(request.user, obj)
+
     def has_change_permission(self, request, obj=None):
         return permissions.may_change_article(request.user, obj)
 
@@ -104,18 +110,41 @@ class ArticlePermissionsMixin:
             field.disabled = True
             if obj is not None and obj.translation_method and "language" in form.base_fields:
                 form.base_fields["language"].disabled = True  # a translator's work stays in their language
+        # The publishing buttons (admin_publishing.apply_button) obey whom may publish this article.
+        form.may_publish = permissions.may_publish(request.user, obj)
         status = form.base_fields.get("status")
-        if status is not None and not permissions.may_publish(request.user, obj):
+        if status is not None and not form.may_publish:
             status.choices = [choice for choice in status.choices if choice[0] != PUBLISHED]
             status.error_messages["invalid_choice"] = _(
                 "Only an editor can publish. Choose “In review” to submit the article: an editor then publishes it.")
         return form
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The Publish now / Schedule / Unpublish buttons (submit_line.html), for whom may publish it.
+        context["may_publish"] = permissions.may_publish(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_actions(self, request):
-        # Actions other apps registered carry their permission (admin_extensions.register_action).
+        # Registered actions carry their permission (admin_extensions.register_action).
         return {name: entry for name, entry in super().get_actions(request).items()
                 if not hasattr(entry[0], "babelpress_permission")
                 or admin_extensions.allowed(entry[0].babelpress_permission, request)}
+
+    def response_action(self, request, queryset):
+        # An action this person is not offered, sent anyway (by hand, or from a page opened before
+        # their role changed), is refused rather than answered "No action selected".
+        names = request.POST.getlist("action")  # which one Django runs: as ModelAdmin.response_action reads it
+        try:
+            index = int(request.POST.get("index", 0))
+        except ValueError:
+            index = 0
+        try:
+            name = names[index]
+        except IndexError:
+            name = names[-1] if names else None
+        if name in super().get_actions(request) and name not in self.get_actions(request):
+            raise PermissionDenied
+        return super().response_action(request, queryset)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.created_by_id is None:

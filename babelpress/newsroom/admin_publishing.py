@@ -3,6 +3,14 @@ Unpublish, Schedule…, Publish every language at…), and the buttons of the ar
 
 The rules themselves are the model's (babelpress/newsroom/publication.py) and the operations the
 scheduler's module's (babelpress/newsroom/scheduling.py); this module only asks and tells.
+
+Who may: the actions are offered to whom may publish some article (``publishes``: editors,
+administrators, translators), and each checks every article it would change with
+``permissions.may_publish`` (a translator's are the translations in their languages), leaving the
+others as they were and saying so. The embargo changes every published language of a story, so it
+applies to a story only when the person may publish each of them. The page's buttons are shown and
+obeyed only for whom may publish that article (``ArticleForm.may_publish``, set by
+admin_permissions.py).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
-from babelpress.newsroom import publication, scheduling
+from babelpress.newsroom import permissions, publication, scheduling
 from babelpress.newsroom.models import Article
 
 # The article page's publishing buttons (admin/newsroom/article/submit_line.html), by their name.
@@ -45,8 +53,12 @@ def published_at_help() -> str:
 
 
 def apply_button(form, data: dict) -> None:
-    """What the pressed publishing button (if any) does to the form's cleaned data."""
-    if PUBLISH_NOW in form.data:
+    """What the pressed publishing button (if any) does to the form's cleaned data: nothing, and
+    an error said beside Status, when this person may not publish the article."""
+    if not getattr(form, "may_publish", False) and any(b in form.data for b in (PUBLISH_NOW, UNPUBLISH, SCHEDULE)):
+        form.add_error("status" if "status" in form.fields else None, _(
+            "Only an editor can publish. Choose “In review” to submit the article: an editor then publishes it."))
+    elif PUBLISH_NOW in form.data:
         data["status"], data["published_at"] = Article.Status.PUBLISHED, timezone.now()
     elif UNPUBLISH in form.data:
         data["status"] = Article.Status.DRAFT
@@ -77,6 +89,42 @@ def tell(request, before: tuple, article) -> None:
 # --- The list's actions -----------------------------------------------------------------------
 
 
+def publishes(request) -> bool:
+    """Whom the publishing actions are offered to (admin_extensions): who may publish some article.
+    Each action then checks each article."""
+    return permissions.may_publish(request.user)
+
+
+def _theirs(modeladmin, request, queryset):
+    """The selected articles this person may publish, schedule or unpublish (a queryset); the
+    others are left as they were, and counted."""
+    articles = list(queryset)
+    allowed = [a.pk for a in articles if permissions.may_publish(request.user, a)]
+    left = len(articles) - len(allowed)
+    if left:
+        modeladmin.message_user(request, ngettext(
+            "%(count)d selected article left as it was: you may not publish, schedule or unpublish it (an editor can).",
+            "%(count)d selected articles left as they were: you may not publish, schedule or unpublish them (an "
+            "editor can).", left) % {"count": left}, messages.WARNING)
+    return queryset.filter(pk__in=allowed)
+
+
+def _whole_stories_theirs(modeladmin, request, queryset):
+    """The selected articles whose stories' embargo this person may set: every version it would
+    change (scheduling.embargoed_versions) is one they may publish. The others are counted."""
+    blocked = {v.translation_key for v in scheduling.embargoed_versions(queryset)
+               if not permissions.may_publish(request.user, v)}
+    left = queryset.filter(translation_key__in=blocked).count()
+    if left:
+        modeladmin.message_user(request, ngettext(
+            "%(count)d selected article left as it was: its story has versions you may not publish, and one time "
+            "for every language would change them. Use “Schedule the selected articles…” for your own.",
+            "%(count)d selected articles left as they were: their stories have versions you may not publish, and "
+            "one time for every language would change them. Use “Schedule the selected articles…” for your own.",
+            left) % {"count": left}, messages.WARNING)
+    return queryset.exclude(translation_key__in=blocked)
+
+
 def _still_scheduled(articles) -> list[Article]:
     """Other language versions of these stories that stay scheduled (an embargo kept)."""
     keys = {a.translation_key for a in articles}
@@ -87,6 +135,9 @@ def _still_scheduled(articles) -> list[Article]:
 
 @admin.action(description=gettext_lazy("Publish the selected articles now"))
 def publish_now(modeladmin, request, queryset):
+    queryset = _theirs(modeladmin, request, queryset)
+    if not queryset:
+        return
     done = scheduling.publish_now(queryset)
     modeladmin.message_user(request, ngettext("%(count)d article published: readers can see it now.",
                                               "%(count)d articles published: readers can see them now.",
@@ -100,6 +151,9 @@ def publish_now(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Unpublish the selected articles (back to draft)"))
 def unpublish(modeladmin, request, queryset):
+    queryset = _theirs(modeladmin, request, queryset)
+    if not queryset:
+        return
     done = scheduling.unpublish(queryset)
     modeladmin.message_user(request, ngettext("%(count)d article is a draft again: readers no longer see it.",
                                               "%(count)d articles are drafts again: readers no longer see them.",
@@ -139,6 +193,9 @@ def _schedule_page(modeladmin, request, queryset, *, operation, title, explanati
 
 @admin.action(description=gettext_lazy("Schedule the selected articles…"))
 def schedule(modeladmin, request, queryset):
+    queryset = _theirs(modeladmin, request, queryset)
+    if not queryset:
+        return None
     return _schedule_page(modeladmin, request, queryset, operation=scheduling.schedule,
                           title=_("Schedule the selected articles"),
                           explanation=_("Each selected article is published at this time, by itself. Other "
@@ -147,6 +204,9 @@ def schedule(modeladmin, request, queryset):
 
 @admin.action(description=gettext_lazy("Publish every language of the selected stories at…"))
 def schedule_all_languages(modeladmin, request, queryset):
+    queryset = _whole_stories_theirs(modeladmin, request, queryset)
+    if not queryset:
+        return None
     return _schedule_page(modeladmin, request, queryset, operation=scheduling.schedule_story,
                           shown=scheduling.embargoed_versions(queryset),
                           title=_("Publish every language at one time (embargo)"),
@@ -156,4 +216,5 @@ def schedule_all_languages(modeladmin, request, queryset):
                                         "a time of its own, it waits for this one."))
 
 
+# Registered in NewsroomConfig.ready(), offered to whom ``publishes``; each checks each article.
 ACTIONS = [publish_now, unpublish, schedule, schedule_all_languages]

@@ -9,11 +9,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from babelpress.newsroom import constraints
 from babelpress.newsroom.language_assignments import LanguageAssignment
+
+
+class LanguageAssignmentFormSet(constraints.UniqueRowsFormSet):
+    """A language added twice on one page is told beside the second row (a row repeating one
+    already saved is told by the model's own check, beside it too)."""
+
+    unique_rows = ((("language",), "language", constraints.LANGUAGE_ASSIGNED_ONCE),)
 
 
 class LanguageAssignmentInline(admin.TabularInline):
     model = LanguageAssignment
+    formset = LanguageAssignmentFormSet
     extra = 0
     verbose_name = _("language")
     verbose_name_plural = _("Languages this person translates and reviews (Translator role)")

@@ -10,10 +10,13 @@ class NewsroomConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from babelpress.newsroom import admin_actions, admin_extensions, desk_lists, revisions, roles
+        from babelpress.newsroom import admin_actions, admin_extensions, admin_publishing, desk_lists, revisions, roles
 
         # The role groups, made on a fresh install and repaired on every migrate (newsroom/roles.py).
         post_migrate.connect(roles.after_migrate, sender=self, dispatch_uid="babelpress.newsroom.roles")
+        # The list's actions: publishing for whom may publish some article (each checks each one).
+        for action in admin_publishing.ACTIONS:
+            admin_extensions.register_action(action, permission=admin_publishing.publishes)
         admin_extensions.register_action(admin_actions.submit_for_review, permission="newsroom.change_article")
         revisions.connect()  # the tags of each revision
 

@@ -8,12 +8,15 @@ made here with a ``violation_error_message`` that says what is wrong and how to 
 the admin shows it beside that field instead of at the top of the form. The database still enforces
 each one; ``message_for_integrity_error`` turns the rare error that gets past validation (two people
 saving at the same moment) into the same sentence. The models take their constraints from the
-lists at the end (``ARTICLE_CONSTRAINTS`` …). tests/newsroom/test_validation_messages.py
-provokes every constraint through the admin.
+lists at the end (``ARTICLE_CONSTRAINTS`` …). An inline form's rows are checked against each
+other before they reach the database: ``UniqueRowsFormSet`` says the same sentence beside the row to
+change (Django's own check says only "Please correct the duplicate data").
+tests/newsroom/test_validation_messages.py provokes every constraint through the admin.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, router
@@ -63,6 +66,29 @@ class FieldBoundConstraints:
             raise ValidationError(errors)
 
 
+class UniqueRowsFormSet(forms.BaseInlineFormSet):
+    """An inline formset whose rows that clash with each other are told beside the field to change,
+    in the words of the constraint they would break. ``unique_rows``: (the fields that must differ
+    together, the field the message goes beside, the message) for each rule."""
+
+    unique_rows: tuple[tuple[tuple[str, ...], str, object], ...] = ()
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or self._should_delete_form(form):
+                continue
+            for fields, field, message in self.unique_rows:
+                values = tuple(data.get(name) for name in fields)
+                if any(v in (None, "") for v in values) or field in form.errors:
+                    continue
+                if (fields, values) in seen:
+                    form.add_error(field, message)
+                seen.add((fields, values))
+        super().clean()
+
+
 def message_for_integrity_error(error: Exception) -> str | None:
     """The sentence for a newsroom constraint the database refused, None when it is none of ours.
 
@@ -96,6 +122,8 @@ ARTICLE_ONE_PER_LANGUAGE = _("This story already exists in this language: open t
                              "another one.")
 ARTICLE_SLUG_TAKEN = _("Another article in this language already uses this address (slug): choose another one, "
                        "or leave the field empty to make one from the headline.")
+LANGUAGE_ASSIGNED_ONCE = _("This person already has this language: remove the repeated row (each language is "
+                           "listed once).")
 ARTICLE_PUBLISHED_HAS_DATE = _("A published article needs a publication time: leave it empty and save again to "
                                "publish now, or choose a time to schedule it.")
 
@@ -118,4 +146,8 @@ ARTICLE_CONSTRAINTS = [
            message=ARTICLE_SLUG_TAKEN),
     check(condition=~Q(status="published") | Q(published_at__isnull=False), name="article_published_has_date",
           field="published_at", message=ARTICLE_PUBLISHED_HAS_DATE),
+]
+LANGUAGE_ASSIGNMENT_CONSTRAINTS = [
+    unique(fields=["user", "language"], name="language_assigned_once", field="language",
+           message=LANGUAGE_ASSIGNED_ONCE),
 ]

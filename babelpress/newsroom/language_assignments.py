@@ -13,9 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
+from babelpress.newsroom import constraints
 
 
-class LanguageAssignment(models.Model):
+class LanguageAssignment(constraints.FieldBoundConstraints, models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_languages",
                              verbose_name=_("user"))
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
@@ -25,7 +26,8 @@ class LanguageAssignment(models.Model):
         ordering = ["language"]
         verbose_name = _("assigned language")
         verbose_name_plural = _("languages this person translates and reviews")
-        constraints = [models.UniqueConstraint(fields=["user", "language"], name="language_assigned_once")]
+        # A language given twice is told beside the repeated row (newsroom/constraints.py).
+        constraints = constraints.LANGUAGE_ASSIGNMENT_CONSTRAINTS
 
     def __str__(self) -> str:
         return languages.language_name(self.language)

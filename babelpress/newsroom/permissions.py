@@ -8,8 +8,10 @@ A role (newsroom/roles.py) gives model permissions; these rules narrow them to a
   Draft): once submitted for review ("In review") the draft is the editors';
 - ``newsroom.translate_article`` (Translator): the translations in the languages assigned to them
   (``LanguageAssignment``), never an original;
-- ``newsroom.publish_article`` (Editor, Administrator): publish or unpublish any article; a
-  translator publishes the translations they may edit, as approving a review does.
+- ``newsroom.publish_article`` (Editor, Administrator): publish, schedule or unpublish any article;
+  a translator publishes the translations they may edit, as approving a review does;
+- reading an article (its page, its history, a preview link to it): every role
+  (``newsroom.view_article``, or ``newsroom.change_article`` as Django's admin has it).
 
 Superusers pass every rule (Django gives them every permission).
 """
@@ -21,6 +23,7 @@ from babelpress.newsroom.language_assignments import LanguageAssignment
 CHANGE = "newsroom.change_article"
 DELETE = "newsroom.delete_article"
 ADD = "newsroom.add_article"
+VIEW = "newsroom.view_article"
 PUBLISH = "newsroom.publish_article"
 EDIT_ANY = "newsroom.change_any_article"
 TRANSLATE = "newsroom.translate_article"
@@ -52,6 +55,12 @@ def translates(user, article) -> bool:
 
 def is_own_draft(user, article) -> bool:
     return article.status == DRAFT and article.created_by_id is not None and article.created_by_id == user.pk
+
+
+def may_view_article(user, article=None) -> bool:
+    """Read ``article`` in the admin: its page, its revisions, a preview link to it. Every role reads
+    every article today; ``article`` is there for a rule that narrows it one day."""
+    return user.has_perm(VIEW) or user.has_perm(CHANGE)
 
 
 def may_change_article(user, article=None) -> bool:

@@ -12,7 +12,8 @@ no-store``, and the page cache is not used), never indexed (``noindex`` in a met
 says what a link gives and how to withdraw all links at once.
 
 The article page shows a "Preview" button (a panel registered from ``SiteConfig.ready()``, since the
-newsroom does not know the site's addresses).
+newsroom does not know the site's addresses), to whom may read the article in the admin
+(``permissions.may_view_article``): a link is a way to read it, so nobody gets one who could not.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
+from babelpress.newsroom import permissions
 from babelpress.newsroom.admin_publishing import when
 from babelpress.site import pages
 from babelpress.site.views import article_context
@@ -79,8 +81,11 @@ def preview(request, lang, token):
     return _private(render(request, "site/article.html", context))
 
 
-def preview_panel(article) -> str:
-    """The article page's "Preview" button, with what the link gives and until when."""
+def preview_panel(article, request) -> str:
+    """The article page's "Preview" button, with what the link gives and until when; nothing for
+    someone who may not read the article."""
+    if not permissions.may_view_article(request.user, article):
+        return ""
     if article.pk is None:
         return _("Save the article to preview it.")
     if languages.get(article.language) is None:  # a language the site no longer has: no page for it

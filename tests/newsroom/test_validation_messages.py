@@ -30,9 +30,10 @@ def constraint_names() -> set[str]:
     return {c.name for model in apps.get_app_config("newsroom").get_models() for c in model._meta.constraints}
 
 
-def assert_told_beside(response, field: str, message: str, *, formset: int | None = None, row: int = 0):
+def assert_told_beside(response, field: str, message: str, *, formset: int | str | None = None, row: int = 0):
     """The page answers 200 (the form again), ``message`` is an error of ``field`` (of an inline
-    formset's row when ``formset`` is given), and no constraint's name is anywhere in the page."""
+    formset's row when ``formset``, its position or prefix, is given), and no constraint's name is
+    anywhere in the page."""
     assert response.status_code == 200, "the form was accepted"
     page = response.content.decode()
     for name in constraint_names():
@@ -41,7 +42,9 @@ def assert_told_beside(response, field: str, message: str, *, formset: int | Non
     if formset is None:
         form = response.context["adminform"].form
     else:
-        form = response.context["inline_admin_formsets"][formset].formset.forms[row]
+        formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
+        chosen = next(f for f in formsets if f.prefix == formset) if isinstance(formset, str) else formsets[formset]
+        form = chosen.forms[row]
     assert message in form.errors.get(field, []), dict(form.errors)
     assert not form.errors.get(NON_FIELD_ERRORS), "told on top of the form, not beside the field"
     assert str(message) in page.replace("&#x27;", "'").replace("&quot;", '"')
@@ -121,7 +124,9 @@ def test_sqlite_and_postgresql_refusals_are_both_recognised():
     sqlite = "UNIQUE constraint failed: newsroom_tag.language, newsroom_tag.slug"
     postgres = 'duplicate key value violates unique constraint "section_name_once_per_language"'
     check = "CHECK constraint failed: article_published_has_date"
+    assignment = "UNIQUE constraint failed: newsroom_languageassignment.user_id, newsroom_languageassignment.language"
     assert constraints.message_for_integrity_error(Exception(sqlite)) == str(constraints.TAG_SLUG_TAKEN)
+    assert constraints.message_for_integrity_error(Exception(assignment)) == str(constraints.LANGUAGE_ASSIGNED_ONCE)
     assert constraints.message_for_integrity_error(Exception(postgres)) == str(constraints.SECTION_NAME_ONCE)
     assert constraints.message_for_integrity_error(Exception(check)) == str(constraints.ARTICLE_PUBLISHED_HAS_DATE)
     assert constraints.message_for_integrity_error(Exception("disk full")) is None
@@ -191,10 +196,51 @@ def test_source_name_unique_a_taken_name(editor, newsroom):
     assert Source.objects.filter(name="Agence Lumière").count() == 1
 
 
+# --- People and the languages they translate (an inline form of the user's page) ---------------
+
+
+@pytest.fixture
+def translator(django_user_model):
+    from babelpress.newsroom.models import LanguageAssignment
+
+    person = django_user_model.objects.create_user("ani", "ani@example.org", None, is_staff=True)
+    LanguageAssignment.objects.create(user=person, language="hy")
+    return person
+
+
+def languages_form(editor, open_form, person):
+    form = open_form(editor, reverse("admin:auth_user_change", args=[person.pk]))
+    return form, int(form.values["desk_languages-TOTAL_FORMS"][0])
+
+
+def test_language_assigned_once_a_language_the_person_already_has(editor, open_form, translator):
+    form, rows = languages_form(editor, open_form, translator)
+    response = form.post(changes={"desk_languages-TOTAL_FORMS": str(rows + 1),
+                                  f"desk_languages-{rows}-language": "hy"})
+    assert_told_beside(response, "language", constraints.LANGUAGE_ASSIGNED_ONCE, formset="desk_languages", row=rows)
+    assert translator.desk_languages.count() == 1
+
+
+def test_language_assigned_once_two_new_rows_with_one_language(editor, open_form, translator):
+    form, rows = languages_form(editor, open_form, translator)
+    response = form.post(changes={"desk_languages-TOTAL_FORMS": str(rows + 2),
+                                  f"desk_languages-{rows}-language": "ru", f"desk_languages-{rows + 1}-language": "ru"})
+    assert_told_beside(response, "language", constraints.LANGUAGE_ASSIGNED_ONCE, formset="desk_languages", row=rows + 1)
+    assert list(translator.desk_languages.values_list("language", flat=True)) == ["hy"]
+
+
+def test_language_assigned_once_checked_by_the_model_says_it_beside_the_language(translator):
+    from babelpress.newsroom.models import LanguageAssignment
+
+    with pytest.raises(ValidationError) as refused:
+        LanguageAssignment(user=translator, language="hy").validate_constraints()
+    assert refused.value.message_dict == {"language": [str(constraints.LANGUAGE_ASSIGNED_ONCE)]}
+
+
 PROVOKED = {
     "article_slug_unique_per_language", "article_one_row_per_language", "article_published_has_date",
     "section_name_once_per_language", "section_slug_unique_per_language", "section.key",
-    "tag_slug_unique_per_language", "source.name",
+    "tag_slug_unique_per_language", "source.name", "language_assigned_once",
 }
 
 

@@ -82,6 +82,8 @@ def world(people, settings):
                                       section=w.section, status=status, created_by=by, **published, **fields)
 
     w.published = article("Le pont rouvre", status=Article.Status.PUBLISHED)
+    w.published.standfirst = "Après deux ans de travaux."
+    w.published.save()  # a second revision: its history has two to compare, one to restore
     w.own_draft = article("Mon brouillon", by=people.writer)
     w.own_submitted = article("Ma dépêche soumise", status=Article.Status.REVIEW, by=people.writer)
     w.other_draft = article("Le brouillon d'un autre")

@@ -11,7 +11,10 @@ changing anything). A visitor who is not logged in is sent to the log-in page fr
 
 Allowed means a page, a redirect or a form error (the request reached the view); refused means
 403, the log-in page, or 404 where a page lists only a person's own things (an import they
-requested) — and, for a POST or an action, that nothing in the database changed.
+requested) — and, for a POST or an action, that nothing in the database changed. The revision
+restored is the article's first one, and compare compares its first and its latest; the actions
+that ask for a time first (schedule, schedule_all_languages) are sent with one
+(test_permission_matrix.ACTION_DATA).
 """
 
 from __future__ import annotations
@@ -41,6 +44,13 @@ newsroom_article_delete                       own_submitted    EA      EA
 newsroom_article_delete                       other_draft      EA      EA
 newsroom_article_delete                       translation_hy   EA      EA
 newsroom_article_history                      published        WETA    .
+newsroom_article_history_compare              published        WETA    .
+newsroom_article_history_restore              own_draft        WEA     WEA
+newsroom_article_history_restore              own_submitted    EA      EA
+newsroom_article_history_restore              other_draft      EA      EA
+newsroom_article_history_restore              published        EA      EA
+newsroom_article_history_restore              translation_hy   ETA     ETA
+newsroom_article_history_restore              translation_fr   EA      EA
 newsroom_article_translate                    published/ru     ETA     ETA
 newsroom_article_translate                    published/en     EA      EA
 newsroom_section_changelist                   -                WETA    .
@@ -137,28 +147,37 @@ OUTSIDE = {"login", "logout", None}
 
 # Actions of the lists, run on the object named: who runs them (and changes something).
 ACTIONS = """
-model                        action               object          runs for
-newsroom.article             submit_for_review    own_draft       WEA
-newsroom.article             submit_for_review    other_draft     EA
-newsroom.article             queue_translations   published       EA
-newsroom.article             delete_selected      own_draft       WEA
-newsroom.article             delete_selected      published       EA
-newsroom.section             delete_selected      empty_section   EA
-newsroom.source              delete_selected      spare_source    EA
-newsroom.author              delete_selected      author          EA
-newsroom.tag                 delete_selected      tag             EA
-translation.translation      delete_selected      review_hy       EA
-translation.translationjob   retry_jobs           job_hy          EA
-translation.translationjob   delete_selected      job_hy          EA
-translation.memoryentry      delete_selected      memory_hy       EA
-translation.glossaryterm     delete_selected      term            EA
-translation.engineusage      delete_selected      usage           A
-ingest.feed                  poll_now             feed            EA
-ingest.feed                  reset_backoff        feed            EA
-ingest.feed                  delete_selected      feed            EA
-ingest.importeditem          delete_selected      item            EA
-auth.user                    delete_selected      user            A
-auth.group                   delete_selected      group           A
+model                       action                  object          runs for
+newsroom.article            publish_now             own_draft       EA
+newsroom.article            publish_now             translation_hy  ETA
+newsroom.article            publish_now             translation_fr  EA
+newsroom.article            unpublish               published       EA
+newsroom.article            unpublish               translation_hy  ETA
+newsroom.article            schedule                own_submitted   EA
+newsroom.article            schedule                translation_hy  ETA
+newsroom.article            schedule_all_languages  published       EA
+newsroom.article            schedule_all_languages  translation_hy  EA
+newsroom.article            submit_for_review       own_draft       WEA
+newsroom.article            submit_for_review       other_draft     EA
+newsroom.article            queue_translations      published       EA
+newsroom.article            delete_selected         own_draft       WEA
+newsroom.article            delete_selected         published       EA
+newsroom.section            delete_selected         empty_section   EA
+newsroom.source             delete_selected         spare_source    EA
+newsroom.author             delete_selected         author          EA
+newsroom.tag                delete_selected         tag             EA
+translation.translation     delete_selected         review_hy       EA
+translation.translationjob  retry_jobs              job_hy          EA
+translation.translationjob  delete_selected         job_hy          EA
+translation.memoryentry     delete_selected         memory_hy       EA
+translation.glossaryterm    delete_selected         term            EA
+translation.engineusage     delete_selected         usage           A
+ingest.feed                 poll_now                feed            EA
+ingest.feed                 reset_backoff           feed            EA
+ingest.feed                 delete_selected         feed            EA
+ingest.importeditem         delete_selected         item            EA
+auth.user                   delete_selected         user            A
+auth.group                  delete_selected         group           A
 """
 
 # The "Newsroom tools" of the admin home page: who sees each.

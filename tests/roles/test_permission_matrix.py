@@ -9,6 +9,7 @@ change the world the next request sees.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.contrib import admin
@@ -18,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
-from babelpress.newsroom import admin_extensions
+from babelpress.newsroom import admin_extensions, revisions
 
 from ..admin_sweep.support import admin_routes, fill, page_forms, params_of
 from .conftest import PEOPLE
@@ -133,6 +135,8 @@ def url_of(name: str, obj: str, world) -> str:
     for param in params_of(route):
         if param in ("object_id", "pk", "id", "job_id"):
             values[param] = target.pk
+        elif param == "revision_id":  # the article's first revision
+            values[param] = revisions.of(target).last().history_id
         elif param == "content_type_id":
             values[param] = ContentType.objects.get_for_model(target).pk
         else:  # lang, fmt, app_label
@@ -140,8 +144,24 @@ def url_of(name: str, obj: str, world) -> str:
     return fill(route, values)
 
 
-GET_QUERIES = {"autocomplete": {"app_label": "newsroom", "model_name": "article", "field_name": "translated_from",
-                                "term": "pont"}}
+def get_query(name: str, obj: str, world) -> dict | None:
+    """What a page's GET carries beside its address: the autocomplete's field and term, the two
+    revisions compare shows (the article's first and latest)."""
+    if name == "autocomplete":
+        return {"app_label": "newsroom", "model_name": "article", "field_name": "translated_from", "term": "pont"}
+    if name == "newsroom_article_history_compare":
+        ids = revisions.of(getattr(world, obj)).values_list("history_id", flat=True)
+        return {"a": ids.last(), "b": ids.first()}
+    return None
+
+
+# The actions that ask for a time before they change anything: the time, given.
+def _tomorrow() -> dict:
+    moment = timezone.localtime() + timedelta(days=1)
+    return {"apply": "1", "when_0": moment.strftime("%Y-%m-%d"), "when_1": moment.strftime("%H:%M:%S")}
+
+
+ACTION_DATA = {"schedule": _tomorrow, "schedule_all_languages": _tomorrow}
 
 
 def post_data(name: str, url: str, world, superuser_client) -> dict:
@@ -190,7 +210,7 @@ def test_who_may_open_each_admin_page(clients, world):
         for person, client in clients.items():
             if person == "-":
                 continue
-            got, _changed = send(client, "get", url, GET_QUERIES.get(name))
+            got, _changed = send(client, "get", url, get_query(name, obj, world))
             wrong += mismatches("GET", name, obj, person, person in letters(get), got, False)
     assert wrong == [], "\n".join(wrong)
 
@@ -228,7 +248,8 @@ def test_who_may_run_each_action(clients, world):
     for label, action, obj, allowed in rows(ACTIONS):
         app_label, model_name = label.split(".")
         changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
-        data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [getattr(world, obj).pk], "index": "0", "post": "yes"}
+        data = {"action": action, helpers.ACTION_CHECKBOX_NAME: [getattr(world, obj).pk], "index": "0", "post": "yes",
+                **(ACTION_DATA[action]() if action in ACTION_DATA else {})}
         for person, client in clients.items():
             if person == "-":
                 continue
