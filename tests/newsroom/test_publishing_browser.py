@@ -40,7 +40,9 @@ def write(tab, live_server, newsroom, headline: str) -> None:
     tab.goto(live_server.url + "/admin/newsroom/article/add/")
     tab.select_option("#id_language", "fr")
     tab.fill("#id_headline", headline)
-    tab.fill("#id_body", "<p>Les rames sont prêtes.</p>")
+    body = tab.locator(".prose-editor > .ProseMirror")  # the rich editor (newsroom/body_editor.py)
+    body.click()
+    body.type("Les rames sont prêtes.")
     tab.select_option("#id_section", str(newsroom.news.pk))
 
 

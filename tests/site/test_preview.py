@@ -3,6 +3,7 @@ that expires — opened without an account, never cached, never indexed (babelpr
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -102,7 +103,7 @@ def test_the_link_works_until_it_expires_then_asks_for_a_new_one(client, newsroo
     response = client.get(url)
     assert response.status_code == 410
     page = response.content.decode()
-    assert "This preview link has expired. Ask the newsroom for a new link" in page
+    assert "Ce lien d'aperçu a expiré. Demandez un nouveau lien à la rédaction" in html.unescape(page)
     assert "Brouillon secret" not in page
     assert response["Cache-Control"] == "private, no-store" and response["X-Robots-Tag"] == "noindex"
 
@@ -119,7 +120,8 @@ def test_a_tampered_link_shows_nothing_and_says_to_ask_for_a_new_one(client, new
     response = client.get(url)
     assert response.status_code == 404
     page = response.content.decode()
-    assert "This preview link is not valid" in page and "Ask the newsroom for a new link" in page
+    assert "Ce lien d'aperçu n'est pas valide" in html.unescape(page)  # "This preview link is not valid"
+    assert "Demandez un nouveau lien à la rédaction" in html.unescape(page)
     assert "Brouillon secret" not in page
 
 
@@ -130,7 +132,7 @@ def test_a_link_to_a_deleted_article_never_shows_another_one(client, newsroom):
     newcomer = Article.objects.create(pk=pk, language="fr", headline="Un autre brouillon", section=newsroom.news)
     response = client.get(reverse("site:preview", kwargs={"lang": "fr", "token": token}))
     assert response.status_code == 404 and "Un autre brouillon" not in response.content.decode()
-    assert "no longer exists" in response.content.decode()
+    assert "n'existe plus" in html.unescape(response.content.decode())  # "no longer exists"
     assert newcomer.pk == pk
 
 

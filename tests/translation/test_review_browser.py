@@ -89,7 +89,7 @@ def test_a_machine_draft_reads_as_values_in_french_at_1280_and_1024_px(desk_in_f
     works = tab.locator(".review-table tbody.segment").nth(3)
     assert works.locator("td.machine mark").all_inner_texts() == ["1 240", "the town hall", "United Nations"]
     assert works.locator("td.machine mark").nth(1).get_attribute("title") == \
-        "The link to https://valmont.example/mairie"
+        "Le lien vers https://valmont.example/mairie"
     assert works.locator("textarea").input_value() == \
         "The bridge works will cost 1 240 euros, according to the town hall of the United Nations."
     assert "<x" not in tab.locator("#content").inner_text() and "<g" not in tab.locator("#content").inner_text()
@@ -151,7 +151,7 @@ def test_a_bad_draft_is_approved_only_with_a_reason_which_the_article_then_shows
     tab = open_review(desk_in_french, "ru")
     draft = desk_in_french.drafts["ru"]
     held = tab.locator("#approve-anyway")
-    assert "QA found" in held.inner_text()
+    assert "Le contrôle qualité a relevé" in held.inner_text()  # "QA found … errors", in French
     assert "default" in tab.locator('input[name="_save"]').get_attribute("class")
     assert "default" not in (tab.locator('input[name="_approve"]').get_attribute("class") or "")
     tab.set_viewport_size({"width": 1024, "height": 900})
@@ -163,7 +163,7 @@ def test_a_bad_draft_is_approved_only_with_a_reason_which_the_article_then_shows
     tab.fill("#id_reason", "   ")  # a blank reason: the server refuses it
     with tab.expect_navigation():
         tab.locator('input[name="_approve"]').click()
-    assert "Not approved" in tab.locator(".messagelist").inner_text()
+    assert "Non validée" in tab.locator(".messagelist").inner_text()  # "Not approved"
     assert Article.objects.get(pk=draft.article_id).status != Article.Status.PUBLISHED
 
     tab.fill("#id_reason", "Version courte voulue par l'agence.")
