@@ -263,7 +263,7 @@ def _short(value) -> str:
 def page_forms(html: bytes, page_url: str) -> list[tuple[str, dict, set]]:
     """(action, {field: [values]}, free-text field names) of each POST form of a page, the values
     as a browser would submit them."""
-    doc = lxml.html.fromstring(html)
+    doc = lxml.html.fromstring(html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
     forms = []
     for form in doc.cssselect("form"):
         if (form.get("method") or "get").lower() != "post":
