@@ -17,7 +17,6 @@ why an address still cannot be kept.
 from __future__ import annotations
 
 import unicodedata
-from functools import cached_property
 from urllib.parse import urlsplit, urlunsplit
 
 from django import forms
@@ -31,6 +30,9 @@ MAX_LENGTH = 1000
 SCHEMES = ("http", "https")
 # Characters a browser percent-encodes when it sends an address, besides spaces and controls.
 _ENCODED = set('"<>`')
+# What no browser takes in a host name (WHATWG's forbidden domain code points, brackets aside, which
+# urlsplit removes around an IPv6 address); spaces and controls are percent-encoded by then.
+_FORBIDDEN_IN_HOST = set('%<>^|\\"` ')
 
 
 def _encoded(char: str) -> str:
@@ -74,6 +76,9 @@ def problem(url: str, limit: int = MAX_LENGTH) -> str | None:
     if parts is None or parts.scheme not in SCHEMES or not hostname:
         return str(_("Enter a full web address starting with http:// or https://, e.g. "
                      "https://example.org/news/story, or leave the field empty."))
+    if _FORBIDDEN_IN_HOST.intersection(hostname):
+        return str(_("The host name (the part after http:// or https://, before the next “/”) cannot contain "
+                     "spaces or any of % < > ^ | \\ \": correct the address, or leave the field empty."))
     try:
         port_ok = parts.port != 0
     except ValueError:
@@ -121,13 +126,13 @@ class WebAddressFormField(forms.CharField):
 class WebAddressField(models.URLField):
     """A web address kept as ``normalise`` makes it and ``problem`` accepts (see the module)."""
 
-    default_validators = []  # WebAddressValidator, with the field's own length
+    default_validators = []
 
-    @cached_property
-    def validators(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         # The length too is WebAddressValidator's, with a message that says what to do.
-        kept = [v for v in super().validators if not isinstance(v, MaxLengthValidator)]
-        return [*kept, WebAddressValidator(self.max_length)]
+        self.validators[:] = [*(v for v in self.validators if not isinstance(v, MaxLengthValidator)),
+                              WebAddressValidator(self.max_length)]
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": WebAddressFormField, **kwargs})
