@@ -12,6 +12,7 @@ import uuid
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
@@ -111,6 +112,17 @@ class ArticleFormLayout:
             section = self.fields["section"]
             section.label_from_instance = section_label
             section.queryset = section.queryset.prefetch_related("names")
+
+    def add_error(self, field, error):
+        # The model's checks run on what the form accepted: a field the form refused was not given
+        # to them, so what they say of it ("A published article needs a headline" under a headline
+        # 400 characters long) contradicts what the editor typed. The form's own message stays.
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            kept = {name: errors for name, errors in error.error_dict.items() if name not in self._errors}
+            if not kept:
+                return
+            error = ValidationError(kept)
+        super().add_error(field, error)
 
     class Media:
         css = {"all": ["newsroom/article_form.css"]}
