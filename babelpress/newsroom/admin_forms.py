@@ -9,6 +9,7 @@ section (``SectionChoiceField``, ``SectionListFilter``, ``section_label``).
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,11 +17,13 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
+from babelpress import languages
 from babelpress.newsroom.admin_site import KeyCheckedAutocompleteSelect
 from babelpress.newsroom.models import Article, Section
 
-#: The query parameter of the admin's autocomplete view that leaves one story out of the results.
-EXCLUDE_STORY = "exclude_story"
+#: Query parameters of the admin's autocomplete view for "Translation of": the story to leave out,
+#: and the language whose stories to leave out (those that have a version in it).
+EXCLUDE_STORY, FOR_LANGUAGE = "exclude_story", "for_language"
 
 
 # --- Sections in the admin's language -------------------------------------------------------------
@@ -54,27 +57,34 @@ class SectionListFilter(admin.RelatedFieldListFilter):
 
 
 class StoryAutocomplete(KeyCheckedAutocompleteSelect):
-    """The admin's article search box, leaving out the story being edited (``EXCLUDE_STORY``)."""
+    """The admin's article search box for "Translation of": only the stories the article being
+    edited can join, i.e. not its own and none that has a version in its language yet."""
 
-    def __init__(self, *args, exclude_story: uuid.UUID | None = None, **kwargs):
+    def __init__(self, *args, article: Article | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.exclude_story = exclude_story
+        self.article = article
 
     def get_url(self):
         url = super().get_url()
-        return f"{url}?{EXCLUDE_STORY}={self.exclude_story}" if self.exclude_story else url
+        if self.article is None or self.article.pk is None:
+            return url
+        return f"{url}?{urlencode({EXCLUDE_STORY: self.article.translation_key, FOR_LANGUAGE: self.article.language})}"
 
 
 def story_search_scope(request, queryset):
-    """What the autocomplete view lists when its box asked to leave a story out (StoryAutocomplete)."""
+    """What the autocomplete view lists for a StoryAutocomplete box (its query parameters)."""
     match = getattr(request, "resolver_match", None)
     if match is None or match.url_name != "autocomplete":
         return queryset
     try:
-        story = uuid.UUID(request.GET.get(EXCLUDE_STORY, ""))
+        queryset = queryset.exclude(translation_key=uuid.UUID(request.GET.get(EXCLUDE_STORY, "")))
     except ValueError:
         return queryset
-    return queryset.exclude(translation_key=story)
+    language = request.GET.get(FOR_LANGUAGE, "")
+    if language in languages.content_language_codes():
+        queryset = queryset.exclude(translation_key__in=Article.objects.filter(language=language)
+                                    .values("translation_key"))
+    return queryset
 
 
 # The headline fields: a textarea of two rows as wide as the form, so a long headline shows whole;
@@ -99,6 +109,10 @@ class ArticleFormLayout:
         for name, rows in WIDE_TEXT.items():
             if name in self.fields:
                 field = self.fields[name]
+                text = str((self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)) or "")
+                # Enough rows for the text at about 70 characters a row, for browsers that do not
+                # grow the field with its text (the stylesheet's field-sizing).
+                rows = max(rows, min(6, -(-len(text) // 70)))
                 field.widget = forms.Textarea(attrs={"rows": rows, "class": "vLargeTextField babelpress-wide"})
                 _length_error(field)
         if "slug" in self.fields:
@@ -106,7 +120,7 @@ class ArticleFormLayout:
         if "translation_of" in self.fields:
             field = self.fields["translation_of"]
             field.widget = StoryAutocomplete(Article._meta.get_field("translated_from"), admin.site,
-                                             exclude_story=self.instance.translation_key if self.instance.pk else None)
+                                             attrs={"data-width": "100%"}, article=self.instance)  # long headlines
             field.queryset = field.queryset  # binds the new widget to the field's choices
         if "section" in self.fields:
             section = self.fields["section"]
@@ -153,7 +167,8 @@ class ArticleAdminDesk:
 
 
 def errors_summary(form) -> str:
-    """"Not saved. Correct: Original URL — Enter a full web address …", each field a link to it."""
+    """"Nothing was saved yet … Original URL: Enter a full web address …", each field a link to it
+    (one line: the admin draws each message as a line of its own)."""
     rows = []
     for name, errors in form.errors.items():
         if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
@@ -161,6 +176,6 @@ def errors_summary(form) -> str:
         else:
             label, anchor = form.fields[name].label or name, f"id_{name}"
         rows.append((anchor, label, " ".join(errors)))
-    items = format_html_join("", '<li><a href="#{}">{}</a>: {}</li>', rows)
-    return format_html("{}<ul>{}</ul>", gettext("Nothing was saved yet; your changes are still in the form. "
-                                                "Correct what is marked, then save again:"), items)
+    fields = format_html_join("; ", '<a href="#{}">{}</a>: {}', rows)
+    return format_html("{} {}", gettext("Nothing was saved yet; your changes are still in the form. Correct what is "
+                                        "marked, then save again:"), fields)

@@ -97,7 +97,8 @@ HAND_WRITTEN_VIEWS = {
 # Django's own views of the admin site and what they read.
 SITE_VIEWS = {
     "index": [], "login": ["next"], "logout": [], "password_change": [], "password_change_done": [],
-    "autocomplete": ["app_label", "model_name", "field_name", "term", "page"], "jsi18n": [],
+    "autocomplete": ["app_label", "model_name", "field_name", "term", "page", "exclude_story", "for_language"],
+    "jsi18n": [],
     "view_on_site": [], "app_list": [], None: [],
 }
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")

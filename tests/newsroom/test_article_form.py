@@ -42,8 +42,10 @@ def test_a_refused_field_keeps_every_typed_change_on_screen_and_says_how_to_fix_
         "leave the field empty."]}
     # At the top, a summary naming the field, a link to it: the credits are far down the page.
     [summary] = shown_messages(response)
-    assert summary.startswith("Nothing was saved yet; your changes are still in the form.")
-    assert '<a href="#id_original_url">Original URL</a>: Enter a full web address' in summary
+    assert summary == (
+        'Nothing was saved yet; your changes are still in the form. Correct what is marked, then save again: '
+        '<a href="#id_original_url">Original URL</a>: Enter a full web address starting with http:// or https://, '
+        'e.g. https://example.org/news/story, or leave the field empty.')
     newsroom.bridge.refresh_from_db()
     assert newsroom.bridge.headline == "Le pont de Valmont rouvre"
 
@@ -90,7 +92,7 @@ def test_the_headline_fields_are_wide_and_show_a_long_headline_whole(editor, new
     Article.objects.filter(pk=newsroom.bridge.pk).update(headline=long.strip())
     doc = page(editor.get(change_url(newsroom.bridge)))
     headline = doc.get_element_by_id("id_headline")
-    assert headline.tag == "textarea" and headline.get("rows") == "2"
+    assert headline.tag == "textarea" and headline.get("rows") == "4"  # 265 characters: 4 rows of 70
     assert "babelpress-wide" in headline.get("class")
     assert headline.get("maxlength") is None  # a browser cuts a pasted headline at maxlength, silently
     assert headline.text_content().strip() == long.strip()
@@ -117,24 +119,31 @@ def test_translation_of_is_a_search_box_not_a_list_of_every_article(editor, news
     box = page(editor.get(change_url(lone))).get_element_by_id("id_translation_of")
     assert "admin-autocomplete" in box.get("class")
     assert box.get("data-field-name") == "translated_from" and box.get("data-model-name") == "article"
-    assert box.get("data-ajax--url") == f"/admin/autocomplete/?exclude_story={lone.translation_key}"
+    assert box.get("data-ajax--url") == f"/admin/autocomplete/?exclude_story={lone.translation_key}&for_language=ru"
     assert [o.get("value") for o in box.findall("option")] == [""]  # nothing but the empty choice
 
 
-def autocomplete(client, term: str, exclude=None):
+def autocomplete(client, term: str, **scope):
     query = {"app_label": "newsroom", "model_name": "article", "field_name": "translated_from", "term": term}
-    if exclude is not None:
-        query["exclude_story"] = exclude
-    response = client.get("/admin/autocomplete/", query)
+    response = client.get("/admin/autocomplete/", {**query, **scope})
     assert response.status_code == 200
-    return [row["text"] for row in response.json()["results"]]
+    return sorted(row["text"] for row in response.json()["results"])
 
 
-def test_the_search_leaves_out_the_story_being_edited(editor, newsroom):
+def test_the_search_offers_only_stories_the_article_can_join(editor, newsroom):
     assert autocomplete(editor, "pont") == ["Le pont de Valmont rouvre [fr]"]
-    assert autocomplete(editor, "pont", exclude=newsroom.bridge_en.translation_key) == []
-    assert autocomplete(editor, "budget", exclude=newsroom.bridge.translation_key) == ["Le budget municipal adopté [fr]"]
-    assert autocomplete(editor, "pont", exclude="not-a-story") == ["Le pont de Valmont rouvre [fr]"]
+    # Not the story being edited …
+    assert autocomplete(editor, "pont", exclude_story=newsroom.bridge_en.translation_key, for_language="en") == []
+    # … nor a story that has a version in the article's language already.
+    russian = Article.objects.create(language="ru", headline="Мост", section=newsroom.news)
+    assert autocomplete(editor, "", exclude_story=russian.translation_key, for_language="ru") == sorted([
+        "Brouillon secret [fr]", "Lantern festival draws crowds [en]", "Le pont de Valmont rouvre [fr]",
+        "Valmont bridge reopens [en]", "Վալմոնի կամուրջը վերաբացվում է [hy]"])  # the budget has a Russian version
+    # What the box did not ask for is not applied: a search elsewhere, or values that mean nothing.
+    assert autocomplete(editor, "pont", exclude_story="not-a-story", for_language="en") == [
+        "Le pont de Valmont rouvre [fr]"]
+    assert autocomplete(editor, "pont", exclude_story=russian.translation_key, for_language="xx") == [
+        "Le pont de Valmont rouvre [fr]"]
 
 
 def test_a_story_chosen_in_the_search_box_links_the_translation(editor, newsroom, open_form):
