@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
+from babelpress.newsroom.admin_forms import SectionChoiceField
 from babelpress.newsroom.models import StaleEdit
 
 from . import admin_import, polling, store
@@ -37,6 +38,7 @@ class FeedForm(forms.ModelForm):
         fields = ["url", "title", "source", "section", "language", "interval_minutes", "trusted", "active",
                   "respect_robots"]
         widgets = {"url": forms.URLInput(attrs={"size": 80})}
+        field_classes = {"section": SectionChoiceField}  # named in the admin's language
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
