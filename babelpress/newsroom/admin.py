@@ -49,7 +49,7 @@ class SectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("names")
 
-    @admin.display(description=_("name"), ordering="key")
+    @admin.display(description=_("name"))
     def name(self, obj):
         return section_label(obj)
 

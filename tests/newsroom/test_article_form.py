@@ -212,3 +212,14 @@ def test_the_article_list_reads_section_names_in_a_fixed_number_of_queries(edito
         Article.objects.create(language="en", headline=f"Story {i}", section=section)
     with django_assert_max_num_queries(len(captured)):
         editor.get(url)
+
+
+def test_the_import_screens_name_sections_in_the_admin_language(french_admin, newsroom):
+    from babelpress.ingest.models import Feed
+
+    Feed.objects.create(url="https://lumiere.example.org/feed.xml", source=newsroom.agency, section=newsroom.news)
+    feeds = page(french_admin.get(reverse("admin:ingest_feed_changelist")))
+    assert [cell.text_content() for cell in feeds.cssselect("td.field-section_name")] == ["Actualités"]
+    form = page(french_admin.get(reverse("admin:ingest_import")))
+    assert [o.text for o in form.get_element_by_id("id_section").findall("option") if o.get("value")] == [
+        "Actualités", "Culture"]
