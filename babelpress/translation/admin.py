@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
+from babelpress.newsroom.admin_forms import section_label
 from babelpress.newsroom.models import Article, Section, StaleEdit
 from babelpress.translation import coverage, jobs, review
 from babelpress.translation.placeholders import readable, segment_from_readable
@@ -359,7 +360,7 @@ def coverage_view(request):
         "languages": languages.content_languages(),
         "totals": [(lang, [totals[lang.code].get(s, 0) for s in coverage.STATES]) for lang in languages.content_languages()],
         "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
-        "sections": Section.objects.prefetch_related("names"),
+        "sections": [(s.pk, section_label(s)) for s in Section.objects.prefetch_related("names")],
         "current": {"language": language_filter, "state": state_filter, "section": section},
     }
     return TemplateResponse(request, "admin/translation/coverage.html", context)

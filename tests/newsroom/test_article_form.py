@@ -214,7 +214,7 @@ def test_the_article_list_reads_section_names_in_a_fixed_number_of_queries(edito
         editor.get(url)
 
 
-def test_the_import_screens_name_sections_in_the_admin_language(french_admin, newsroom):
+def test_the_import_and_coverage_screens_name_sections_in_the_admin_language(french_admin, newsroom):
     from babelpress.ingest.models import Feed
 
     Feed.objects.create(url="https://lumiere.example.org/feed.xml", source=newsroom.agency, section=newsroom.news)
@@ -222,4 +222,7 @@ def test_the_import_screens_name_sections_in_the_admin_language(french_admin, ne
     assert [cell.text_content() for cell in feeds.cssselect("td.field-section_name")] == ["Actualités"]
     form = page(french_admin.get(reverse("admin:ingest_import")))
     assert [o.text for o in form.get_element_by_id("id_section").findall("option") if o.get("value")] == [
+        "Actualités", "Culture"]
+    coverage = page(french_admin.get(reverse("translation_coverage")))
+    assert [o.text for o in coverage.xpath("//select[@name='section']/option") if o.get("value")] == [
         "Actualités", "Culture"]
