@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from ..site.test_browser import browser  # noqa: F401 - the session's Chromium
 from . import content
 from .content import ARTICLE_PAGES, LIST_PAGES, ContentSweep
 from .support import SAMPLE, STRINGS
@@ -36,7 +35,7 @@ def editor_session(django_user_model):
     return client
 
 
-def open_tab(browser, live_server, session_cookie=None):  # noqa: F811 - the fixture, passed in
+def open_tab(browser, live_server, session_cookie=None):
     # Every address but the live server's goes to a proxy nobody listens on: nothing leaves the
     # machine, and each attempt is recorded.
     own = urlsplit(live_server.url)
@@ -61,7 +60,7 @@ def visit(tab, url: str) -> list[str]:
     return [f"{url}: ran {what}" for what in [*ran, *tab.ran]] + [f"{url}: requested {a}" for a in tab.left]
 
 
-def test_markup_saved_through_the_admin_runs_nothing_in_a_browser(browser, live_server, editor_session):  # noqa: F811
+def test_markup_saved_through_the_admin_runs_nothing_in_a_browser(browser, live_server, editor_session):
     sweep = ContentSweep(editor_session)
     hostile = [s for s in [*STRINGS, *content.EXTRA] if ACTIVE.search(s)]
     saved = [sweep.article(index, value) for index, value in enumerate(hostile, 1)]

@@ -11,17 +11,16 @@ import pytest
 
 from babelpress.newsroom.models import Article
 
-from ..site.test_browser import ARTIFACTS, browser  # noqa: F401 - the session's Chromium
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path(os.environ.get("BABELPRESS_TEST_SHOTS") or ARTIFACTS)
+SHOTS = Path(os.environ.get("BABELPRESS_TEST_SHOTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 LONG = ("Après deux ans de travaux et trois reports, le pont de Valmont rouvre lundi aux voitures, aux vélos "
         "et aux piétons, avec une voie réservée aux bus et un éclairage qui s'éteint quand personne ne passe")
 
 
 @pytest.fixture
-def french_editor(browser, live_server, client, django_user_model):  # noqa: F811
+def french_editor(browser, live_server, client, django_user_model):
     user = django_user_model.objects.create_superuser("redaction", "redaction@example.org", None)
     client.force_login(user)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR",
