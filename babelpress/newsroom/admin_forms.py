@@ -32,7 +32,10 @@ EXCLUDE_STORY, FOR_LANGUAGE = "exclude_story", "for_language"
 def section_label(section: Section) -> str:
     """The section's name in the admin's language, else in the site's default language, else its key.
     Reads ``section.names`` (prefetch it for lists)."""
-    return section.name_in((get_language() or "").split("-")[0])
+    code = (get_language() or "").lower()
+    if section.localized(code) is None and section.localized(code.split("-")[0]) is not None:
+        code = code.split("-")[0]  # "fr-ca" reads the French name
+    return section.name_in(code)
 
 
 class SectionChoiceField(forms.ModelChoiceField):
