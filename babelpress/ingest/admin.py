@@ -19,6 +19,7 @@ from babelpress import languages
 from babelpress.numbers import ascii_number
 from babelpress.newsroom import admin_time_zone
 from babelpress.newsroom import permissions
+from babelpress.newsroom.admin_forms import SectionChoiceField, section_label
 from babelpress.newsroom.models import StaleEdit
 
 from . import admin_import, polling, store
@@ -40,6 +41,7 @@ class FeedForm(forms.ModelForm):
         fields = ["url", "title", "source", "section", "language", "interval_minutes", "trusted", "active",
                   "respect_robots"]
         widgets = {"url": forms.URLInput(attrs={"size": 80})}
+        field_classes = {"section": SectionChoiceField}  # named in the admin's language
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +58,7 @@ class FeedForm(forms.ModelForm):
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     form = FeedForm
-    list_display = ["__str__", "source", "section", "language_shown", "active", "trusted", "last_status",
+    list_display = ["__str__", "source", "section_name", "language_shown", "active", "trusted", "last_status",
                     "last_polled_at", "next_poll_at", "failures", "short_error"]
     list_filter = ["active", "trusted", "last_status", "source"]
     search_fields = ["url", "title"]
@@ -70,6 +72,13 @@ class FeedAdmin(admin.ModelAdmin):
         (_("Polling"), {"fields": ["last_status", "last_error", "report_panel", "last_polled_at", "last_success_at",
                                    "next_poll_at", "failures", "items_seen", "created_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("section__names")  # section_name: two queries
+
+    @admin.display(description=_("section"), ordering="section__position")
+    def section_name(self, obj):
+        return section_label(obj.section) if obj.section_id else "-"
 
     @admin.display(description=_("language"), ordering="language")
     def language_shown(self, obj):

@@ -26,7 +26,7 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
 
 from babelpress import languages
-from babelpress.newsroom.models import Section
+from babelpress.newsroom.admin_forms import SectionChoiceField
 
 from . import conf, outcomes, pipeline, tasks
 from .models import ImportedItem, ImportJob, StoryCluster
@@ -57,8 +57,7 @@ class ImportForm(forms.Form):
                          widget=forms.URLInput(attrs={"size": 80, "placeholder": "https://"}))
     file = forms.FileField(label=_("or an HTML file"), required=False,
                            widget=forms.ClearableFileInput())
-    section = forms.ModelChoiceField(queryset=Section.objects.all(), required=False, label=_("Section"),
-                                     empty_label=_("(the first section)"))
+    section = SectionChoiceField(required=False, label=_("Section"), empty_label=_("(the first section)"))
     language = forms.ChoiceField(required=False, label=_("Language"))
 
     def __init__(self, *args, **kwargs):

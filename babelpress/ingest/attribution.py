@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from babelpress.newsroom import web_addresses
 from babelpress.newsroom.models import Author, Source
 from babelpress.newsroom.sanitize import clean_text
 
@@ -22,20 +23,32 @@ def source_for(candidate: Candidate, defaults: Defaults) -> Source | None:
         return defaults.feed.source
     url = candidate.canonical_url or candidate.original_url
     host = _host(url)
-    if candidate.sitename:
-        found = Source.objects.filter(name__iexact=candidate.sitename[:200]).first()
+    sitename = _name(candidate.sitename)
+    if sitename:
+        found = Source.objects.filter(name__iexact=sitename).first()
         if found:
             return found
     if host:
         for source in Source.objects.exclude(url=""):
             if _host(source.url) == host:
                 return source
-    name = (candidate.sitename or host)[:200]
+    name = sitename or _name(host)
     if not name:
         return None
-    source, _ = Source.objects.get_or_create(
-        name=name, defaults={"url": f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/" if host else ""})
+    source, _ = Source.objects.get_or_create(name=name, defaults={"url": _website(url) if host else ""})
     return source
+
+
+def _name(text: str) -> str:
+    """A name as the admin form keeps it: one line, no control characters, at most 200 characters."""
+    return clean_text(text or "")[:200].strip()
+
+
+def _website(url: str) -> str:
+    """The site's home page, as the source's website ("" when the form would not keep it)."""
+    parts = urlsplit(url)
+    home = web_addresses.normalise(f"{parts.scheme}://{parts.netloc}/")
+    return "" if web_addresses.problem(home, Source._meta.get_field("url").max_length) else home
 
 
 def _host(url: str) -> str:
@@ -49,7 +62,7 @@ def _host(url: str) -> str:
 
 
 def author_for(byline: str | None, source: Source | None) -> Author | None:
-    name = clean_text(byline or "")[:200]
+    name = _name(byline)
     if not name:
         return None
     author = Author.objects.filter(name=name, source=source).first()

@@ -19,9 +19,9 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from babelpress.newsroom import revisions
+from babelpress.newsroom import revisions, web_addresses
 from babelpress.newsroom.models import Article, Section
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
@@ -86,9 +86,9 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         warnings.append("no source found to credit: set the source before publishing")
     status = Article.Status.PUBLISHED if defaults.trusted else Article.Status.REVIEW
     article = Article(
-        language=candidate.language, headline=candidate.headline, standfirst=candidate.standfirst,
+        language=candidate.language, headline=headline_of(candidate), standfirst=standfirst_of(candidate),
         body=candidate.body_html, section=section, author=author_for(candidate.author, source), source=source,
-        original_url=candidate.original_url or candidate.canonical_url, status=status,
+        original_url=original_url_of(candidate, warnings), status=status,
         created_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )
     revisions.attribute(article, user=defaults.user, reason="import")
@@ -115,6 +115,34 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
                          same_story_count=cluster.size - 1)
 
 
+# What the article is given is what its admin form accepts unchanged, so that an editor can always
+# save an imported draft (tests/ingest/test_imported_drafts_editable.py).
+
+
+def headline_of(candidate: Candidate) -> str:
+    """The headline as the form keeps it: one line, at most the field's length, never empty."""
+    limit = Article._meta.get_field("headline").max_length
+    headline = clean_text(candidate.headline)[:limit].strip()
+    if not headline:
+        raise ImportFailed("The story has no headline and no text to make one from: there is nothing to import.")
+    return headline
+
+
+def standfirst_of(candidate: Candidate) -> str:
+    return (candidate.standfirst or "").replace("\x00", "").strip()
+
+
+def original_url_of(candidate: Candidate, warnings: list[str]) -> str:
+    """The address the article credits, as the form keeps it; "" and a warning when it cannot be kept."""
+    url = web_addresses.normalise(candidate.original_url or candidate.canonical_url)
+    with translation.override("en"):  # stored warnings are in English, like the others
+        why = web_addresses.problem(url, Article._meta.get_field("original_url").max_length)
+    if why:
+        warnings.append(f"the original address was not kept on the article ({url[:200]}): {why}")
+        return ""
+    return url
+
+
 def _same(current: str, imported: str) -> bool:
     # A browser posts a textarea with CRLF line ends: an editor's save without changes is no edit.
     def norm(value):
@@ -133,7 +161,7 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
         if item.pending_update and item.pending_update.get("content_hash") == chash:
             return ImportOutcome(UNCHANGED, article, item, "this newer version is already waiting for an editor")
         item.pending_update = {
-            "headline": clean_text(candidate.headline), "standfirst": candidate.standfirst,
+            "headline": headline_of(candidate), "standfirst": standfirst_of(candidate),
             "body": clean_body(candidate.body_html), "content_hash": chash,
             "minhash": sig.hex() if sig else None, "retrieved_at": timezone.now().isoformat(),
             "url": candidate.original_url, "warnings": candidate.warnings,
@@ -144,7 +172,7 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
         return ImportOutcome(PENDING, article, item,
                              f"a newer version was found but {why}: it waits on the import record as a diff")
     version = article.version
-    article.headline, article.standfirst, article.body = candidate.headline, candidate.standfirst, candidate.body_html
+    article.headline, article.standfirst, article.body = headline_of(candidate), standfirst_of(candidate), candidate.body_html
     revisions.attribute(article, reason="import-update")
     article.save_if_current(version)
     _mark_imported(item, article, chash, sig)

@@ -21,6 +21,7 @@ from babelpress.newsroom import admin_users  # noqa: F401  (the user pages with 
 from babelpress.newsroom.admin_permissions import with_article_roles
 from babelpress.newsroom.body_editor import BodyField, text_language
 from babelpress.newsroom.desk_lists import MineFilter
+from babelpress.newsroom.admin_forms import ArticleAdminDesk, ArticleFormLayout, SectionListFilter, section_label
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -55,12 +56,16 @@ class SectionNameInline(admin.TabularInline):
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["key", "position", "names_list"]
+    list_display = ["name", "key", "position", "names_list"]
     list_editable = ["position"]
     inlines = [SectionNameInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("names")
+
+    @admin.display(description=_("name"))
+    def name(self, obj):
+        return section_label(obj)
 
     @admin.display(description=_("names"))
     def names_list(self, obj):
@@ -91,7 +96,7 @@ class TagAdmin(admin.ModelAdmin):
 TEXT_FIELDS = ("headline", "alternative_headline", "standfirst", "body", "summary")
 
 
-class ArticleForm(forms.ModelForm):
+class ArticleForm(ArticleFormLayout, forms.ModelForm):
     translation_of = forms.ModelChoiceField(
         queryset=Article.objects.all(), required=False, label=_("Translation of"),
         help_text=_("Link this article to an existing story in another language; both then share one translation key."),
@@ -163,13 +168,13 @@ class ArticleForm(forms.ModelForm):
 
 @admin.register(Article)
 @with_article_roles  # who may edit, delete and publish which article: newsroom/admin_permissions.py
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleAdminDesk, admin.ModelAdmin):
     """The article screens. Other apps add actions, panels, pages and home-page tools through
     babelpress/newsroom/admin_extensions.py, from their own ready(): see docs/architecture.md."""
 
     form = ArticleForm
-    list_display = ["headline", "language", "publication", "section", "published_at", "languages_list"]
-    list_filter = ["language", "status", MineFilter, "section", "translation_method", "source"]
+    list_display = ["headline", "language", "publication", "section_name", "published_at", "languages_list"]
+    list_filter = ["language", "status", MineFilter, ("section", SectionListFilter), "translation_method", "source"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "source", "tags", "translated_from"]
@@ -254,8 +259,14 @@ class ArticleAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleEdit as exc:
-            messages.error(request, str(exc))
-            return HttpResponseRedirect(request.get_full_path())
+            # Someone saved between the form's version check and our write (all rolled back). Once
+            # more: the check now sees their version and shows the form with the editor's typed
+            # changes and the error; a redirect would lose them.
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except StaleEdit:
+                messages.error(request, str(exc))
+                return HttpResponseRedirect(request.get_full_path())
         except IntegrityError as exc:  # someone saved a clashing article between our check and our save
             message = constraints.message_for_integrity_error(exc)
             if message is None:

@@ -23,6 +23,7 @@ from babelpress.newsroom.language_assignments import LanguageAssignment  # noqa:
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
 from babelpress.newsroom.untranslated_copies import not_published_as_is
+from babelpress.newsroom.web_addresses import WebAddressField
 
 
 class NamedWithSlug(models.Model):
@@ -92,7 +93,7 @@ class Source(models.Model):
     """An organisation whose stories we publish or adapt, credited on every page."""
 
     name = models.CharField(_("organisation"), max_length=200, unique=True)
-    url = models.URLField(_("website"), blank=True)
+    url = WebAddressField(_("website"), max_length=200, blank=True)
     licence = models.CharField(
         _("licence note"), max_length=300, blank=True, help_text=_("E.g. 'CC BY 4.0' or 'Republished with permission'.")
     )
@@ -108,7 +109,7 @@ class Source(models.Model):
 
 class Author(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    url = models.URLField(_("profile URL"), blank=True)
+    url = WebAddressField(_("profile URL"), max_length=200, blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="authors", verbose_name=_("source")
     )
@@ -197,7 +198,7 @@ class Article(constraints.FieldBoundConstraints, models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("source")
     )
-    original_url = models.URLField(_("original URL"), max_length=1000, blank=True)
+    original_url = WebAddressField(_("original URL"), max_length=1000, blank=True)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)

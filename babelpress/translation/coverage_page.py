@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _, ngettext
 
 from babelpress import languages
+from babelpress.newsroom.admin_forms import section_label
 from babelpress.newsroom.models import Article, Section
 from babelpress.numbers import ascii_number
 from babelpress.translation import availability, coverage, jobs, worklist
@@ -48,7 +49,7 @@ def coverage_view(request):
         "totals": [(lang, [totals[lang.code].get(s, 0) for s in coverage.STATES]) for lang in content_languages],
         "copies": [(lang, totals[lang.code]["copies"]) for lang in content_languages if totals[lang.code]["copies"]],
         "states": [(state, coverage.STATE_LABELS[state]) for state in coverage.STATES],
-        "sections": Section.objects.prefetch_related("names"),
+        "sections": [(s.pk, section_label(s)) for s in Section.objects.prefetch_related("names")],
         "current": current,
         "can_translate": request.user.has_perm("translation.add_translationjob"),  # the bulk translate form
     }

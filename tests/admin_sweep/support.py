@@ -99,7 +99,8 @@ HAND_WRITTEN_VIEWS = {
 # Django's own views of the admin site and what they read.
 SITE_VIEWS = {
     "index": [], "login": ["next"], "logout": [], "password_change": [], "password_change_done": [],
-    "autocomplete": ["app_label", "model_name", "field_name", "term", "page"], "jsi18n": [],
+    "autocomplete": ["app_label", "model_name", "field_name", "term", "page", "exclude_story", "for_language"],
+    "jsi18n": [],
     "view_on_site": [], "app_list": [], None: [],
 }
 MODEL_VIEWS = ("changelist", "add", "change", "delete", "history")
@@ -269,7 +270,7 @@ def _short(value) -> str:
 def page_forms(html: bytes, page_url: str) -> list[tuple[str, dict, set]]:
     """(action, {field: [values]}, free-text field names) of each POST form of a page, the values
     as a browser would submit them."""
-    doc = lxml.html.fromstring(html)
+    doc = lxml.html.fromstring(html.decode("utf-8", "replace") if isinstance(html, bytes) else html)
     forms = []
     for form in doc.cssselect("form"):
         if (form.get("method") or "get").lower() != "post":

@@ -71,6 +71,9 @@ def candidate_from_extracted(ex: Extracted, *, url: str | None, origin: str, req
     canonical = ex.canonical_url or ""
     if canonical and site_root(canonical):
         canonical = ""  # a canonical pointing at the home page would merge every story of the site
+    if len(canonical) > MAX_URL_LENGTH:
+        warnings.append(f"the page's canonical address is longer than {MAX_URL_LENGTH} characters: it was ignored")
+        canonical = ""
     declared = not any(w.startswith(DETECTED_PREFIX) for w in ex.warnings)
     lead_image = ex.lead_image_url if ex.lead_image_url and len(ex.lead_image_url) <= MAX_URL_LENGTH else ""
     body_html = ex.body_html

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..extract import ExtractionError, extract_article
 from ..models import ImportedItem
-from .base import FILE, Candidate, Defaults, Document, ImportFailed, ImportSource
+from .base import FILE, MAX_URL_LENGTH, Candidate, Defaults, Document, ImportFailed, ImportSource
 from .page import candidate_from_extracted
 
 
@@ -24,7 +24,9 @@ class UploadSource(ImportSource):
         try:
             extracted = extract_article(document.text or document.content, document.url or None,
                                         declared_language=defaults.language)
-            candidate = candidate_from_extracted(extracted, url=document.url or extracted.canonical_url,
+            # Without an address given, the page's own canonical one (ignored, with a warning, when too long).
+            canonical = extracted.canonical_url if len(extracted.canonical_url or "") <= MAX_URL_LENGTH else None
+            candidate = candidate_from_extracted(extracted, url=document.url or canonical,
                                                  origin=ImportedItem.Origin.FILE)
         except ExtractionError as exc:
             raise ImportFailed(f"{document.shown}: {exc}") from None
