@@ -1,8 +1,7 @@
 """The newsroom's content model.
 
-One story in several languages is one Article row per language sharing a ``translation_key``
-(unique together with ``language``), as Wagtail's TranslatableMixin does. Sections are
-language-independent with a localized name and slug per language; tags belong to one language.
+One story in several languages is one Article row per language sharing a ``translation_key`` (unique
+with ``language``), as Wagtail's TranslatableMixin does. Sections have a name and slug per language.
 """
 
 from __future__ import annotations
