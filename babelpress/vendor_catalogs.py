@@ -67,6 +67,10 @@ def _extract(folder: Path, domain: str) -> list[polib.POEntry]:
         return [e for e in polib.pofile(out.name) if e.msgid]
 
 
+def _plural_count(code: str) -> int:
+    return int(HEADERS[code].split("nplurals=", 1)[1].split(";", 1)[0])
+
+
 def _plural_rule(header: str):
     expression = header.split("plural=", 1)[1].strip().rstrip(";")
     return [gettext.c2py(expression)(n) for n in range(1000)]
@@ -125,9 +129,7 @@ def update(code: str, domain: str) -> polib.POFile:
     for key, entry in wanted.items():
         if key not in kept:
             kept[key] = polib.POEntry(msgctxt=entry.msgctxt, msgid=entry.msgid, msgid_plural=entry.msgid_plural,
-                                      msgstr="" if not entry.msgid_plural else "",
-                                      msgstr_plural={} if not entry.msgid_plural else
-                                      {i: "" for i in range(int(HEADERS[code].split(";")[0].split("=")[1]))})
+                                      msgstr_plural={i: "" for i in range(_plural_count(code))} if entry.msgid_plural else {})
     fresh = polib.POFile()
     fresh.metadata = po.metadata
     for key in sorted(kept, key=lambda k: (k[0] or "", k[1])):
