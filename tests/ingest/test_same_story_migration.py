@@ -8,25 +8,14 @@ was linked to, recent signatures get their band keys, and migrating back restore
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from babelpress.ingest import dedup
 
 from .conftest import story
 
+from ..migrating import latest, migrate
+
 BEFORE = [("ingest", "0002_import_job")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)

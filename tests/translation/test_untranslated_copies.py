@@ -16,6 +16,8 @@ from babelpress.newsroom.models import Article
 from babelpress.translation import coverage, jobs, pipeline
 from babelpress.translation.models import TranslationJob
 
+from ..migrating import migrate
+
 COPY = Article.TranslationMethod.COPY
 
 
@@ -120,13 +122,6 @@ def test_a_machine_translation_asked_for_replaces_the_copy_but_none_comes_on_its
 
 
 # --- Drafts made before copies had a name ------------------------------------------------------------------
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
