@@ -88,7 +88,7 @@ def count_loads(monkeypatch):
 def model_inputs(engine, call) -> list[str]:
     """The plain text a model call received, decoded with that package's own tokenizer."""
     source, target = call["pair"].split("-")
-    sp = sentencepiece.SentencePieceProcessor(model_file=str(engine.route(source, target)[0].sentencepiece_path))
+    sp = sentencepiece.SentencePieceProcessor(model_file=str(engine.hops(source, target)[0].sentencepiece_path))
     return [sp.decode(tokens) for tokens in call["batch"]]
 
 
@@ -306,8 +306,16 @@ def test_supports_direct_and_pivot(engine):
     assert not engine.supports("hy", "fr")  # no hy→en
     assert not engine.supports("en", "de")
     assert not engine.supports("en", "en")
-    assert engine.route("fr", "hy")[0].pair == "fr-en"
-    assert engine.route("fr", "hy")[1].pair == "en-hy"
+    assert engine.hops("fr", "hy")[0].pair == "fr-en"
+    assert engine.hops("fr", "hy")[1].pair == "en-hy"
+
+
+def test_route_names_each_step_and_its_model(engine):
+    steps = engine.route("fr", "hy")
+    assert [(s.source, s.target, s.model, s.family) for s in steps] == [
+        ("fr", "en", "fr-en", "argos"), ("en", "hy", "en-hy", "argos"),
+    ]
+    assert engine.route("hy", "fr") is None
 
 
 def test_supports_nothing_without_models(tmp_path):
@@ -468,8 +476,8 @@ def test_pivot_goes_through_english(engine, model_calls):
     assert all(placeholders_in(o) == placeholders_in(s) for o, s in zip(out, segments))
     assert [call["pair"] for call in model_calls] == ["fr-en", "en-hy"]
     # The second model is fed the first model's English output, re-tokenized.
-    fr_en = sentencepiece.SentencePieceProcessor(model_file=str(engine.route("fr", "en")[0].sentencepiece_path))
-    en_hy = sentencepiece.SentencePieceProcessor(model_file=str(engine.route("en", "hy")[0].sentencepiece_path))
+    fr_en = sentencepiece.SentencePieceProcessor(model_file=str(engine.hops("fr", "en")[0].sentencepiece_path))
+    en_hy = sentencepiece.SentencePieceProcessor(model_file=str(engine.hops("en", "hy")[0].sentencepiece_path))
     english = [fr_en.decode(hyp).strip() for hyp in model_calls[0]["outputs"]]
     # (Identical sentences are sent once, and empty ones not at all.)
     assert model_calls[1]["batch"] == en_hy.encode(list(dict.fromkeys(e for e in english if e)), out_type=str)

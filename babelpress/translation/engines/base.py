@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Part of the engine contract: engines (ours and others') import these from here.
 from babelpress.translation.placeholders import (  # noqa: F401
     placeholders_in,
@@ -30,6 +32,24 @@ class UnsupportedLanguagePair(EngineError):
     def __init__(self, engine: str, source: str, target: str, hint: str = ""):
         super().__init__(engine, f"cannot translate {source} → {target}. {hint}".strip(), retryable=False)
         self.source, self.target = source, target
+
+
+@dataclass(frozen=True)
+class RouteStep:
+    """One hop of the way an engine translates a pair: fr→hy is one step, or two through English.
+
+    ``model`` names the installed model that makes the hop ("" for a service such as DeepL);
+    ``family`` is the model family ("argos", "opus-mt", "nllb", "m2m100", "madlad"; "" for a
+    service); ``licence`` is the model's licence as recorded at install ("" when unknown) and
+    ``non_commercial`` is True when that licence forbids commercial use (NLLB-200's CC-BY-NC).
+    """
+
+    source: str
+    target: str
+    model: str = ""
+    family: str = ""
+    licence: str = ""
+    non_commercial: bool = False
 
 
 class TranslationEngine:
@@ -78,6 +98,15 @@ class TranslationEngine:
         unsupported pair raises UnsupportedLanguagePair).
         """
         raise NotImplementedError
+
+    def route(self, source: str, target: str) -> list[RouteStep] | None:
+        """How this engine would translate ``source`` → ``target``: its steps, or None when it cannot.
+
+        Services translate every pair they support in one step; the local engine says which
+        installed model makes each hop and whether it goes through English. Shown by
+        ``babelpress translation doctor``, the engine map page and the coverage page's notices.
+        """
+        return [RouteStep(source, target)] if self.supports(source, target) else None
 
     def describe(self) -> str:
         """Human-readable description for admin and CLI, e.g. 'local (argos en→fr)'."""

@@ -20,6 +20,7 @@ from babelpress.translation import argos_packages
 from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
+    RouteStep,
     TranslationEngine,
     UnsupportedLanguagePair,
     split_on_placeholders,
@@ -119,7 +120,7 @@ class LocalEngine(TranslationEngine):
         # Packages are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
         return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
 
-    def route(self, source: str, target: str) -> list[argos_packages.InstalledModel] | None:
+    def hops(self, source: str, target: str) -> list[argos_packages.InstalledModel] | None:
         """The packages a translation goes through: one (direct) or two (via English), or None."""
         source, target = self._norm(source), self._norm(target)
         if source == target:
@@ -134,7 +135,13 @@ class LocalEngine(TranslationEngine):
 
     def supports(self, source: str, target: str) -> bool:
         # No models folder configured at all raises EngineError naming BABELPRESS_MODELS_DIR.
-        return self.route(source, target) is not None
+        return self.hops(source, target) is not None
+
+    def route(self, source: str, target: str) -> list[RouteStep] | None:
+        hops = self.hops(source, target)
+        if hops is None:
+            return None
+        return [RouteStep(m.from_code, m.to_code, model=m.path.name, family="argos") for m in hops]
 
     def describe(self) -> str:
         try:
@@ -157,7 +164,7 @@ class LocalEngine(TranslationEngine):
     # -- translation
 
     def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
-        route = self.route(source, target)
+        route = self.hops(source, target)
         if route is None:
             raise self._unsupported(source, target)
         models = [
