@@ -51,14 +51,23 @@ def read_lines(path: Path) -> list[str]:
 
 
 def language_code(code: str) -> str:
-    """A language code Babelpress and the engines understand ("hy", "pt-BR"), or BadInput."""
-    from babelpress.languages import language_name
+    """A language code as Babelpress and the engines write it ("hy", "fr"), or BadInput."""
+    from babel import Locale, UnknownLocaleError
+
     from babelpress.translation.language_tokens import flores_code
 
     code = code.strip()
-    if flores_code(code) is None and language_name(code, "en") == code:
+    if flores_code(code) is not None:
+        return code
+    try:
+        canonical = Locale.parse(code.replace("-", "_")).language
+    except (UnknownLocaleError, ValueError):
+        canonical = None
+    if canonical is None:
         raise BadInput(f"Unknown language code {code!r}: use ISO 639-1 codes as in BABELPRESS_CONTENT_LANGUAGES "
                        "(en, fr, hy, ru, ar…).")
+    if canonical != code.lower():  # "arm", "eng": CLDR knows them as aliases, engines do not
+        raise BadInput(f"{code!r}: write {canonical!r}, the ISO 639-1 code Babelpress and the engines use.")
     return code
 
 
@@ -122,6 +131,8 @@ def flores_file(split_dir: Path, split: str, language: str) -> Path | None:
 def flores_sets(folder: Path, split: str, pairs: list[tuple[str, str]], explicit: bool,
                 limit: int | None) -> tuple[list[ParallelSet], list[str]]:
     """One ParallelSet per pair whose two files exist, and notes about the languages missing."""
+    from babelpress.translation.language_tokens import flores_code
+
     split_dir = flores_split_dir(folder, split)
     files = {lang: flores_file(split_dir, split, lang) for lang in dict.fromkeys(itertools.chain(*pairs))}
     missing = sorted(lang for lang, path in files.items() if path is None)
@@ -129,8 +140,9 @@ def flores_sets(folder: Path, split: str, pairs: list[tuple[str, str]], explicit
         parquet = sorted(p.name for p in split_dir.glob("*.parquet"))[:1]
         hint = (f" It holds Parquet files ({parquet[0]}…): export them to text, one sentence per line."
                 if parquet else "")
-        raise BadInput(f"{split_dir} has no file for {', '.join(missing)} (looked for e.g. "
-                       f"eng_Latn.{split}, {split}.eng_Latn, eng_Latn.txt).{hint}")
+        code = flores_code(missing[0])
+        raise BadInput(f"{split_dir} has no file for {', '.join(missing)} (looked for {code}.{split}, "
+                       f"{split}.{code} and {code}.txt).{hint}")
     lines = {lang: read_lines(path) for lang, path in files.items() if path is not None}
     sets = []
     for source, target in pairs:

@@ -158,6 +158,8 @@ def run_bench(engines: dict, sets: list[ParallelSet], *, batch_size: int = 32, a
 def print_report(rows: list[Row], unsupported: dict[str, list[str]], notes: list[str], console) -> None:
     from rich.table import Table
 
+    if not rows:
+        console.print("Nothing to score: no engine supports these pairs.")
     table = Table(title="Translation quality (chrF++ and BLEU, 0–100)", title_justify="left")
     for column in ("Engine", "Pair", "chrF++", "BLEU", "Sentences", "Segments/s"):
         table.add_column(column, justify="left" if column in ("Engine", "Pair") else "right")
@@ -167,7 +169,8 @@ def print_report(rows: list[Row], unsupported: dict[str, list[str]], notes: list
         speed = f"{row.segments_per_second:.1f}" if row.segments_per_second else "—"
         last = f"[red]{row.problem}[/red]" if row.problem else row.route
         table.add_row(row.engine, row.pair.replace("-", "→"), *figures, str(row.sentences), speed, last)
-    console.print(table)
+    if rows:
+        console.print(table)
     for name, pairs in unsupported.items():
         console.print(f"{name} does not support: {', '.join(p.replace('-', '→') for p in pairs)}")
     for note in notes:
@@ -276,15 +279,20 @@ def load_test_sets(args) -> tuple[list[ParallelSet], list[str]]:
 
 
 def main(argv: list[str] | None = None, console=None) -> int:
+    from django.core.exceptions import ImproperlyConfigured
     from rich.console import Console
 
     args = arguments(argv)
-    console = console or Console()
+    # With --json -, stdout is the JSON alone: the table goes to stderr.
+    console = console or Console(stderr=args.json == "-")
     try:
         setup_django()
         engines = chosen_engines(args.engine)
         sets, notes = load_test_sets(args)
     except BadInput as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    except ImproperlyConfigured as exc:  # the settings say what to set
         print(f"Error: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:  # a set-up problem: say it in one line, as `babelpress` does

@@ -184,7 +184,8 @@ def test_engine_names_choose_which_engines_are_scored(run, use_engines, tmp_path
 def test_nothing_to_score_exits_1(run, use_engines, tmp_path):
     use_engines({"one": (PhrasebookEngine, {"pairs": ["ru-fr"]})})
     status, report, _ = run("--flores", flores_folder(tmp_path / "f"), "--pairs", "en-fr")
-    assert status == 1 and "one does not support: en→fr" in report
+    assert status == 1 and "Nothing to score: no engine supports these pairs." in report
+    assert "one does not support: en→fr" in report and "chrF++ │" not in report
 
 
 def test_files_whose_line_counts_differ_are_refused(run, use_engines, tmp_path):
@@ -201,6 +202,7 @@ def test_files_whose_line_counts_differ_are_refused(run, use_engines, tmp_path):
 @pytest.mark.parametrize(("pair", "message"), [
     ("en-xx", "Unknown language code 'xx': use ISO 639-1 codes"),
     ("english-hy", "Unknown language code 'english'"),
+    ("eng-arm", "'eng': write 'en', the ISO 639-1 code Babelpress and the engines use."),
     ("en", "'en' is not a language pair: write SOURCE-TARGET, e.g. en-hy."),
     ("hy-hy", "source and target are the same language"),
 ])
@@ -221,7 +223,7 @@ def test_a_missing_flores_folder_or_language_file_is_refused_saying_what_to_give
 
     folder = flores_folder(tmp_path / "f")
     status, _, err = run("--flores", folder, "--pairs", "en-ru")
-    assert status == 2 and "devtest has no file for ru (looked for e.g. eng_Latn.devtest, devtest.eng_Latn" in err
+    assert status == 2 and "devtest has no file for ru (looked for rus_Cyrl.devtest, devtest.rus_Cyrl and rus_Cyrl.txt)" in err
 
     (folder / "devtest" / "rus_Cyrl.parquet").write_bytes(b"PAR1")
     status, _, err = run("--flores", folder, "--pairs", "en-ru")
@@ -244,3 +246,14 @@ def test_the_command_line_needs_one_complete_test_set(bench, capsys):
             bench.main(argv)
         assert exit.value.code == 2
     assert "--source needs --reference FILE and --pair SRC-TGT" in capsys.readouterr().err
+
+
+def test_with_json_on_stdout_the_table_goes_to_stderr(bench, settings, use_engines, tmp_path, capsys):
+    settings.BABELPRESS_CONTENT_LANGUAGES = ["en", "fr", "hy"]
+    echo_engine(use_engines, ["en-fr"])
+
+    assert bench.main(["--flores", str(flores_folder(tmp_path / "f")), "--pairs", "en-fr", "--json", "-"]) == 0
+
+    out, err = capsys.readouterr()
+    assert [row["pair"] for row in json.loads(out)["rows"]] == ["en-fr"]
+    assert "Translation quality" in err and "reference" in err
