@@ -18,7 +18,7 @@ import pytest
 from rich.console import Console
 from sacrebleu.metrics import BLEU, CHRF
 
-from babelpress.translation.engines.base import EngineError
+from babelpress.translation.engines.base import EngineError, RouteStep
 
 from .fake_engines import PhrasebookEngine
 
@@ -58,6 +58,14 @@ def run(bench, settings, capsys):
         return status, report.getvalue(), captured.err
 
     return main
+
+
+class MultilingualEngine(PhrasebookEngine):
+    """Says its pairs are served by one non-commercial model, as an NLLB-200 folder is."""
+
+    def route(self, source, target):
+        return [RouteStep(source, target, model="nllb-200-distilled-600M", family="nllb", licence="CC-BY-NC-4.0",
+                          non_commercial=True)] if self.supports(source, target) else None
 
 
 def write_lines(path: Path, lines) -> Path:
@@ -257,3 +265,11 @@ def test_with_json_on_stdout_the_table_goes_to_stderr(bench, settings, use_engin
     out, err = capsys.readouterr()
     assert [row["pair"] for row in json.loads(out)["rows"]] == ["en-fr"]
     assert "Translation quality" in err and "reference" in err
+
+
+def test_the_route_names_the_model_and_says_when_its_licence_is_non_commercial(run, use_engines, tmp_path):
+    use_engines({"local": (MultilingualEngine, {"pairs": ["fr-hy"]})})
+
+    status, report, _ = run("--flores", flores_folder(tmp_path / "f"), "--pairs", "fr-hy")
+
+    assert status == 0 and "direct (nllb-200-distilled-600M NON-COMMERCIAL)" in report
