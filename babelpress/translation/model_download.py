@@ -106,7 +106,9 @@ def check_space(folder: Path, label: str, size: int | None, have: int = 0,
 
 @contextmanager
 def _exclusive(part: Path):
-    with open(part.with_name(part.name + ".lock"), "a+") as handle:
+    """One download of a file at a time (two commands run side by side would write the same .part)."""
+    lock = part.with_name(part.name + ".lock")
+    with open(lock, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -115,6 +117,7 @@ def _exclusive(part: Path):
         try:
             yield
         finally:
+            lock.unlink(missing_ok=True)
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -5,7 +5,8 @@
 ``index.packages`` (or whatever ``index.index_reply`` says: a status, a body, a content type);
 ``/files/NAME`` answers the file added with ``add_package``, honouring ``Range`` and ``If-Range``
 (strong ETags) as a web server does. Files can misbehave: ``drop_after`` hangs up after so many
-bytes of the body (once), ``ignore_range`` sends the whole file to every request, ``no_length``
+bytes of the body (once), ``ignore_range`` sends the whole file to every request, ``if_range=False``
+answers ranges of a file that changed since, ``no_length``
 sends no Content-Length (the body then ends when the connection closes), ``pause`` waits that long
 between 64 KiB blocks (for trying an interruption by hand; tests never use it). Every request is
 recorded: ``index.requests`` as (path, headers, status, body bytes sent).
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 
 @dataclass
 class Served:
@@ -37,6 +40,8 @@ class FakeFile:
     etag: str
     drop_after: int | None = None
     ignore_range: bool = False
+    #: False: answer a Range request even when its If-Range no longer matches (an old or sloppy server).
+    if_range: bool = True
     no_length: bool = False
     pause: float = 0.0
     status: int = 200
@@ -62,9 +67,10 @@ class FakeModelIndex:
     def index_url(self) -> str:
         return f"{self.url}/index.json"
 
-    def add_package(self, archive: Path, *, sha256: bool = True, size: bool = True, **extra) -> dict:
-        """Serve ``archive`` (a tiny .argosmodel) and list it in the index as argospm would, plus
-        Babelpress's optional fields; ``extra`` overrides or adds fields of the entry."""
+    def add_package(self, archive: Path, *, sha256: bool | str = True, size: bool | int = True, **extra) -> dict:
+        """Serve ``archive`` (a tiny .argosmodel) and list it in the index as argospm would, with
+        Babelpress's ``sha256`` and ``size`` (False leaves them out); ``extra`` overrides or adds
+        fields of the entry (``sha256="0" * 64``, ``size=10``)."""
         from zipfile import ZipFile
 
         data = archive.read_bytes()
@@ -77,8 +83,8 @@ class FakeModelIndex:
             "from_code": meta["from_code"], "from_name": meta["from_code"], "to_code": meta["to_code"],
             "to_name": meta["to_code"], "links": [f"{self.url}/files/{name}"],
             "code": f"translate-{meta['from_code']}_{meta['to_code']}",
-            **({"sha256": hashlib.sha256(data).hexdigest()} if sha256 else {}),
-            **({"size": len(data)} if size else {}),
+            **({"sha256": hashlib.sha256(data).hexdigest() if sha256 is True else sha256} if sha256 else {}),
+            **({"size": len(data) if size is True else size} if size else {}),
             **extra,
         }
         self.packages.append(entry)
@@ -122,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
                                           "Accept-Ranges": "none" if fake.ignore_range else "bytes"}
         asked = record.headers.get("range", "")
         if_range = record.headers.get("if-range")
-        if asked.startswith("bytes=") and not fake.ignore_range and (if_range is None or if_range == fake.etag):
+        if asked.startswith("bytes=") and not fake.ignore_range and (if_range is None or if_range == fake.etag or not fake.if_range):
             start = int(asked.removeprefix("bytes=").split("-")[0])
             if start >= len(fake.data):
                 self._send(record, 416, b"", {"Content-Range": f"bytes */{len(fake.data)}"})
@@ -171,3 +177,28 @@ def serve_index(index: FakeModelIndex | None = None, port: int = 0):
         server.shutdown()
         server.server_close()
         thread.join(timeout=2)
+
+
+# --- Fixtures (imported by the test modules that use them) -------------------------------------------
+
+INDEX_PAIRS = [("en", "fr"), ("fr", "en"), ("en", "ru"), ("ru", "en")]
+
+
+@pytest.fixture(scope="session")
+def index_packages(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Tiny real packages for en↔fr and en↔ru: an index like Argos's, which has no Armenian."""
+    from babelpress.translation.testing import build_tiny_argos_package
+
+    folder = tmp_path_factory.mktemp("index-packages")
+    return {pair: build_tiny_argos_package(folder, *pair) for pair in INDEX_PAIRS}
+
+
+@pytest.fixture
+def model_index(settings, tmp_path):
+    """A fake index (empty: add packages) as BABELPRESS_MODEL_INDEX_URL, the models folder in tmp_path,
+    the content languages French, English, Armenian and Russian."""
+    with serve_index() as index:
+        settings.BABELPRESS_MODEL_INDEX_URL = index.index_url
+        settings.BABELPRESS_MODELS_DIR = tmp_path / "models"
+        settings.BABELPRESS_CONTENT_LANGUAGES = ["fr", "en", "hy", "ru"]
+        yield index
