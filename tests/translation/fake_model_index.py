@@ -162,12 +162,21 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hangs up on a file it refuses is fine
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve_index(index: FakeModelIndex | None = None, port: int = 0):
     """Run the fake index on 127.0.0.1 for the block; ``index.url`` is its root."""
     index = index or FakeModelIndex()
-    server = ThreadingHTTPServer(("127.0.0.1", port), type("Handler", (_Handler,), {"index": index}))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), type("Handler", (_Handler,), {"index": index}))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     index.url = f"http://127.0.0.1:{server.server_address[1]}"

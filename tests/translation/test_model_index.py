@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,6 +21,7 @@ from babelpress.translation.model_index import (
 )
 
 from ..commands import free_port
+from ..doc_examples import DOCS
 from .fake_model_index import IndexReply, index_packages, model_index  # noqa: F401  (fixtures)
 
 URL = "https://mirror.example.org/index.json"
@@ -64,6 +66,16 @@ def test_babelpress_fields_give_checksum_size_licence_format_and_the_languages_o
     assert (bilingual.sha256, bilingual.size, bilingual.licence) == (digest, 1234, "CC-BY-4.0")
     assert multilingual.languages == ("hy", "fr", "ru") and multilingual.format == "ct2-nllb"
     assert multilingual.serves("fr", "hy") and multilingual.serves("hy", "ru") and not multilingual.serves("en", "hy")
+
+
+def test_the_example_of_the_documentation_is_a_valid_index():
+    text = (DOCS / "engines.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- index-example\b.*?-->\s*```json\n(.*?)\n```", text, re.DOTALL).group(1)
+
+    one_pair, multilingual = parse_index(block.encode(), "docs/engines.md")
+
+    assert one_pair.serves("en", "fr") and one_pair.size == 92418521 and len(one_pair.links) == 2
+    assert multilingual.serves("hy", "fr") and multilingual.licence == "CC-BY-NC-4.0"
 
 
 def test_packages_of_other_kinds_are_left_out():
