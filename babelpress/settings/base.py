@@ -238,7 +238,7 @@ BABELPRESS_MODEL_INDEX_URL = env_str(
 ).strip()
 _index = urlsplit(BABELPRESS_MODEL_INDEX_URL)
 if _index.scheme not in ("http", "https") or not _index.hostname:
-    raise invalid("BABELPRESS_MODEL_INDEX_URL", BABELPRESS_MODEL_INDEX_URL, "is not an http:// or https:// URL",
+    raise invalid("BABELPRESS_MODEL_INDEX_URL", BABELPRESS_MODEL_INDEX_URL, "is not an http(s) address",
                   "https://mirror.example.org/argospm/index.json")
 
 # Engines in preference order: built-in ones from BABELPRESS_TRANSLATION_ENGINE and their own variables,

@@ -6,8 +6,10 @@ models from an index").
 
 from __future__ import annotations
 
+import logging
 import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -47,6 +49,18 @@ class InstallStopped(Exception):
     def __init__(self, message: str, returncode: int = 1):
         super().__init__(message)
         self.returncode = returncode
+
+
+@contextmanager
+def quiet_http_log():
+    """httpx logs each request at INFO; these commands say themselves what they fetch."""
+    logger = logging.getLogger("httpx")
+    before = logger.level
+    logger.setLevel(max(before, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(before)
 
 
 # --- What the index offers for the content languages ----------------------------------------------
@@ -181,7 +195,7 @@ def _load(refresh: bool, models_dir, client, specs=(), write=None) -> Index:
     except IndexUnreachable as exc:
         if exc.cached is not None and write is not None:
             write(f"Offline: cannot reach {exc.url} ({exc.reason}); showing the copy of the index fetched "
-                  f"{datetime.fromtimestamp(exc.cached.fetched_at):%Y-%m-%d %H:%M}.")
+                  f"{_when(exc.cached.fetched_at)}.")
             return exc.cached
         if exc.cached is None or not specs:
             raise InstallStopped(_offline_without_index(exc, specs, models_dir)) from None
@@ -189,6 +203,10 @@ def _load(refresh: bool, models_dir, client, specs=(), write=None) -> Index:
         raise InstallStopped(_offline(entries, exc.reason, exc.cached, models_dir)) from None
     except ModelIndexError as exc:
         raise InstallStopped(_capital(str(exc))) from None
+
+
+def _when(timestamp: float) -> str:
+    return f"{datetime.fromtimestamp(timestamp).astimezone():%Y-%m-%d %H:%M %Z}"
 
 
 def _capital(text: str) -> str:
@@ -208,7 +226,7 @@ def install(write, specs: list[str], *, clean: bool = False, refresh: bool = Fal
     owned = client is None
     client = client or http_client()
     try:
-        index = _load(refresh, models_dir, client, specs)
+        index = _load(refresh, models_dir, client, specs, write=None)
         try:
             entries = list(dict.fromkeys(index.find(spec) for spec in specs))
         except ModelIndexError as exc:
@@ -281,7 +299,7 @@ def _offline(entries: list[IndexEntry], reason: str, index: Index, models_dir) -
     folder = downloads_dir(models_dir)
     when = ""
     if index.from_cache:
-        when = f" (links from the copy of the index fetched {datetime.fromtimestamp(index.fetched_at):%Y-%m-%d %H:%M})"
+        when = f" (links from the copy of the index fetched {_when(index.fetched_at)})"
     lines = [f"This machine cannot download the model ({reason}).",
              f"To install without a connection{when}:"]
     for entry in entries:

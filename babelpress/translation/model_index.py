@@ -266,11 +266,16 @@ def transport_reason(exc: httpx.TransportError) -> str:
     """A few words on why a request got no answer, for messages."""
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.TimeoutException):
-        return f"timed out: {text}"
-    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
-        return f"the name does not resolve, so the machine is probably offline: {text}"
+        return "timed out"
+    if any(s in text for s in ("Name or service not known", "nodename nor servname", "getaddrinfo",
+                               "Temporary failure in name resolution", "No address associated")):
+        try:
+            host = exc.request.url.host
+        except RuntimeError:  # an error raised without its request
+            host = "the server's name"
+        return f"{host} does not resolve: the machine is probably offline"
     if "Connection refused" in text:
-        return f"connection refused: {text}"
+        return "connection refused"
     return text
 
 

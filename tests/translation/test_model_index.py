@@ -137,6 +137,15 @@ def test_asking_for_a_pair_the_index_lacks_says_what_it_has_instead():
         index.find("english to french")
 
 
+def test_by_default_the_index_is_the_one_argos_translate_reads(monkeypatch):
+    from ..test_settings_layers import base_settings
+
+    monkeypatch.delenv("BABELPRESS_MODEL_INDEX_URL", raising=False)
+
+    assert base_settings(monkeypatch)["BABELPRESS_MODEL_INDEX_URL"] == DEFAULT_INDEX_URL == (
+        "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json")
+
+
 # --- Fetching and keeping it ------------------------------------------------------------------------
 
 

@@ -44,7 +44,8 @@ class Command(BaseCommand):
 
     def available(self, show_all, refresh, **_):
         try:
-            index_commands.available(self.stdout.write, show_all=show_all, refresh=refresh)
+            with index_commands.quiet_http_log():
+                index_commands.available(self.stdout.write, show_all=show_all, refresh=refresh)
         except index_commands.InstallStopped as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc
 
@@ -54,9 +55,10 @@ class Command(BaseCommand):
                                "(`babelpress translation available` lists the models), or pass --clean.")
         stream = getattr(self.stdout, "_out", None)
         rich = stream is not None and self.stdout.isatty()
+        progress = (lambda entry: index_commands.RichProgress(stream, entry)) if rich else None
         try:
-            index_commands.install(self.stdout.write, specs, clean=clean, refresh=refresh,
-                                   progress_for=(lambda e: index_commands.RichProgress(stream, e)) if rich else None)
+            with index_commands.quiet_http_log():
+                index_commands.install(self.stdout.write, specs, clean=clean, refresh=refresh, progress_for=progress)
         except index_commands.InstallStopped as exc:
             raise CommandError(str(exc), returncode=exc.returncode) from exc
 
