@@ -238,6 +238,9 @@ def install(write, specs: list[str], *, clean: bool = False, refresh: bool = Fal
             if model is not None:
                 done.append(model)
         return done
+    except KeyboardInterrupt:  # while fetching the index or unpacking: an install is all or nothing
+        raise InstallStopped("Interrupted. Nothing half-installed is left; run the same command again.",
+                             returncode=130) from None
     finally:
         if owned:
             client.close()

@@ -141,7 +141,7 @@ def download(entry: IndexEntry, folder: Path, *, client: httpx.Client, progress:
                 return _from_link(entry, link, part, client, progress, disk_usage)
             except _LinkFailed as exc:
                 failures.append((link, exc))
-    reasons = [f"{link}: {exc}" for link, exc in failures]
+    reasons = [f"{link}: {str(exc).rstrip('.')}" for link, exc in failures]
     if all(exc.unreachable for _, exc in failures):
         raise Unreachable(f"cannot reach {', '.join(links)}.", reasons)
     raise DownloadError(f"could not download {entry.label}: " + "; ".join(reasons)

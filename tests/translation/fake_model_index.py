@@ -9,7 +9,8 @@ bytes of the body (once), ``ignore_range`` sends the whole file to every request
 answers ranges of a file that changed since, ``no_length``
 sends no Content-Length (the body then ends when the connection closes), ``pause`` waits that long
 between 64 KiB blocks (for trying an interruption by hand; tests never use it). Every request is
-recorded: ``index.requests`` as (path, headers, status, body bytes sent).
+recorded: ``index.requests`` as (path, headers, status, body bytes sent). ``index.redirects`` maps
+paths to the Location they redirect to.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class FakeModelIndex:
         self.packages: list[dict] = []
         self.index_reply: IndexReply | None = None
         self.files: dict[str, FakeFile] = {}
+        #: path → Location: answered 302 (a path of its own makes a loop).
+        self.redirects: dict[str, str] = {}
         self.requests: list[Served] = []
         self.lock = threading.Lock()
 
@@ -110,6 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
         record = Served(self.path, {k.lower(): v for k, v in self.headers.items()})
         with self.index.lock:
             self.index.requests.append(record)
+        if self.path in self.index.redirects:
+            self._send(record, 302, b"", {"Location": self.index.redirects[self.path]})
+            return
         if self.path == "/index.json":
             reply = self.index.index_reply or IndexReply(body=json.dumps(self.index.packages).encode())
             self._send(record, reply.status, reply.body or b"", {"Content-Type": reply.content_type})

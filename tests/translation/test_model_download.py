@@ -107,6 +107,32 @@ def test_the_next_link_is_tried_when_one_fails(model_index, index_packages, mode
     assert get_installed("en", "fr", models)
 
 
+def test_links_that_are_not_http_are_skipped_and_redirects_are_followed_a_few_times(model_index, index_packages,
+                                                                                 models):
+    package = model_index.add_package(index_packages["en", "fr"])
+    model_index.redirects = {"/loop": "/loop", "/moved": f"/files/{FILE}"}
+    package["links"] = ["ipfs://QmV5bmf8iqKpoGoyuTzEppaSWdceuW6zgiePaUr5ThPCpW", f"{model_index.url}/loop",
+                        f"{model_index.url}/moved"]
+
+    run("install", "en-fr")
+
+    paths = [r.path for r in model_index.requests if r.path != "/index.json"]
+    assert paths == ["/loop"] * 6 + ["/moved", f"/files/{FILE}"]  # the first try and 5 redirects, then the next link
+    assert get_installed("en", "fr", models)
+
+
+def test_when_every_link_fails_each_one_is_named_with_its_reason(model_index, index_packages, models):
+    package = model_index.add_package(index_packages["en", "fr"])
+    model_index.redirects = {"/loop": "/loop"}
+    package["links"] = [f"{model_index.url}/loop", f"{model_index.url}/files/missing.argosmodel"]
+
+    message = fails("install", "en-fr")
+
+    assert message.startswith(f"Could not download translate-en_fr 1.0: {model_index.url}/loop: Exceeded maximum "
+                              f"allowed redirects; {model_index.url}/files/missing.argosmodel: HTTP 404 Not Found.")
+    assert get_installed("en", "fr", models) is None
+
+
 # --- Interrupted downloads -------------------------------------------------------------------------
 
 
