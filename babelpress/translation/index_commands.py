@@ -199,7 +199,11 @@ def _load(refresh: bool, models_dir, client, specs=(), write=None) -> Index:
             return exc.cached
         if exc.cached is None or not specs:
             raise InstallStopped(_offline_without_index(exc, specs, models_dir)) from None
-        entries = [exc.cached.find(spec) for spec in specs]
+        try:
+            entries = [exc.cached.find(spec) for spec in specs]
+        except ModelIndexError as missing:
+            raise InstallStopped(f"Offline ({exc.reason}), so this comes from the copy of the index fetched "
+                                 f"{_when(exc.cached.fetched_at)}: {missing}") from None
         raise InstallStopped(_offline(entries, exc.reason, exc.cached, models_dir)) from None
     except ModelIndexError as exc:
         raise InstallStopped(_capital(str(exc))) from None
@@ -269,7 +273,7 @@ def _install_one(write, entry, index, pending, folder, models_dir, client, disk_
     resumed = f", resumed at {megabytes(got.resumed_from)}" if got.resumed_from else ""
     write(f"Downloaded {got.path.name} from {got.url} ({megabytes(got.fetched)} fetched{resumed}).")
     try:
-        model = _install_file(got.path, models_dir)
+        model = _install_file(got.path, entry, models_dir)
     except argos_packages.ModelPackageError as exc:
         raise InstallStopped(f"{got.path.name} from {got.url} cannot be installed: {exc} "
                              f"The file stays in {got.path.parent}; `--clean` deletes it.") from None
@@ -281,9 +285,9 @@ def _install_one(write, entry, index, pending, folder, models_dir, client, disk_
     return model
 
 
-def _install_file(path: Path, models_dir):
-    # The one place a downloaded file is installed. At merge this becomes
-    # model_install.install_model(path, models_dir) (every model family; detects, validates, records the licence).
+def _install_file(path: Path, entry: IndexEntry, models_dir):
+    # The one place a downloaded file is installed. At merge this becomes model_install.install_model(path,
+    # models_dir, licence=entry.licence or None, name=entry.name), which installs every model family.
     return argos_packages.install_package(path, models_dir)
 
 

@@ -316,7 +316,21 @@ def test_offline_with_an_old_copy_of_the_index_the_links_come_from_that_copy(set
     assert f"download {package['links'][0]}" in message
 
 
-def test_offline_without_any_copy_of_the_index_it_says_to_fetch_the_index(settings):
+def test_offline_a_pair_the_copy_of_the_index_lacks_is_said_so(settings, index_packages, models):
+    with serve_index() as index:
+        settings.BABELPRESS_MODEL_INDEX_URL = index.index_url
+        index.add_package(index_packages["en", "fr"])
+        run("available")
+
+    message = fails("install", "--refresh", "en-hy")
+
+    assert message.startswith("Offline (connection refused), so this comes from the copy of the index fetched ")
+    assert message.endswith(f"the index {index.index_url} has no model for en→hy. It has no model at all for hy: see "
+                            "docs/engines.md for OPUS-MT and NLLB models, installed with "
+                            "`babelpress translation install-model`.")
+
+
+def test_offline_without_any_copy_of_the_index_it_says_to_fetch_the_index(settings, models):
     from ..commands import free_port
 
     settings.BABELPRESS_MODEL_INDEX_URL = url = f"http://127.0.0.1:{free_port()}/index.json"
