@@ -107,6 +107,8 @@ def test_babelpress_settings_is_base_for_operators_and_their_own_settings_module
     ("BABELPRESS_CACHE_URL", "memcached://127.0.0.1", "is not a Redis URL (leave it empty for files in the data "
      "folder)", "redis://127.0.0.1:6379/0"),
     ("BABELPRESS_SITE_URL", "news.example.org", "is not an http(s) address", "https://news.example.org"),
+    ("BABELPRESS_MODEL_INDEX_URL", "file:///srv/index.json", "is not an http(s) address",
+     "https://mirror.example.org/argospm/index.json"),
 ])
 def test_a_bad_value_is_refused_naming_the_variable_and_a_value_that_works(monkeypatch, name, value, problem, example):
     assert refusal(monkeypatch, **{name: value}) == f"{name}={value!r} {problem}; for example {name}={example}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
@@ -231,6 +232,14 @@ BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", True)
 # --- Translation ------------------------------------------------------------------------------
 
 BABELPRESS_MODELS_DIR = Path(env_str("BABELPRESS_MODELS_DIR") or DATA_DIR / "models").expanduser()
+# Where `babelpress translation available|install` read which models exist (the Argos index format, docs/engines.md).
+BABELPRESS_MODEL_INDEX_URL = env_str(
+    "BABELPRESS_MODEL_INDEX_URL", "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
+).strip()
+_index = urlsplit(BABELPRESS_MODEL_INDEX_URL)
+if _index.scheme not in ("http", "https") or not _index.hostname:
+    raise invalid("BABELPRESS_MODEL_INDEX_URL", BABELPRESS_MODEL_INDEX_URL, "is not an http(s) address",
+                  "https://mirror.example.org/argospm/index.json")
 
 # Engines in preference order: built-in ones from BABELPRESS_TRANSLATION_ENGINE and their own variables,
 # others (a dotted CLASS with OPTIONS) as JSON in BABELPRESS_TRANSLATION_ENGINES. See settings/engines.py.

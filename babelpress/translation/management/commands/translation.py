@@ -1,11 +1,11 @@
-"""`babelpress translation status|install-model|list-models|remove-model`."""
+"""`babelpress translation status|install-model|list-models|remove-model|available|install`."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from babelpress.translation import argos_packages, availability, coverage, registry
+from babelpress.translation import argos_packages, availability, coverage, index_commands, registry
 from babelpress.translation.models import TranslationJob
 
 
@@ -21,6 +21,14 @@ class Command(BaseCommand):
         remove = sub.add_parser("remove-model", help="Remove an installed model, e.g. 'en-fr'.")
         remove.add_argument("pair")
         sub.add_parser("status", help="Coverage per language; queued and failed jobs.")
+        offered = sub.add_parser("available", help="Models the index (BABELPRESS_MODEL_INDEX_URL) offers for the "
+                                                   "content languages.")
+        offered.add_argument("--all", action="store_true", dest="show_all", help="Every model of the index.")
+        offered.add_argument("--refresh", action="store_true", help="Fetch the index again, even if kept recently.")
+        fetch = sub.add_parser("install", help="Download and install models from the index, e.g. 'en-fr fr-en'.")
+        fetch.add_argument("specs", nargs="*", metavar="PAIR|PACKAGE")
+        fetch.add_argument("--clean", action="store_true", help="First delete partial downloads left behind.")
+        fetch.add_argument("--refresh", action="store_true", help="Fetch the index again, even if kept recently.")
 
     def handle(self, *args, action, **options):
         getattr(self, action.replace("-", "_"))(**options)
@@ -33,6 +41,26 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"Installed {model.from_code}→{model.to_code} (version {model.version}) in {model.path}")
         registry.clear_cache()
+
+    def available(self, show_all, refresh, **_):
+        try:
+            with index_commands.quiet_http_log():
+                index_commands.available(self.stdout.write, show_all=show_all, refresh=refresh)
+        except index_commands.InstallStopped as exc:
+            raise CommandError(str(exc), returncode=exc.returncode) from exc
+
+    def install(self, specs, clean, refresh, **_):
+        if not specs and not clean:
+            raise CommandError("Name what to install, e.g. `babelpress translation install en-fr` "
+                               "(`babelpress translation available` lists the models), or pass --clean.")
+        stream = getattr(self.stdout, "_out", None)
+        rich = stream is not None and self.stdout.isatty()
+        progress = (lambda entry: index_commands.RichProgress(stream, entry)) if rich else None
+        try:
+            with index_commands.quiet_http_log():
+                index_commands.install(self.stdout.write, specs, clean=clean, refresh=refresh, progress_for=progress)
+        except index_commands.InstallStopped as exc:
+            raise CommandError(str(exc), returncode=exc.returncode) from exc
 
     def list_models(self, **_):
         models = argos_packages.list_installed()
