@@ -32,6 +32,7 @@ from babelpress.translation.argos_archive import (
     verify_unpacked,
 )
 from babelpress.translation.models_folder import (
+    INSTALL_HINT,
     MANIFEST,
     TMP_PREFIX,
     check_free_space,
@@ -52,7 +53,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = "babelpress translation install-model FILE.argosmodel"
 LIST_HINT = "babelpress translation list-models"
 
 

@@ -54,13 +54,14 @@ def install_model(
     name: str | None = None,
     any_language: bool = False,
     version: str | None = None,
+    allow_downgrade: bool = False,
 ) -> LocalModel:
     """Validate the model at ``path`` and install it; returns the installed model.
 
     ``pair`` ("en-hy") says which languages a bilingual model translates when its name and card do
     not; ``licence`` overrides the licence recorded; ``name`` the folder name; ``any_language``
     installs a model none of whose pairs the site needs; ``version`` is recorded (package indexes
-    know it). Raises ModelPackageError with a message saying what to do.
+    know it); ``allow_downgrade`` lets an older Argos package replace a newer one. Raises ModelPackageError with a message saying what to do.
     """
     source = Path(path).expanduser()
     if not source.exists():
@@ -76,7 +77,7 @@ def install_model(
                 f"{source.name} is an Argos package: its metadata.json says its pair, and it is installed as "
                 "<from>-<to>; --pair and --name do not apply."
             )
-        return _install_argos(source, root, any_language=any_language)
+        return _install_argos(source, root, any_language=any_language, allow_downgrade=allow_downgrade)
     return _install_ct2(source, root, pair=wanted_pair, licence=licence, name=name, any_language=any_language,
                         version=version)
 
@@ -100,7 +101,7 @@ def _is_argos(source: Path) -> bool:
     return any(p[1:] == ("metadata.json",) for p in names) and any(p[1:] == ("model", "model.bin") for p in names)
 
 
-def _install_argos(source: Path, root: Path, *, any_language: bool) -> LocalModel:
+def _install_argos(source: Path, root: Path, *, any_language: bool, allow_downgrade: bool) -> LocalModel:
     zipped = None
     try:
         if source.is_dir():  # an unpacked package: zip it as Argos ships it, then install that
@@ -118,7 +119,7 @@ def _install_argos(source: Path, root: Path, *, any_language: bool) -> LocalMode
         pair = (metadata["from_code"], metadata["to_code"])
         if not any_language:
             check_site_languages(source.name, [pair], pair)
-        return _from_argos(argos_packages.install_package(archive, root))
+        return _from_argos(argos_packages.install_package(archive, root, allow_downgrade=allow_downgrade))
     finally:
         if zipped:
             os.unlink(zipped)

@@ -15,6 +15,8 @@ import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
+#: How to install a model, for messages (any family: docs/engines.md).
+INSTALL_HINT = "babelpress translation install-model FILE-OR-FOLDER"
 TMP_PREFIX = ".tmp-install-"
 #: The manifest of a model installed by ``model_install`` (any family but Argos packages).
 MANIFEST = "babelpress-model.json"

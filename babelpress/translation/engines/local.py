@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from babelpress.translation import model_choice, model_store
 from babelpress.translation.language_tokens import base_language
 from babelpress.translation.model_choice import Hop
-from babelpress.translation.models_folder import ModelPackageError, default_models_dir
+from babelpress.translation.models_folder import INSTALL_HINT, ModelPackageError, default_models_dir
 from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
@@ -31,7 +31,7 @@ from babelpress.translation.engines.base import (
     split_on_placeholders,
 )
 # Called through this module's name, so a test can watch every model call (monkeypatch local.get_model).
-from babelpress.translation.engines.local_models import INSTALL_HINT, LoadedModel, get_model
+from babelpress.translation.engines.local_models import LoadedModel, get_model
 
 logger = logging.getLogger(__name__)
 

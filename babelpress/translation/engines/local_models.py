@@ -16,8 +16,7 @@ import sentencepiece
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.model_files import CT2_WEIGHTS, ct2_config
 from babelpress.translation.model_store import LocalModel
-
-INSTALL_HINT = "babelpress translation install-model FILE-OR-FOLDER"
+from babelpress.translation.models_folder import INSTALL_HINT
 
 logger = logging.getLogger(__name__)
 
