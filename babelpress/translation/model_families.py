@@ -151,15 +151,17 @@ def get(name: str) -> ModelFamily:
         raise KeyError(f"unknown model family {name!r}; known: {', '.join(FAMILIES)}") from None
 
 
-def recognise(vocabulary, files: set[str]) -> ModelFamily | None:
-    """The family of a CTranslate2 folder from its vocabulary and file names, or None.
+def recognise(vocabulary, files: set[str], names=()) -> ModelFamily | None:
+    """The family of a CTranslate2 folder from its vocabulary, its file names and what it is
+    called, or None.
 
     Multilingual families are told apart by their language tokens (at least two that Babelpress
-    knows); a folder with source.spm and target.spm and no such tokens is OPUS-MT.
+    knows); a folder without such tokens that has source.spm or target.spm, or is called
+    "opus-mt-…", is OPUS-MT.
     """
     for family in MULTILINGUAL:
         if len(family.languages(vocabulary)) >= 2:
             return family
-    if {"source.spm", "target.spm"} <= files:
+    if files & {"source.spm", "target.spm"} or any("opus-mt" in name.lower() for name in names):
         return FAMILIES["opus-mt"]
     return None

@@ -151,7 +151,7 @@ def inspect(folder: Path, *, names: tuple[str, ...], pair: tuple[str, str] | Non
     root = model_root(folder, shown)
     source_vocab, target_vocab = _vocabularies(root, shown)
     files = {p.name for p in root.iterdir()}
-    family = model_families.recognise(source_vocab, files)
+    family = model_families.recognise(source_vocab, files, names + (root.name,))
     if family is None:
         raise ModelPackageError(
             f"{shown}: unknown model family. Babelpress runs CTranslate2 models of these families: OPUS-MT "
