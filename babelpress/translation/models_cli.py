@@ -116,7 +116,9 @@ def prefer_lines(source: str, target: str, name: str | None, models: list[LocalM
     hops = model_choice.hops(models, source, target, choices)
     if hops is None:
         lines.append(f"No installed model translates {source}→{target} now.")
+    elif len(hops) == 1:
+        lines.append(f"{source}→{target} is translated by {hops[0].model.name} ({hops[0].model.family}).")
     else:
-        route = " then ".join(f"{h.model.name} ({h.model.family}) for {h.source}→{h.target}" for h in hops)
-        lines.append(f"{source}→{target} is translated by {route}.")
+        route = ", then ".join(f"{h.model.name} ({h.model.family}) for {h.source}→{h.target}" for h in hops)
+        lines.append(f"{source}→{target} is translated through English: {route}.")
     return lines

@@ -74,7 +74,7 @@ def _train_sentencepiece(lines: list[str], vocab_size: int, user_defined_symbols
 
 def _build_ct2_model(
     vocab: list[str], out_dir: Path, seed: int, *, layers: int = 1, heads: int = 2, d_model: int = 16, ffn: int = 32,
-    config: dict | None = None, suppress=(),
+    config: dict | None = None, suppress=(), eos_bias: float | None = None,
 ) -> None:
     from ctranslate2.specs import transformer_spec
 
@@ -125,7 +125,7 @@ def _build_ct2_model(
             bias[i] = -20.0
     # Lean towards </s> so outputs stay a few tokens long (fast tests) instead of looping to
     # max_decoding_length. Logits grow like sqrt(d_model), so the push does too.
-    bias[vocab.index("</s>")] = float(np.sqrt(d_model))
+    bias[vocab.index("</s>")] = float(np.sqrt(d_model)) if eos_bias is None else eos_bias
     decoder.projection.bias = bias
 
     spec.register_source_vocabulary(vocab)
@@ -226,7 +226,8 @@ def build_tiny_opus_mt_model(
     vocab = list(dict.fromkeys(_pieces(source_spm) + _pieces(target_spm)))
     folder = Path(dest_dir) / (name or f"opus-mt-{source}-{target}")
     folder.mkdir(parents=True, exist_ok=True)
-    _build_ct2_model(vocab, folder, seed, config={"add_source_eos": add_source_eos, "decoder_start_token": "</s>"})
+    _build_ct2_model(vocab, folder, seed, config={"add_source_eos": add_source_eos, "decoder_start_token": "</s>"},
+                     eos_bias=0.0)
     (folder / "source.spm").write_bytes(source_spm)
     (folder / "target.spm").write_bytes(target_spm)
     front = f"---\nlicense: {licence}\ntags:\n- translation\n---\n" if licence else ""
@@ -260,7 +261,9 @@ def build_tiny_multilingual_model(
     vocab = _pieces(sp_bytes)
     folder = Path(dest_dir) / (name or default_name)
     folder.mkdir(parents=True, exist_ok=True)
-    _build_ct2_model(vocab, folder, seed, suppress=tokens, config={"decoder_start_token": "</s>"})
+    # No push towards </s>: a random model then never stops at once (an empty probe), and runs to the
+    # decoding limit, which is short in tests.
+    _build_ct2_model(vocab, folder, seed, suppress=tokens, config={"decoder_start_token": "</s>"}, eos_bias=0.0)
     (folder / spm_name).write_bytes(sp_bytes)
     if licence:
         (folder / "README.md").write_text(f"---\nlicense: {licence}\n---\nTiny random {family} model.\n")
