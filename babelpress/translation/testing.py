@@ -72,6 +72,18 @@ def _train_sentencepiece(lines: list[str], vocab_size: int, user_defined_symbols
     return buffer.getvalue()
 
 
+def _output_bias(vocab: list[str], d_model: int, suppress, eos_bias: float | None) -> np.ndarray:
+    bias = np.zeros(len(vocab), np.float32)
+    for i, piece in enumerate(vocab):
+        # Never emit <unk>/<s> or raw bytes: outputs stay decodable text.
+        if piece in ("<unk>", "<s>", *suppress) or (piece.startswith("<0x") and piece.endswith(">")):
+            bias[i] = -20.0
+    # Lean towards </s> so outputs stay a few tokens long (fast tests) instead of looping to
+    # max_decoding_length. Logits grow like sqrt(d_model), so the push does too.
+    bias[vocab.index("</s>")] = float(np.sqrt(d_model)) if eos_bias is None else eos_bias
+    return bias
+
+
 def _build_ct2_model(
     vocab: list[str], out_dir: Path, seed: int, *, layers: int = 1, heads: int = 2, d_model: int = 16, ffn: int = 32,
     config: dict | None = None, suppress=(), eos_bias: float | None = None,
@@ -118,15 +130,7 @@ def _build_ct2_model(
         linear(layer.ffn.linear_0, ffn, d_model)
         linear(layer.ffn.linear_1, d_model, ffn)
     decoder.projection.weight = rand(size, d_model, scale=0.5)
-    bias = np.zeros(size, np.float32)
-    for i, piece in enumerate(vocab):
-        # Never emit <unk>/<s> or raw bytes: outputs stay decodable text.
-        if piece in ("<unk>", "<s>", *suppress) or (piece.startswith("<0x") and piece.endswith(">")):
-            bias[i] = -20.0
-    # Lean towards </s> so outputs stay a few tokens long (fast tests) instead of looping to
-    # max_decoding_length. Logits grow like sqrt(d_model), so the push does too.
-    bias[vocab.index("</s>")] = float(np.sqrt(d_model)) if eos_bias is None else eos_bias
-    decoder.projection.bias = bias
+    decoder.projection.bias = _output_bias(vocab, d_model, suppress, eos_bias)
 
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
