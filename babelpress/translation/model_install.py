@@ -12,6 +12,7 @@ install), and a model is never half there.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -77,7 +78,8 @@ def install_model(
                 f"{source.name} is an Argos package: its metadata.json says its pair, and it is installed as "
                 "<from>-<to>; --pair and --name do not apply."
             )
-        return _install_argos(source, root, any_language=any_language, allow_downgrade=allow_downgrade)
+        model = _install_argos(source, root, any_language=any_language, allow_downgrade=allow_downgrade)
+        return _record_argos_licence(model, licence) if licence else model
     return _install_ct2(source, root, pair=wanted_pair, licence=licence, name=name, any_language=any_language,
                         version=version)
 
@@ -123,6 +125,19 @@ def _install_argos(source: Path, root: Path, *, any_language: bool, allow_downgr
     finally:
         if zipped:
             os.unlink(zipped)
+
+
+def _record_argos_licence(model: LocalModel, licence: str) -> LocalModel:
+    """Argos metadata rarely names a licence: keep the one the operator (or a package index) gives."""
+    path = model.path / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    metadata["license"] = licence_name(licence)
+    handle, tmp = tempfile.mkstemp(prefix=".tmp-metadata-", dir=model.path)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump(metadata, out, indent=2, ensure_ascii=False)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+    return _from_argos(argos_packages.get_installed(*model.pairs[0], model.path.parent))
 
 
 # --- CTranslate2 folders and archives ----------------------------------------------------------------------

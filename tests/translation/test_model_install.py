@@ -104,6 +104,13 @@ def test_argos_packages_still_install_through_the_same_function(tmp_path, models
     assert (models_dir / "en-fr" / "metadata.json").is_file()  # the layout installed folders already have
 
 
+def test_an_argos_package_keeps_the_licence_it_is_given(tmp_path, models_dir):
+    model = install_model(build_tiny_argos_package(tmp_path, "en", "hy"), models_dir, licence="cc-by-nc-4.0")
+
+    assert (model.licence, model.non_commercial) == ("CC-BY-NC-4.0", True)
+    assert list_models(models_dir) == [model]
+
+
 def test_reinstalling_a_model_replaces_it_whole(tiny_model_folders, models_dir):
     install_model(tiny_model_folders["nllb"], models_dir)
 
