@@ -33,6 +33,7 @@ def built_in_engine(name: str, models_dir: Path) -> dict:
             "intra_threads": env_int("BABELPRESS_LOCAL_THREADS", 0, minimum=0),
             "max_batch_size": env_int("BABELPRESS_LOCAL_BATCH_SIZE", 16, minimum=1),
             "max_decoding_length": env_int("BABELPRESS_LOCAL_MAX_DECODING_LENGTH", 256, minimum=1),
+            "models": env_str("BABELPRESS_LOCAL_MODELS").strip(),
         }}
     if name == "libretranslate":
         return {"CLASS": "babelpress.translation.engines.libretranslate.LibreTranslateEngine", "OPTIONS": {

@@ -18,7 +18,10 @@ import json
 import re
 import stat
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+
+from babelpress.translation.model_archive import safe_parts
+from babelpress.translation.models_folder import ModelPackageError
 
 #: Where operators find packages (downloaded by hand; Babelpress never fetches them).
 PACKAGES_URL = "https://www.argosopentech.com/argospm/index/"
@@ -37,10 +40,6 @@ _SPLIT_VOCABS = (
 # Real Argos packages are 30-400 MB unpacked; anything far beyond that is a zip bomb or the wrong file.
 MAX_UNPACKED_BYTES = 8 * 1024**3
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
-
-
-class ModelPackageError(Exception):
-    """A model package cannot be installed, listed or removed. The message says how to fix it."""
 
 
 def checked_file(path) -> Path:
@@ -63,23 +62,6 @@ def open_zip(archive: Path) -> zipfile.ZipFile:
         raise ModelPackageError(f"{archive.name}: cannot read the archive ({exc}); download it again.") from None
 
 
-def _safe_member_parts(name: str) -> tuple[str, ...]:
-    """Path parts of a zip entry, refusing anything that could land outside the target folder."""
-    if "\\" in name or "\x00" in name:
-        raise ModelPackageError(
-            f"unsafe path in archive: {name!r} (backslash or NUL). The file is not a genuine "
-            f"Argos package; download it again from {PACKAGES_URL}"
-        )
-    p = PurePosixPath(name)
-    parts = tuple(part for part in p.parts if part not in ("", "."))
-    if p.is_absolute() or ".." in parts or (parts and re.match(r"^[A-Za-z]:", parts[0])):
-        raise ModelPackageError(
-            f"unsafe path in archive: {name!r} points outside the package folder (zip-slip). "
-            f"Refusing to install it; download the package again from {PACKAGES_URL}"
-        )
-    return parts
-
-
 def _is_symlink(info: zipfile.ZipInfo) -> bool:
     return stat.S_ISLNK(info.external_attr >> 16)
 
@@ -90,7 +72,7 @@ def check_layout(zf: zipfile.ZipFile, archive: Path) -> tuple[str, dict[tuple[st
     tops: set[str] = set()
     total = 0
     for info in zf.infolist():
-        parts = _safe_member_parts(info.filename)
+        parts = safe_parts(info.filename, archive.name, f"Download the package again from {PACKAGES_URL}")
         if not parts:
             continue
         if _is_symlink(info):

@@ -9,15 +9,12 @@ downloaded here: the operator fetches the file and installs it from disk.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import os
 import re
 import shutil
 import tempfile
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +31,20 @@ from babelpress.translation.argos_archive import (
     parse_metadata,
     verify_unpacked,
 )
+from babelpress.translation.models_folder import (
+    INSTALL_HINT,
+    MANIFEST,
+    TMP_PREFIX,
+    check_free_space,
+    clear_leftovers,
+    default_models_dir,
+    delete_model_folder,
+    dir_size,
+    install_lock,
+    make_dir,
+    move_into_place,
+    resolve_dir,
+)
 
 __all__ = [
     "CT2_WEIGHTS", "INSTALL_HINT", "LIST_HINT", "PACKAGES_URL", "InstalledModel", "ModelPackageError",
@@ -42,11 +53,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-INSTALL_HINT = "babelpress translation install-model FILE.argosmodel"
 LIST_HINT = "babelpress translation list-models"
 
-_TMP_PREFIX = ".tmp-install-"
-_OLD_PREFIX = ".old-"
 
 
 @dataclass(frozen=True)
@@ -80,48 +88,7 @@ class InstalledModel:
         return f"{self.from_code}→{self.to_code} {self.version}"
 
 
-# --- Where models live ------------------------------------------------------------------------
-
-
-def default_models_dir() -> Path:
-    """``settings.BABELPRESS_MODELS_DIR``; outside Django, ``$BABELPRESS_MODELS_DIR``."""
-    try:
-        from django.conf import settings
-
-        configured = getattr(settings, "BABELPRESS_MODELS_DIR", None)
-        if configured:
-            return Path(configured).expanduser()
-        # The setting is expected next to DATA_DIR; derive it rather than fail if it is missing.
-        data_dir = getattr(settings, "DATA_DIR", None)
-        if data_dir:
-            return Path(data_dir).expanduser() / "models"
-    except Exception:  # Django not configured (a bench script, a bare shell)
-        pass
-    env = os.environ.get("BABELPRESS_MODELS_DIR")
-    if env:
-        return Path(env).expanduser()
-    raise ModelPackageError(
-        "no models folder configured: set BABELPRESS_MODELS_DIR (environment or settings) "
-        "or pass the folder explicitly."
-    )
-
-
-def _resolve_dir(models_dir: str | os.PathLike | None) -> Path:
-    return Path(models_dir).expanduser() if models_dir is not None else default_models_dir()
-
-
 # --- Reading installed packages ----------------------------------------------------------------
-
-
-def _dir_size(path: Path) -> int:
-    total = 0
-    for root, _dirs, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(root, name)).st_size
-            except OSError:
-                pass
-    return total
 
 
 def _model_from_dir(path: Path, metadata: dict | None = None) -> InstalledModel:
@@ -132,7 +99,7 @@ def _model_from_dir(path: Path, metadata: dict | None = None) -> InstalledModel:
         to_code=metadata["to_code"],
         version=str(metadata.get("package_version") or "0"),
         path=path,
-        size=_dir_size(path),
+        size=dir_size(path),
         argos_version=str(metadata.get("argos_version") or ""),
         from_name=str(metadata.get("from_name") or ""),
         to_name=str(metadata.get("to_name") or ""),
@@ -143,14 +110,14 @@ def _model_from_dir(path: Path, metadata: dict | None = None) -> InstalledModel:
 
 def list_installed(models_dir: str | os.PathLike | None = None) -> list[InstalledModel]:
     """Installed packages, sorted by pair. Broken folders are skipped with a warning."""
-    root = _resolve_dir(models_dir)
+    root = resolve_dir(models_dir)
     if not root.is_dir():
         return []
     found = []
     for entry in sorted(root.iterdir()):
         # Hidden entries are our own in-flight installs, old versions being deleted and the lock file.
-        if entry.name.startswith(".") or not entry.is_dir():
-            continue
+        if entry.name.startswith(".") or not entry.is_dir() or (entry / MANIFEST).is_file():
+            continue  # (a model of another family: model_store lists those)
         try:
             model = _model_from_dir(entry)
         except (OSError, ValueError, KeyError) as exc:
@@ -168,7 +135,7 @@ def list_installed(models_dir: str | os.PathLike | None = None) -> list[Installe
 
 def get_installed(from_code: str, to_code: str, models_dir: str | os.PathLike | None = None) -> InstalledModel | None:
     """The installed package for one pair, or None."""
-    path = _resolve_dir(models_dir) / f"{from_code}-{to_code}"
+    path = resolve_dir(models_dir) / f"{from_code}-{to_code}"
     if not (path / METADATA).is_file():
         return None
     try:
@@ -181,27 +148,9 @@ def get_installed(from_code: str, to_code: str, models_dir: str | os.PathLike | 
 # --- Installing ------------------------------------------------------------------------------
 
 
-def _version_key(version: str) -> tuple:
+def version_key(version: str) -> tuple:
     # "1.10" > "1.9": compare numerically where possible, text otherwise.
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\-_+]", version))
-
-
-@contextmanager
-def _install_lock(root: Path):
-    # One install/remove at a time per models folder, across processes (CLI next to running workers).
-    with open(root / ".lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _clear_leftovers(root: Path) -> None:
-    # Runs under the lock, so any temp folder left is from an interrupted install.
-    for entry in root.iterdir():
-        if entry.is_dir() and (entry.name.startswith(_TMP_PREFIX) or entry.name.startswith(_OLD_PREFIX)):
-            shutil.rmtree(entry, ignore_errors=True)
 
 
 def install_package(
@@ -219,13 +168,7 @@ def install_package(
     ``verify`` loads the model once to catch damaged files before a worker does.
     """
     archive = checked_file(path)
-    root = _resolve_dir(models_dir)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ModelPackageError(
-            f"cannot create the models folder {root} ({exc.strerror}); check BABELPRESS_MODELS_DIR and permissions."
-        ) from None
+    root = make_dir(resolve_dir(models_dir))
 
     with open_zip(archive) as zf:
         _top, entries, unpacked = check_layout(zf, archive)
@@ -233,17 +176,12 @@ def install_package(
         pair = f"{metadata['from_code']}-{metadata['to_code']}"
         version = str(metadata.get("package_version", "0"))
 
-        free = shutil.disk_usage(root).free
-        if unpacked * 1.05 > free:
-            raise ModelPackageError(
-                f"not enough disk space in {root}: the package needs {unpacked / 1024**2:.0f} MB, "
-                f"{free / 1024**2:.0f} MB free. Free some space or point BABELPRESS_MODELS_DIR elsewhere."
-            )
+        check_free_space(root, unpacked)
 
-        with _install_lock(root):
-            _clear_leftovers(root)
+        with install_lock(root):
+            clear_leftovers(root)
             current = get_installed(metadata["from_code"], metadata["to_code"], root)
-            if current and not allow_downgrade and _version_key(current.version) > _version_key(version):
+            if current and not allow_downgrade and version_key(current.version) > version_key(version):
                 raise ModelPackageError(
                     f"{pair} {current.version} is installed, newer than this package ({version}). "
                     "Pass --allow-downgrade (allow_downgrade=True) to install the older version anyway."
@@ -258,7 +196,7 @@ def _unpack_into_place(zf, entries, root: Path, pair: str, verify_as: Path | Non
     """Unpack beside the destination (same filesystem) so the final move is a rename; with
     ``verify_as`` (the archive, for messages) load the unpacked model once before the move."""
     target = root / pair
-    staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{pair}-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{pair}-", dir=root))
     try:
         for inner, info in entries.items():
             dest = staging.joinpath(*inner)
@@ -268,13 +206,7 @@ def _unpack_into_place(zf, entries, root: Path, pair: str, verify_as: Path | Non
         if verify_as is not None:
             verify_unpacked(staging, verify_as)
         os.chmod(staging, 0o755)  # mkdtemp makes it 0700; workers may run as another user
-        if target.exists():
-            old = root / f"{_OLD_PREFIX}{pair}-{time.time_ns()}"
-            os.rename(target, old)
-            os.rename(staging, target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, target)
+        move_into_place(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -283,16 +215,13 @@ def _unpack_into_place(zf, entries, root: Path, pair: str, verify_as: Path | Non
 
 def remove(from_code: str, to_code: str, models_dir: str | os.PathLike | None = None) -> InstalledModel:
     """Uninstall the package for one pair; returns what was removed."""
-    root = _resolve_dir(models_dir)
+    root = resolve_dir(models_dir)
     current = get_installed(from_code, to_code, root)
     if current is None:
         raise ModelPackageError(
             f"no model installed for {from_code}→{to_code} in {root}. `{LIST_HINT}` shows the installed ones."
         )
-    with _install_lock(root):
-        # Rename first: the pair disappears at once even if deleting a large folder takes a while.
-        old = root / f"{_OLD_PREFIX}{current.pair}-{time.time_ns()}"
-        os.rename(current.path, old)
-        shutil.rmtree(old, ignore_errors=True)
+    with install_lock(root):
+        delete_model_folder(current.path)
     logger.info("Removed %s from %s", current, root)
     return current

@@ -17,7 +17,10 @@ from pathlib import Path
 from django.conf import settings
 
 from babelpress.languages import language_name
-from babelpress.translation import argos_packages, availability, registry
+from babelpress.translation import availability, model_store, registry
+from babelpress.translation import models_cli
+from babelpress.translation.model_install import install_model, site_languages
+from babelpress.translation.models_folder import ModelPackageError
 from babelpress.translation.model_download import (
     DownloadError,
     Interrupted,
@@ -112,8 +115,8 @@ def _name(code: str) -> str:
 
 
 def _installed(models_dir) -> dict[tuple[str, str], str]:
-    """{(from, to): version} of the models installed now."""
-    return {(m.from_code, m.to_code): m.version for m in argos_packages.list_installed(models_dir)}
+    """{(from, to): version} of the bilingual models installed now (a multilingual one has no one pair)."""
+    return {m.pairs[0]: m.version for m in model_store.list_models(models_dir) if not m.multilingual and m.pairs}
 
 
 def _status(entry: IndexEntry, installed: dict) -> str:
@@ -274,21 +277,26 @@ def _install_one(write, entry, index, pending, folder, models_dir, client, disk_
     write(f"Downloaded {got.path.name} from {got.url} ({megabytes(got.fetched)} fetched{resumed}).")
     try:
         model = _install_file(got.path, entry, models_dir)
-    except argos_packages.ModelPackageError as exc:
+    except ModelPackageError as exc:
         raise InstallStopped(f"{got.path.name} from {got.url} cannot be installed: {exc} "
                              f"The file stays in {got.path.parent}; `--clean` deletes it.") from None
     got.path.unlink(missing_ok=True)
     remove_leftovers(folder, entry.name)
     registry.clear_cache()  # engines and the "no engine for …" notices see the new model at once
     availability.forget()
-    write(f"Installed {model.from_code}→{model.to_code} (version {model.version}) in {model.path}")
+    for line in models_cli.installed_lines(model, model_store.list_models(models_dir),
+                                           models_cli.current_choices(models_dir), site_languages()):
+        write(line)
     return model
 
 
 def _install_file(path: Path, entry: IndexEntry, models_dir):
-    # The one place a downloaded file is installed. At merge this becomes model_install.install_model(path,
-    # models_dir, licence=entry.licence or None, name=entry.name), which installs every model family.
-    return argos_packages.install_package(path, models_dir)
+    # The one place a downloaded file is installed: every model family, checked as install-model checks it.
+    if entry.format == "argos":  # an Argos package names its own folder (<from>-<to>) and version
+        return install_model(path, models_dir, licence=entry.licence or None)
+    pair = None if entry.multilingual else f"{entry.from_code}-{entry.to_code}"
+    return install_model(path, models_dir, licence=entry.licence or None, name=entry.name, pair=pair,
+                         version=entry.version or None)
 
 
 def _resume_hint(message: str, part: Path) -> str:

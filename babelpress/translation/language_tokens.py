@@ -7,6 +7,8 @@ local engine, the model installer and bench/translation_quality.py agree.
 
 from __future__ import annotations
 
+import re
+
 # ISO 639-1 → FLORES-200 / NLLB-200 code. The variety FLORES and NLLB use for each language:
 # Modern Standard Arabic (arb), North Azerbaijani (azj), Western Persian (pes), Standard Latvian…
 FLORES = {
@@ -53,3 +55,53 @@ def m2m100_token(code: str) -> str:
 def madlad_token(code: str) -> str:
     """MADLAD-400's target-language token: "<2hy>"."""
     return f"<2{base_language(code)}>"
+
+
+# --- Reading a model's vocabulary back into languages -----------------------------------------------
+
+_NLLB_TOKEN = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")
+_M2M100_TOKEN = re.compile(r"^__([a-z]{2,3})__$")
+_MADLAD_TOKEN = re.compile(r"^<2([a-z]{2,3})>$")
+# ISO 639-3 (and the macrolanguage codes OPUS-MT uses) → ISO 639-1, for names like "opus-mt-eng-hye".
+_FROM_ISO639_3 = {code.split("_")[0]: iso for iso, code in FLORES.items() if iso != "no"} | {
+    "ara": "ar", "aze": "az", "fas": "fa", "per": "fa", "msa": "ms", "mon": "mn", "nep": "ne", "nor": "nb",
+    "pus": "ps", "sqi": "sq", "swa": "sw", "uzb": "uz", "lav": "lv", "zho": "zh", "chi": "zh", "fre": "fr",
+    "ger": "de", "arm": "hy", "geo": "ka", "gre": "el", "dut": "nl", "cze": "cs", "slo": "sk", "rum": "ro",
+    "wel": "cy", "ice": "is", "mac": "mk", "may": "ms", "bur": "my", "baq": "eu", "alb": "sq", "tib": "bo",
+}
+
+
+def known_language(code: str) -> str | None:
+    """Babelpress's ISO 639-1 code for a 2- or 3-letter code ("hye" → "hy", "hy" → "hy"), or None."""
+    code = base_language(code)
+    if code in FLORES:
+        return "nb" if code == "no" else code
+    return _FROM_ISO639_3.get(code)
+
+
+def nllb_languages(vocabulary) -> dict[str, str]:
+    """{ISO 639-1: token} for the NLLB/FLORES language tokens in a vocabulary ("hye_Armn" → "hy")."""
+    found = {}
+    for token in vocabulary:
+        if _NLLB_TOKEN.match(token) and (iso := from_flores(token)) and flores_code(iso) == token:
+            found[iso] = token
+    return found
+
+
+def m2m100_languages(vocabulary) -> dict[str, str]:
+    """{ISO 639-1: token} for M2M-100's "__hy__" tokens that Babelpress knows."""
+    return _wrapped(vocabulary, _M2M100_TOKEN)
+
+
+def madlad_languages(vocabulary) -> dict[str, str]:
+    """{ISO 639-1: token} for MADLAD-400's "<2hy>" tokens that Babelpress knows."""
+    return _wrapped(vocabulary, _MADLAD_TOKEN)
+
+
+def _wrapped(vocabulary, pattern: re.Pattern) -> dict[str, str]:
+    found = {}
+    for token in vocabulary:
+        match = pattern.match(token)
+        if match and match.group(1) in FLORES and match.group(1) != "no":
+            found[match.group(1)] = token
+    return found

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 import httpx
 
-from babelpress.translation.argos_packages import _version_key as version_key
+from babelpress.translation.argos_packages import version_key
 from babelpress.translation.argos_packages import default_models_dir
 
 DEFAULT_INDEX_URL = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"

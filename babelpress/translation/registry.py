@@ -114,7 +114,7 @@ def engine_for(source: str, target: str) -> TranslationEngine:
     raise EngineError(
         "translation",
         f"no engine can translate {source}→{target} ({hint}). Install a model with "
-        f"`babelpress translation install-model FILE.argosmodel` or configure another engine "
+        f"`babelpress translation install-model FILE-OR-FOLDER` or configure another engine "
         f"(see BABELPRESS_TRANSLATION_ENGINE in docs/settings.md).",
         retryable=False,
     )

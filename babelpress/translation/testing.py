@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from babelpress.translation.language_tokens import flores_code, m2m100_token, madlad_token
+
 # Small word lists so the tokenizer learns real-looking pieces in each script.
 _WORDS = {
     "en": "the a news story city council vote today minister said people market price school water "
@@ -26,6 +28,10 @@ _WORDS = {
     "eau rapport gouvernement élection semaine année police tribunal santé grève pluie fleuve été".split(),
     "hy": "լուր քաղաք խորհուրդ քվեարկություն այսօր նախարար ասաց մարդիկ շուկա գին դպրոց ջուր "
     "կառավարություն ընտրություն շաբաթ տարի ոստիկանություն դատարան առողջություն անձրև գետ".split(),
+    "ru": "новости город совет голосование сегодня министр сказал люди рынок цена школа вода доклад "
+    "правительство выборы неделя год полиция суд здоровье забастовка дождь река".split(),
+    "ar": "أخبار مدينة مجلس تصويت اليوم وزير قال الناس سوق سعر مدرسة ماء تقرير حكومة انتخابات أسبوع "
+    "سنة شرطة محكمة صحة إضراب مطر نهر".split(),
 }
 _FALLBACK_SYLLABLES = "ka lo mi ne ta ru si po de an el or is um ve".split()
 
@@ -42,9 +48,12 @@ def _lines(lang: str, rng: random.Random, count: int) -> list[str]:
     return out
 
 
-def _train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
+def _train_sentencepiece(lines: list[str], vocab_size: int, user_defined_symbols=()) -> bytes:
     import sentencepiece as spm
 
+    # Byte fallback reserves 256 pieces, plus 3 specials and every character seen: keep room for words.
+    needed = 256 + 3 + len(user_defined_symbols) + len(set("".join(lines)) - {" "}) + 40
+    vocab_size = max(vocab_size, needed)
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines),
@@ -58,12 +67,26 @@ def _train_sentencepiece(lines: list[str], vocab_size: int) -> bytes:
         hard_vocab_limit=False,
         num_threads=1,
         minloglevel=2,
+        **({"user_defined_symbols": list(user_defined_symbols)} if user_defined_symbols else {}),
     )
     return buffer.getvalue()
 
 
+def _output_bias(vocab: list[str], d_model: int, suppress, eos_bias: float | None) -> np.ndarray:
+    bias = np.zeros(len(vocab), np.float32)
+    for i, piece in enumerate(vocab):
+        # Never emit <unk>/<s> or raw bytes: outputs stay decodable text.
+        if piece in ("<unk>", "<s>", *suppress) or (piece.startswith("<0x") and piece.endswith(">")):
+            bias[i] = -20.0
+    # Lean towards </s> so outputs stay a few tokens long (fast tests) instead of looping to
+    # max_decoding_length. Logits grow like sqrt(d_model), so the push does too.
+    bias[vocab.index("</s>")] = float(np.sqrt(d_model)) if eos_bias is None else eos_bias
+    return bias
+
+
 def _build_ct2_model(
-    vocab: list[str], out_dir: Path, seed: int, *, layers: int, heads: int, d_model: int, ffn: int
+    vocab: list[str], out_dir: Path, seed: int, *, layers: int = 1, heads: int = 2, d_model: int = 16, ffn: int = 32,
+    config: dict | None = None, suppress=(), eos_bias: float | None = None,
 ) -> None:
     from ctranslate2.specs import transformer_spec
 
@@ -107,18 +130,12 @@ def _build_ct2_model(
         linear(layer.ffn.linear_0, ffn, d_model)
         linear(layer.ffn.linear_1, d_model, ffn)
     decoder.projection.weight = rand(size, d_model, scale=0.5)
-    bias = np.zeros(size, np.float32)
-    for i, piece in enumerate(vocab):
-        # Never emit <unk>/<s> or raw bytes: outputs stay decodable text.
-        if piece in ("<unk>", "<s>") or (piece.startswith("<0x") and piece.endswith(">")):
-            bias[i] = -20.0
-    # Lean towards </s> so outputs stay a few tokens long (fast tests) instead of looping to
-    # max_decoding_length. Logits grow like sqrt(d_model), so the push does too.
-    bias[vocab.index("</s>")] = float(np.sqrt(d_model))
-    decoder.projection.bias = bias
+    decoder.projection.bias = _output_bias(vocab, d_model, suppress, eos_bias)
 
     spec.register_source_vocabulary(vocab)
     spec.register_target_vocabulary(vocab)
+    for key, value in (config or {}).items():
+        setattr(spec.config, key, value)
     spec.validate()
     spec.optimize(quantization="float32")
     spec.save(str(out_dir))
@@ -150,9 +167,7 @@ def build_tiny_argos_package(
     rng = random.Random(seed)
     # One tokenizer for both sides, as in Argos packages (shared vocabulary).
     lines = _lines(from_code, rng, 200) + _lines(to_code, rng, 200)
-    # Byte fallback reserves 256 pieces, plus 3 specials and every character seen: keep room for words.
-    needed = 256 + 3 + len(set("".join(lines)) - {" "}) + 40
-    sp_bytes = _train_sentencepiece(lines, max(vocab_size, needed))
+    sp_bytes = _train_sentencepiece(lines, vocab_size)
 
     import sentencepiece as spm
 
@@ -186,6 +201,97 @@ def build_tiny_argos_package(
     return archive
 
 
+# --- CTranslate2 model folders of the other families ------------------------------------------------------
+
+
+def _seed(*parts) -> int:
+    return zlib.crc32("-".join(map(str, parts)).encode())
+
+
+def _pieces(sp_bytes: bytes) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def build_tiny_opus_mt_model(
+    dest_dir: str | Path, source: str, target: str, *, name: str | None = None, licence: str | None = "apache-2.0",
+    add_source_eos: bool = False, seed: int | None = None,
+) -> Path:
+    """Build ``<dest_dir>/opus-mt-<source>-<target>/`` as ``ct2-transformers-converter`` writes an
+    OPUS-MT model: model.bin, config.json, shared_vocabulary.json, source.spm, target.spm and a
+    model card README.md (front matter ``license:`` unless ``licence`` is None). Returns the folder."""
+    seed = _seed("opus-mt", source, target) if seed is None else seed
+    rng = random.Random(seed)
+    source_spm = _train_sentencepiece(_lines(source, rng, 200), 300)
+    target_spm = _train_sentencepiece(_lines(target, rng, 200), 300)
+    # Marian's joint vocabulary: the source pieces, then the target pieces not already there.
+    vocab = list(dict.fromkeys(_pieces(source_spm) + _pieces(target_spm)))
+    folder = Path(dest_dir) / (name or f"opus-mt-{source}-{target}")
+    folder.mkdir(parents=True, exist_ok=True)
+    _build_ct2_model(vocab, folder, seed, config={"add_source_eos": add_source_eos, "decoder_start_token": "</s>"},
+                     eos_bias=0.0)
+    (folder / "source.spm").write_bytes(source_spm)
+    (folder / "target.spm").write_bytes(target_spm)
+    front = f"---\nlicense: {licence}\ntags:\n- translation\n---\n" if licence else ""
+    (folder / "README.md").write_text(
+        f"{front}### opus-mt-{source}-{target}\n\n* source languages: {source}\n* target languages: {target}\n"
+        "\nTiny random model for tests. Output is gibberish.\n", encoding="utf-8")
+    return folder
+
+
+#: family → (language token of a code, SentencePiece file name, name of the folder)
+_MULTILINGUAL = {
+    "nllb": (lambda c: flores_code(c), "sentencepiece.bpe.model", "nllb-200-tiny"),
+    "m2m100": (lambda c: m2m100_token(c), "sentencepiece.bpe.model", "m2m100-tiny"),
+    "madlad": (lambda c: madlad_token(c), "sentencepiece.model", "madlad400-tiny"),
+}
+
+
+def build_tiny_multilingual_model(
+    dest_dir: str | Path, family: str, languages=("en", "fr", "hy", "ru"), *, name: str | None = None,
+    licence: str | None = None, seed: int | None = None,
+) -> Path:
+    """Build a tiny NLLB-200, M2M-100 or MADLAD-400 style CTranslate2 folder whose vocabulary (and
+    SentencePiece model, as user-defined symbols) holds the family's token of each language
+    ("hye_Armn", "__hy__", "<2hy>"). Returns the folder."""
+    token_of, spm_name, default_name = _MULTILINGUAL[family]
+    seed = _seed(family, *languages) if seed is None else seed
+    rng = random.Random(seed)
+    tokens = [token_of(code) for code in languages]
+    lines = [line for code in languages for line in _lines(code, rng, 120)]
+    sp_bytes = _train_sentencepiece(lines, 300, user_defined_symbols=tokens)
+    vocab = _pieces(sp_bytes)
+    folder = Path(dest_dir) / (name or default_name)
+    folder.mkdir(parents=True, exist_ok=True)
+    # No push towards </s>: a random model then never stops at once (an empty probe), and runs to the
+    # decoding limit, which is short in tests.
+    _build_ct2_model(vocab, folder, seed, suppress=tokens, config={"decoder_start_token": "</s>"}, eos_bias=0.0)
+    (folder / spm_name).write_bytes(sp_bytes)
+    if licence:
+        (folder / "README.md").write_text(f"---\nlicense: {licence}\n---\nTiny random {family} model.\n")
+    return folder
+
+
+def archive_folder(folder: Path, dest: Path, *, top: str | None = None) -> Path:
+    """Zip or tar (by ``dest``'s suffix: .zip, .tar, .tar.gz, .tgz) a model folder under one top folder."""
+    top = folder.name if top is None else top
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    if dest.name.endswith(".zip"):
+        with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            for path in files:
+                zf.write(path, f"{top}/{path.relative_to(folder).as_posix()}" if top else path.name)
+        return dest
+    import tarfile
+
+    mode = "w:gz" if dest.name.endswith((".tar.gz", ".tgz")) else "w"
+    with tarfile.open(dest, mode) as tf:
+        for path in files:
+            tf.add(path, f"{top}/{path.relative_to(folder).as_posix()}" if top else path.name)
+    return dest
+
+
 def rezip(src: Path, dest: Path, *, rename=None, drop=(), add: dict[str, bytes] | None = None) -> Path:
     """Copy an .argosmodel, optionally renaming, dropping or adding entries (for refusal tests)."""
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
@@ -199,4 +305,6 @@ def rezip(src: Path, dest: Path, *, rename=None, drop=(), add: dict[str, bytes] 
     return dest
 
 
-__all__ = ["build_tiny_argos_package", "rezip"]
+__all__ = [
+    "archive_folder", "build_tiny_argos_package", "build_tiny_multilingual_model", "build_tiny_opus_mt_model", "rezip",
+]

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from babelpress.translation.argos_packages import install_package
-from babelpress.translation.testing import build_tiny_argos_package
+from babelpress.translation.testing import (
+    build_tiny_argos_package,
+    build_tiny_multilingual_model,
+    build_tiny_opus_mt_model,
+)
 
 TINY_PAIRS = [("en", "fr"), ("fr", "en"), ("en", "hy")]
 
@@ -24,6 +28,17 @@ def tiny_models_dir(tmp_path_factory, tiny_packages):
     for archive in tiny_packages.values():
         install_package(archive, models_dir)
     return models_dir
+
+
+@pytest.fixture(scope="session")
+def tiny_model_folders(tmp_path_factory):
+    """{family: CTranslate2 model folder} as converters write them: an OPUS-MT en→hy model and
+    NLLB-200, M2M-100 and MADLAD-400 style models knowing en, fr, hy and ru. Treat as read-only."""
+    folder = tmp_path_factory.mktemp("ct2-models")
+    return {
+        "opus-mt": build_tiny_opus_mt_model(folder, "en", "hy"),
+        **{family: build_tiny_multilingual_model(folder, family) for family in ("nllb", "m2m100", "madlad")},
+    }
 
 
 # --- Engines for the workflow specifications ----------------------------------------------------

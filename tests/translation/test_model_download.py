@@ -60,7 +60,7 @@ def test_install_downloads_checks_installs_and_the_model_then_translates(model_i
     assert f"Downloading translate-en_fr 1.0 ({index_packages['en', 'fr'].stat().st_size // 1000} kB), " \
            "from the start" in out
     assert f"Downloaded {FILE} from {model_index.url}/files/{FILE}" in out
-    assert f"Installed en→fr (version 1.0) in {models / 'en-fr'}" in out
+    assert f"Installed en-fr: Argos Translate package, en→fr, licence unknown, version 1.0, in {models / 'en-fr'}." in out
     assert registry.generation() > generation  # engines built before see the new model
     assert leftover_names(downloads) == set()
     (translated,) = LocalEngine(models_dir=str(models), max_decoding_length=16).translate_batch(

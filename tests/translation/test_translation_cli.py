@@ -181,9 +181,13 @@ def test_install_model_then_list_then_remove(models_dir, en_ru_package):
     listed = run("translation", "list-models")
     removed = run("translation", "remove-model", "en-ru")
 
-    assert installed.strip() == f"Installed en→ru (version 1.0) in {models_dir / 'en-ru'}"
-    assert listed.startswith("en→ru  version 1.0  ") and listed.strip().endswith(str(models_dir / "en-ru"))
-    assert removed.strip() == "Removed en→ru."
+    assert installed.strip() == (f"Installed en-ru: Argos Translate package, en→ru, licence unknown, version 1.0, "
+                                 f"in {models_dir / 'en-ru'}.")
+    first, used = listed.splitlines()
+    assert first.startswith("en-ru  argos  en→ru  licence unknown  version 1.0  ")
+    assert first.endswith(str(models_dir / "en-ru"))
+    assert used == "    used for: en→ru"
+    assert removed.strip() == "Removed en-ru (argos)."
     assert run("translation", "list-models").startswith(f"No models in {models_dir}.")
 
 
@@ -208,7 +212,7 @@ def test_install_model_refuses_a_file_that_is_not_a_package(models_dir, tmp_path
 
 
 def test_remove_model_names_what_is_installed_when_the_pair_is_not(models_dir):
-    with pytest.raises(CommandError, match="no model installed for en→ru.*list-models"):
+    with pytest.raises(CommandError, match="no model named 'en-ru'.*list-models"):
         call_command("translation", "remove-model", "en-ru", stdout=io.StringIO())
 
 

@@ -1,8 +1,10 @@
-"""The ``local`` engine: Argos Translate packages run in-process with CTranslate2 + SentencePiece.
+"""The ``local`` engine: models run in-process with CTranslate2 + SentencePiece — Argos
+Translate packages, OPUS-MT, and the multilingual NLLB-200, M2M-100 and MADLAD-400 models.
 
-Packages are installed by the operator (``babelpress translation install-model FILE``, see
-``babelpress.translation.argos_packages``); nothing is downloaded. A pair without its own
-package is translated through English when both halves are installed (fr→en→hy).
+Models are installed by the operator (``babelpress translation install-model``, see
+``babelpress.translation.model_install``); nothing is downloaded here. Which model translates a
+pair is ``model_choice``'s rule: the operator's choice, a model for exactly that pair, a
+multilingual model that knows both languages, or two models through English (fr→en→hy).
 
 Each segment is split on its placeholder tags; only the text runs between tags go to the model,
 one sentence per model input (Argos models are trained on sentences), and the tags are put back
@@ -16,7 +18,10 @@ import re
 from pathlib import Path
 from xml.sax.saxutils import escape as _xml_escape
 
-from babelpress.translation import argos_packages
+from babelpress.translation import model_choice, model_store
+from babelpress.translation.language_tokens import base_language
+from babelpress.translation.model_choice import Hop
+from babelpress.translation.models_folder import INSTALL_HINT, ModelPackageError, default_models_dir
 from babelpress.translation.sentences import split_sentences
 from babelpress.translation.engines.base import (
     EngineError,
@@ -30,7 +35,7 @@ from babelpress.translation.engines.local_models import LoadedModel, get_model
 
 logger = logging.getLogger(__name__)
 
-PIVOT = "en"
+PIVOT = model_choice.PIVOT
 # Runs shorter than this are nearly always one sentence: skip the (slower) sentence splitter.
 _MIN_SPLIT_CHARS = 60
 # A "sentence" longer than this many tokens (no punctuation, a list, a table row) is cut at word
@@ -100,38 +105,34 @@ class LocalEngine(TranslationEngine):
             ) from None
         models_dir = _option(options, "models_dir", None)
         self._models_dir = Path(models_dir).expanduser() if models_dir else None
+        self.model_choices = _model_choices(self.name, _option(options, "models", {}))
 
-    # -- installed packages
+    # -- installed models
 
     @property
     def models_dir(self) -> Path:
         if self._models_dir is not None:
             return self._models_dir
         try:
-            return argos_packages.default_models_dir()
-        except argos_packages.ModelPackageError as exc:
+            return default_models_dir()
+        except ModelPackageError as exc:
             raise EngineError(self.name, str(exc)) from None
 
-    def _installed(self, source: str, target: str) -> argos_packages.InstalledModel | None:
-        return argos_packages.get_installed(source, target, self.models_dir)
+    def installed(self) -> list[model_store.LocalModel]:
+        return model_store.list_models(self.models_dir)
+
+    def choices(self) -> dict[str, str]:
+        """Which model the operator chose for which pair: OPTIONS ``models``, then ``prefer``."""
+        return model_choice.merged_choices(model_store.read_preferences(self.models_dir), self.model_choices)
 
     @staticmethod
     def _norm(code: str) -> str:
-        # Packages are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
-        return re.split(r"[-_]", code.strip().lower(), maxsplit=1)[0]
+        # Models are per language ("pt"), Babelpress may ask for a variant ("pt-BR").
+        return base_language(code)
 
-    def hops(self, source: str, target: str) -> list[argos_packages.InstalledModel] | None:
-        """The packages a translation goes through: one (direct) or two (via English), or None."""
-        source, target = self._norm(source), self._norm(target)
-        if source == target:
-            return None
-        direct = self._installed(source, target)
-        if direct:
-            return [direct]
-        if PIVOT in (source, target):
-            return None
-        first, second = self._installed(source, PIVOT), self._installed(PIVOT, target)
-        return [first, second] if first and second else None
+    def hops(self, source: str, target: str) -> list[Hop] | None:
+        """The model calls a translation goes through: one (direct) or two (via English), or None."""
+        return model_choice.hops(self.installed(), self._norm(source), self._norm(target), self.choices())
 
     def supports(self, source: str, target: str) -> bool:
         # No models folder configured at all raises EngineError naming BABELPRESS_MODELS_DIR.
@@ -141,23 +142,23 @@ class LocalEngine(TranslationEngine):
         hops = self.hops(source, target)
         if hops is None:
             return None
-        return [RouteStep(m.from_code, m.to_code, model=m.path.name, family="argos") for m in hops]
+        return [RouteStep(h.source, h.target, model=h.model.name, family=h.model.family, licence=h.model.licence,
+                          non_commercial=h.model.non_commercial) for h in hops]
 
     def describe(self) -> str:
         try:
-            pairs = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
-        except (EngineError, argos_packages.ModelPackageError):
-            pairs = []
-        return f"{self.name} (argos {', '.join(pairs) or 'no models installed'})"
+            models = self.installed()
+        except (EngineError, ModelPackageError):
+            models = []
+        return f"{self.name} ({_reach(models) or 'no models installed'})"
 
     def _unsupported(self, source: str, target: str) -> UnsupportedLanguagePair:
         s, t = self._norm(source), self._norm(target)
-        installed = [f"{m.from_code}→{m.to_code}" for m in argos_packages.list_installed(self.models_dir)]
         pivot = "" if PIVOT in (s, t) or s == t else f" (or {s}→{PIVOT} and {PIVOT}→{t} to go through English)"
         hint = (
-            f"No model installed for {s}→{t}: run `{argos_packages.INSTALL_HINT}` with the {s}→{t} package"
-            f"{pivot}. Packages: {argos_packages.PACKAGES_URL} . Installed in {self.models_dir}: "
-            f"{', '.join(installed) or 'none'}."
+            f"No model installed for {s}→{t}: run `{INSTALL_HINT}` with a model for {s}→{t}{pivot}: an Argos "
+            f"package, an OPUS-MT model, or a multilingual NLLB-200, M2M-100 or MADLAD-400 model that knows both "
+            f"languages (docs/engines.md). Installed in {self.models_dir}: {_reach(self.installed()) or 'none'}."
         )
         return UnsupportedLanguagePair(self.name, source, target, hint)
 
@@ -168,9 +169,9 @@ class LocalEngine(TranslationEngine):
         if route is None:
             raise self._unsupported(source, target)
         models = [
-            get_model(m, device=self.device, compute_type=self.compute_type, inter_threads=self.inter_threads,
-                      intra_threads=self.intra_threads, engine=self.name)
-            for m in route
+            (hop, get_model(hop.model, device=self.device, compute_type=self.compute_type,
+                            inter_threads=self.inter_threads, intra_threads=self.intra_threads, engine=self.name))
+            for hop in route
         ]
 
         # Plan: every segment becomes pieces that are kept verbatim (tags, whitespace, digits) or
@@ -198,8 +199,8 @@ class LocalEngine(TranslationEngine):
                     plan.append(trail)
             plans.append(plan)
 
-        for loaded in models:  # one model call per hop: s→t, or s→en then en→t
-            units = self._run(loaded, units)
+        for hop, loaded in models:  # one model call per hop: s→t, or s→en then en→t
+            units = self._run(loaded, hop, units)
 
         return ["".join(p if isinstance(p, str) else _escape(units[p]) for p in plan) for plan in plans]
 
@@ -225,7 +226,7 @@ class LocalEngine(TranslationEngine):
             out.append(text[pos:])
         return out
 
-    def _run(self, loaded: LoadedModel, texts: list[str]) -> list[str]:
+    def _run(self, loaded: LoadedModel, hop: Hop, texts: list[str]) -> list[str]:
         """Translate plain-text sentences with one model; one output per input."""
         # Identical sentences (datelines, bylines, repeated captions) are translated once.
         index: dict[str, int] = {}
@@ -244,8 +245,7 @@ class LocalEngine(TranslationEngine):
         except Exception as exc:
             raise EngineError(
                 self.name,
-                f"tokenizing failed with {loaded.installed} ({exc}): reinstall the package with "
-                f"`{argos_packages.INSTALL_HINT}`.",
+                f"tokenizing failed with {loaded.installed} ({exc}): reinstall the model with `{INSTALL_HINT}`.",
             ) from exc
         # Very long token runs are cut into chunks; chunk outputs are joined back with a space.
         batch: list[list[str]] = []
@@ -255,22 +255,23 @@ class LocalEngine(TranslationEngine):
                 batch.append(chunk)
                 owners.append(i)
         pieces: dict[int, list[str]] = {}
-        for owner, text in zip(owners, self._translate_tokens(loaded, batch)):
+        for owner, text in zip(owners, self._translate_tokens(loaded, hop, batch)):
             pieces.setdefault(owner, []).append(text)
         translated = [""] * len(unique)
         for owner, parts in pieces.items():
             translated[owner] = " ".join(p for p in parts if p)
         return [translated[w] for w in where]
 
-    def _translate_tokens(self, loaded: LoadedModel, batch: list[list[str]]) -> list[str]:
-        """The model's decoded output for each tokenized input."""
-        prefix = loaded.installed.target_prefix
-        kwargs = {}
-        if prefix:
-            kwargs["target_prefix"] = [[prefix]] * len(batch)
+    def _translate_tokens(self, loaded: LoadedModel, hop: Hop, batch: list[list[str]]) -> list[str]:
+        """The model's decoded output for each tokenized input: the family adds its language tokens
+        around the pieces (and asks for the target language) and says what to strip after."""
+        family = hop.model.kind
+        prefix = family.target_prefix(hop.source, hop.target, metadata_prefix=hop.model.target_prefix)
+        kwargs = {"target_prefix": [prefix] * len(batch)} if prefix else {}
+        inputs = [family.source_tokens(tokens, hop.source, hop.target, adds_eos=loaded.adds_eos) for tokens in batch]
         try:
             outputs = loaded.translator.translate_batch(
-                batch,
+                inputs,
                 max_batch_size=self.max_batch_size,
                 beam_size=self.beam_size,
                 max_decoding_length=self.max_decoding_length,
@@ -285,16 +286,33 @@ class LocalEngine(TranslationEngine):
         except Exception as exc:
             raise EngineError(
                 self.name,
-                f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the package "
-                f"with `{argos_packages.INSTALL_HINT}`.",
+                f"translation failed with {loaded.installed} ({exc}). If this persists, reinstall the model "
+                f"with `{INSTALL_HINT}`.",
             ) from exc
         decoded = []
         for result in outputs:
             tokens = result.hypotheses[0] if result.hypotheses else []
-            if prefix and tokens[:1] == [prefix]:
-                tokens = tokens[1:]
-            decoded.append(loaded.sp.decode(tokens).strip())
+            decoded.append(loaded.sp_target.decode(family.clean_output(tokens, prefix)).strip())
         return decoded
+
+
+def _reach(models: list[model_store.LocalModel]) -> str:
+    """"argos en→fr, fr→en; opus-mt en→hy; nllb nllb-200-distilled-600M (202 languages)"."""
+    parts: dict[str, list[str]] = {}
+    for model in models:
+        what = f"{model.name} ({len(model.languages)} languages)" if model.multilingual else model.pair.replace("-", "→")
+        parts.setdefault(model.family, []).append(what)
+    return "; ".join(f"{family} {', '.join(sorted(items))}" for family, items in parts.items())
+
+
+def _model_choices(engine: str, value) -> dict[str, str]:
+    """OPTIONS ``models``: {"en-hy": "name"}, or the string "en-hy=name,fr-hy=name" (environment)."""
+    if isinstance(value, str):
+        items = [item for item in value.replace(" ", "").split(",") if item]
+        value = dict(item.split("=", 1) for item in items) if all("=" in item for item in items) else None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise EngineError(engine, 'bad OPTIONS models: give {"en-hy": "MODEL NAME", …} (or "en-hy=NAME,fr-hy=NAME").')
+    return {"-".join(base_language(c) for c in pair.split("-", 1)): name for pair, name in value.items()}
 
 
 def _chunk_tokens(tokens: list[str], limit: int) -> list[list[str]]:

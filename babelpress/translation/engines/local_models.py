@@ -1,6 +1,7 @@
-"""Loaded Argos models of the ``local`` engine: a CTranslate2 translator and its SentencePiece
-tokenizer per installed package, loaded once per process and shared by every engine instance and
-thread. A package installed again (a new ``model.bin``) is loaded again on its next use.
+"""Loaded models of the ``local`` engine: a CTranslate2 translator and its SentencePiece
+tokenizers (one, or source.spm + target.spm for OPUS-MT) per installed model, loaded once per
+process and shared by every engine instance and thread. A model installed again (a new
+``model.bin``) is loaded again on its next use.
 """
 
 from __future__ import annotations
@@ -12,20 +13,31 @@ from dataclasses import dataclass
 import ctranslate2
 import sentencepiece
 
-from babelpress.translation import argos_packages
 from babelpress.translation.engines.base import EngineError
+from babelpress.translation.model_files import CT2_WEIGHTS, ct2_config
+from babelpress.translation.model_store import LocalModel
+from babelpress.translation.models_folder import INSTALL_HINT
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass
 class LoadedModel:
-    installed: argos_packages.InstalledModel
+    installed: LocalModel
     translator: ctranslate2.Translator
+    #: Tokenizes the source text.
     sp: sentencepiece.SentencePieceProcessor
     compute_type: str
-    #: model.bin's mtime when loaded: a reinstalled package has a new one and gets reloaded.
+    #: Detokenizes the output (the same processor as ``sp`` unless the model has a target.spm).
+    sp_target: sentencepiece.SentencePieceProcessor | None = None
+    #: The model's config.json says CTranslate2 appends </s> to the source itself.
+    adds_eos: bool = False
+    #: model.bin's mtime when loaded: a reinstalled model has a new one and gets reloaded.
     stamp: int = 0
+
+    def __post_init__(self):
+        if self.sp_target is None:
+            self.sp_target = self.sp
 
 
 _CACHE: dict[tuple, LoadedModel] = {}
@@ -45,9 +57,9 @@ def loaded_models() -> list[LoadedModel]:
         return list(_CACHE.values())
 
 
-def _stamp(model: argos_packages.InstalledModel) -> int:
+def _stamp(model: LocalModel) -> int:
     try:
-        return (model.model_dir / argos_packages.CT2_WEIGHTS).stat().st_mtime_ns
+        return (model.model_dir / CT2_WEIGHTS).stat().st_mtime_ns
     except OSError:
         return 0
 
@@ -68,7 +80,7 @@ def _pick_compute_type(device: str, wanted: str) -> str:
 
 
 def get_model(
-    model: argos_packages.InstalledModel,
+    model: LocalModel,
     *,
     device: str = "cpu",
     compute_type: str = "int8",
@@ -76,7 +88,7 @@ def get_model(
     intra_threads: int = 0,
     engine: str = "local",
 ) -> LoadedModel:
-    """The loaded translator + tokenizer for an installed package, loading it on first use."""
+    """The loaded translator + tokenizers for an installed model, loading them on first use."""
     path = str(model.path.resolve())
     key = (path, device, compute_type, inter_threads, intra_threads)
     stamp = _stamp(model)
@@ -101,9 +113,11 @@ def get_model(
 
 
 def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
-    reinstall = f"reinstall it with `{argos_packages.INSTALL_HINT}`"
+    reinstall = f"reinstall it with `{INSTALL_HINT}`"
     try:
-        sp = sentencepiece.SentencePieceProcessor(model_file=str(model.sentencepiece_path))
+        sp = sentencepiece.SentencePieceProcessor(model_file=str(model.source_spm_path))
+        sp_target = sp if model.target_spm == model.source_spm else sentencepiece.SentencePieceProcessor(
+            model_file=str(model.target_spm_path))
     except Exception as exc:
         raise EngineError(engine, f"cannot load the tokenizer of {model} ({exc}): {reinstall}.") from exc
     chosen = _pick_compute_type(device, compute_type)
@@ -128,4 +142,5 @@ def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) 
             f"or check OPTIONS device={device!r} compute_type={compute_type!r}.",
         ) from exc
     logger.info("local engine: loaded %s (%s, %s)", model, device, chosen)
-    return LoadedModel(installed=model, translator=translator, sp=sp, compute_type=chosen)
+    return LoadedModel(installed=model, translator=translator, sp=sp, sp_target=sp_target, compute_type=chosen,
+                       adds_eos=bool(ct2_config(model.model_dir).get("add_source_eos")))

@@ -1,12 +1,13 @@
-"""`babelpress translation status|install-model|list-models|remove-model|available|install`."""
+"""`babelpress translation status|install-model|list-models|remove-model|prefer|available|install`."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from babelpress.translation import argos_packages, availability, coverage, index_commands, registry
+from babelpress.translation import availability, coverage, index_commands, model_store, models_cli, registry
+from babelpress.translation.model_install import install_model, site_languages
 from babelpress.translation.models import TranslationJob
+from babelpress.translation.models_folder import INSTALL_HINT, ModelPackageError, default_models_dir
 
 
 class Command(BaseCommand):
@@ -14,12 +15,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        install = sub.add_parser("install-model", help="Install an Argos Translate package (.argosmodel).")
+        install = sub.add_parser(
+            "install-model", help="Install a model: an Argos .argosmodel, a CTranslate2 model folder (OPUS-MT, "
+                                  "NLLB-200, M2M-100, MADLAD-400) or a .zip/.tar.gz of one.")
         install.add_argument("files", nargs="+")
-        install.add_argument("--allow-downgrade", action="store_true")
-        sub.add_parser("list-models", help="List installed models.")
-        remove = sub.add_parser("remove-model", help="Remove an installed model, e.g. 'en-fr'.")
-        remove.add_argument("pair")
+        install.add_argument("--allow-downgrade", action="store_true", help="Argos: install an older version.")
+        install.add_argument("--pair", help="The pair of a bilingual model whose name does not say it, e.g. en-hy.")
+        install.add_argument("--licence", "--license", dest="licence", help="Record this licence (e.g. CC-BY-4.0).")
+        install.add_argument("--name", help="Install under this name (default: from the folder or archive).")
+        install.add_argument("--any-language", action="store_true",
+                             help="Install even if the model serves none of the site's languages.")
+        sub.add_parser("list-models", help="List installed models, their licences and the pairs they are used for.")
+        remove = sub.add_parser("remove-model", help="Remove an installed model by name (an Argos package: 'en-fr').")
+        remove.add_argument("name")
+        prefer = sub.add_parser("prefer", help="Choose the model that translates a pair, e.g. 'prefer en-hy NAME'.")
+        prefer.add_argument("pair")
+        prefer.add_argument("model", nargs="?")
+        prefer.add_argument("--clear", action="store_true", help="Forget the choice for the pair.")
         sub.add_parser("status", help="Coverage per language; queued and failed jobs.")
         offered = sub.add_parser("available", help="Models the index (BABELPRESS_MODEL_INDEX_URL) offers for the "
                                                    "content languages.")
@@ -33,13 +45,22 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, action.replace("-", "_"))(**options)
 
-    def install_model(self, files, allow_downgrade, **_):
+    def _say(self, lines):
+        for line in lines:
+            self.stdout.write(line)
+
+    def _choices(self) -> dict[str, str]:
+        return models_cli.current_choices(default_models_dir())
+
+    def install_model(self, files, allow_downgrade, pair, licence, name, any_language, **_):
         for file in files:
             try:
-                model = argos_packages.install_package(file, allow_downgrade=allow_downgrade)
-            except argos_packages.ModelPackageError as exc:
+                model = install_model(file, pair=pair, licence=licence, name=name, any_language=any_language,
+                                      allow_downgrade=allow_downgrade)
+            except ModelPackageError as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(f"Installed {model.from_code}→{model.to_code} (version {model.version}) in {model.path}")
+            models = model_store.list_models(default_models_dir())
+            self._say(models_cli.installed_lines(model, models, self._choices(), site_languages()))
         registry.clear_cache()
 
     def available(self, show_all, refresh, **_):
@@ -63,20 +84,37 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=exc.returncode) from exc
 
     def list_models(self, **_):
-        models = argos_packages.list_installed()
+        folder = default_models_dir()
+        models = model_store.list_models(folder)
         if not models:
-            self.stdout.write(f"No models in {settings.BABELPRESS_MODELS_DIR}. {argos_packages.INSTALL_HINT}")
+            self.stdout.write(f"No models in {folder}. Install one: {INSTALL_HINT} (docs/engines.md).")
             return
-        for m in models:
-            self.stdout.write(f"{m.from_code}→{m.to_code}  version {m.version}  {m.size / 1e6:.1f} MB  {m.path}")
+        self._say(models_cli.list_lines(models, self._choices(), model_store.read_preferences(folder),
+                                        site_languages()))
 
-    def remove_model(self, pair, **_):
-        source, _, target = pair.partition("-")
+    def remove_model(self, name, **_):
         try:
-            model = argos_packages.remove(source, target)
-        except argos_packages.ModelPackageError as exc:
+            model, dropped = model_store.remove_model(name, default_models_dir())
+        except ModelPackageError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Removed {model.from_code}→{model.to_code}.")
+        self.stdout.write(f"Removed {model.name} ({model.family}).")
+        if dropped:
+            self.stdout.write(f"It was your choice for {', '.join(dropped)}; those choices are forgotten.")
+        registry.clear_cache()
+
+    def prefer(self, pair, model, clear, **_):
+        source, _sep, target = pair.partition("-")
+        if not source or not target or bool(model) == bool(clear):
+            raise CommandError("Usage: babelpress translation prefer en-hy MODEL_NAME (or: prefer en-hy --clear).")
+        folder = default_models_dir()
+        try:
+            model_store.set_preference(source, target, None if clear else model, folder)
+        except ModelPackageError as exc:
+            raise CommandError(str(exc)) from exc
+        options = models_cli.local_engine_choices()
+        self._say(models_cli.prefer_lines(source, target, None if clear else model,
+                                          model_store.list_models(folder), self._choices(), options))
+        registry.clear_cache()
 
     def status(self, **_):
         table = coverage.totals()
@@ -97,5 +135,5 @@ class Command(BaseCommand):
         if missing:
             self.stdout.write(f"No engine can translate {len(missing)} pair(s) of content languages: "
                               + ", ".join(f"{s}→{t}" for s, t in missing)
-                              + f". Install a model (`{argos_packages.INSTALL_HINT}`) or configure an engine "
+                              + f". Install a model (`{INSTALL_HINT}`) or configure an engine "
                               "(docs/engines.md).")
