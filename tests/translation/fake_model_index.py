@@ -93,6 +93,15 @@ class FakeModelIndex:
         self.packages.append(entry)
         return entry
 
+    def add_archive(self, archive: Path, **entry) -> dict:
+        """Serve ``archive`` (any model archive) and list it with the index ``entry`` fields given."""
+        data = archive.read_bytes()
+        self.files[archive.name] = FakeFile(data, etag=f'"{hashlib.md5(data).hexdigest()}"')
+        entry = {"argos_version": "1.9", "links": [f"{self.url}/files/{archive.name}"],
+                 "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), **entry}
+        self.packages.append(entry)
+        return entry
+
     def file(self, name: str) -> FakeFile:
         return self.files[name]
 

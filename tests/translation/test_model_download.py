@@ -13,7 +13,12 @@ from django.core.management import CommandError, call_command
 from babelpress.translation import index_commands, registry
 from babelpress.translation.argos_packages import get_installed, list_installed
 from babelpress.translation.engines.local import LocalEngine
-from babelpress.translation.testing import build_tiny_argos_package
+from babelpress.translation.testing import (
+    archive_folder,
+    build_tiny_argos_package,
+    build_tiny_multilingual_model,
+    build_tiny_opus_mt_model,
+)
 
 from .fake_model_index import index_packages, model_index, serve_index  # noqa: F401  (fixtures)
 
@@ -48,6 +53,29 @@ def leftover_names(downloads) -> set[str]:
 
 
 # --- The whole way --------------------------------------------------------------------------------
+
+
+def test_the_index_installs_every_model_family(model_index, models, tmp_path, settings):
+    """An OPUS-MT archive for en→hy and a multilingual M2M-100 archive, listed by a mirror's index."""
+    settings.BABELPRESS_CONTENT_LANGUAGES = ["en", "fr", "hy", "ru"]
+    built = tmp_path / "built"
+    opus = archive_folder(build_tiny_opus_mt_model(built, "en", "hy"), tmp_path / "opus-mt-en-hy.tar.gz")
+    m2m = archive_folder(build_tiny_multilingual_model(built, "m2m100", name="m2m100_418M", licence="mit"),
+                         tmp_path / "m2m100_418M.zip")
+    model_index.add_archive(opus, code="opus-mt-en-hy", package_version="2024-01", from_code="en", to_code="hy",
+                            format="ctranslate2", license="apache-2.0")
+    model_index.add_archive(m2m, code="m2m100_418M", package_version="1", from_code="", to_code="",
+                            languages=["en", "fr", "hy", "ru"], format="ctranslate2", license="MIT")
+
+    out = run("install", "en-hy", "m2m100_418M")
+
+    assert "Installed opus-mt-en-hy: OPUS-MT (Marian), en→hy, licence Apache-2.0, version 2024-01" in out
+    assert "Installed m2m100_418M: M2M-100" in out
+    engine = LocalEngine(models_dir=str(models), max_decoding_length=8)
+    assert [step.model for step in engine.route("en", "hy")] == ["opus-mt-en-hy"]
+    assert [step.model for step in engine.route("fr", "hy")] == ["m2m100_418M"]  # direct, no pivot
+    (translated,) = engine.translate_batch(["Le fleuve a monté."], "fr", "hy")
+    assert translated.strip()
 
 
 def test_install_downloads_checks_installs_and_the_model_then_translates(model_index, index_packages, models,
