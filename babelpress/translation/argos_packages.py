@@ -188,7 +188,7 @@ def install_package(
                 )
             target = _unpack_into_place(zf, entries, root, pair, archive if verify else None)
     installed = _model_from_dir(target)
-    logger.info("Installed %s from %s into %s (%d bytes)", installed, archive.name, target, installed.size)
+    logger.debug("Installed %s from %s into %s (%d bytes)", installed, archive.name, target, installed.size)
     return installed
 
 
@@ -223,5 +223,5 @@ def remove(from_code: str, to_code: str, models_dir: str | os.PathLike | None = 
         )
     with install_lock(root):
         delete_model_folder(current.path)
-    logger.info("Removed %s from %s", current, root)
+    logger.debug("Removed %s from %s", current, root)
     return current

@@ -181,7 +181,7 @@ def remove_model(name: str, models_dir: str | os.PathLike | None = None) -> tupl
         dropped = sorted(pair for pair, chosen in prefs.items() if chosen == model.name)
         if dropped:
             _write_preferences(root, {p: c for p, c in prefs.items() if p not in dropped})
-    logger.info("Removed %s from %s", model, root)
+    logger.debug("Removed %s from %s", model, root)
     return model, dropped
 
 
