@@ -49,7 +49,7 @@ class TermForms:
 
     @property
     def accepted(self) -> tuple[str, ...]:
-        return (self.preferred, *self.inflected)
+        return tuple(dict.fromkeys((self.preferred, *self.inflected)))
 
 
 @dataclass(frozen=True)

@@ -225,7 +225,7 @@ def _check_glossary(source: str, target: str, terms, target_language: str) -> li
     issues = []
     for problem in check_terms(source, target, terms, target_language):
         term = problem.term
-        params = {"source": problem.source, "target": term.preferred, "forms": list(term.inflected), "stem": term.stem}
+        params = {"source": problem.source, "target": term.preferred, "forms": list(term.accepted[1:]), "stem": term.stem}
         if problem.kind == "unlisted":  # most likely a correct inflection nobody listed: worth a look
             issues.append(Issue("glossary", WARNING, "glossary.unlisted", {**params, "found": problem.found}))
         elif problem.kind == "mangled":
