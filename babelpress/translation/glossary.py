@@ -118,8 +118,9 @@ class Glossary:
             alternatives = [_form_pattern(f[0]) for f in sorted(forms.values(), key=lambda f: len(f[0]), reverse=True)]
             self._pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
         stems = stemming.has_stemmer(self.language)
-        self._stemmed = [(stemming.form_words(e.source[0]), e.target) for e in entries
-                         if stems and e.source_stem and e.source and stemming.form_words(e.source[0])]
+        stemmed = [(stemming.form_words(e.source[0]), e.target) for e in entries
+                   if stems and e.source_stem and e.source and stemming.form_words(e.source[0])]
+        self._stemmed = sorted(stemmed, key=lambda s: len(s[0]), reverse=True)  # longest first
 
     @classmethod
     def from_pairs(cls, pairs: Iterable[tuple[Sequence[str], str | TermForms]], language: str | None = None, *,
@@ -159,12 +160,14 @@ class Glossary:
             return []
         tokens = stemming.words(text)
         stems = {stemming.stem(word, self.language) for _s, _e, word in tokens}
+        # What a term's first word may be for a text word to match it: its stem, or the start of its stem.
+        heads = stems | {s[:k] for s in stems for k in range(3, len(s))}
         found: list[Mention] = []
-        for wanted, target in sorted(self._stemmed, key=lambda s: len(s[0]), reverse=True):
+        for wanted, target in self._stemmed:
             first = wanted[0]
-            if stemming.stem(first, self.language) not in stems and not any(s.startswith(first) for s in stems):
-                if self.language != "ar":  # Arabic: "و" before the word changes its stem
-                    continue
+            # Arabic: "و" before a word changes its stem, so every term is tried there.
+            if stemming.stem(first, self.language) not in stems and first not in heads and self.language != "ar":
+                continue
             spans = stemming.find_sequence(tokens, text, wanted,
                                            lambda word, term: stemming.same_word(word, term, self.language))
             for start, end in spans:

@@ -89,9 +89,10 @@ def stem(folded_word: str, language: str) -> str:
     return stemmer.stemWord(folded_word) if stemmer is not None else folded_word
 
 
-def words(text: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=256)  # QA looks for every term of a segment in the same text
+def words(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, folded word) of each word of ``text``, offsets in ``text`` as given."""
-    return [(m.start(), m.end(), fold(m.group(0))) for m in WORD.finditer(text)]
+    return tuple((m.start(), m.end(), fold(m.group(0))) for m in WORD.finditer(text))
 
 
 def form_words(form: str) -> tuple[str, ...]:
