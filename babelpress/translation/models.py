@@ -115,7 +115,7 @@ class GlossaryName(models.Model):
         too_long = [form for form in forms if len(form) > FORM_MAX]
         if too_long:
             errors["inflected_forms"] = _("“%(form)s” is longer than %(max)s characters: is it one form? Put one "
-                                          "form per line.") % {"form": too_long[0][:60] + "…", "max": FORM_MAX}
+                                          "form per line.") % {"form": too_long[0][:24] + "…", "max": FORM_MAX}
         if self.match_stem and not has_stemmer(self.language):
             errors["match_stem"] = _(
                 "There is no stemmer for %(language)s (there is one for %(languages)s): list its forms under "

@@ -162,13 +162,19 @@ def _approve(state: Translation, rebuilt: dict[str, str], user) -> None:
 
 def placeholder_items(state: Translation, rows) -> dict[int, list | None]:
     """{row position: what stands behind each placeholder of that row (``SegmentedArticle``
-    items), or None where it cannot be known}: from the source segmented as for this draft. When
+    items), or None where it cannot be known} (see ``draft_segments``)."""
+    return {position: None if seg is None else seg._items for position, seg in draft_segments(state, rows).items()}
+
+
+def draft_segments(state: Translation, rows) -> dict[int, object]:
+    """{row position: the source segment as segmented for this draft (a ``segmenter.Segment``: the
+    items behind its placeholders, its glossary terms), or None where it cannot be known}. When
     the source changed since, a row whose source segment is still there (at its place, or once
-    anywhere) gets its items; the others get None."""
+    anywhere) gets it; the others get None."""
     fields = article_fields(state.source)
     segmented = _segment_like(state, rows, fields)
     if segmented is not None:
-        return {row.position: seg._items for seg, row in zip(segmented.segments, rows)}
+        return {row.position: seg for seg, row in zip(segmented.segments, rows)}
     current = segment_article(fields, state.source.language, glossary=next(_glossaries(state)),
                               max_chars=_segment_size(state))
     found: dict[str, list[tuple[int, object]]] = {}
@@ -179,7 +185,7 @@ def placeholder_items(state: Translation, rows) -> dict[int, list | None]:
         same = found.get(row.source_text, [])
         here = [seg for index, seg in same if index == row.position] or (
             [same[0][1]] if len(same) == 1 else [])
-        items[row.position] = here[0]._items if here else None
+        items[row.position] = here[0] if here else None
     return items
 
 

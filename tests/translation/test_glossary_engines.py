@@ -167,3 +167,16 @@ def test_a_draft_made_with_instructions_is_reviewed_and_checked_again(chat, make
     state.refresh_from_db()
     assert state.state == Translation.State.REVIEWED and state.qa_errors == 0
     assert glossary_qa(result.article) == []
+
+
+def test_the_review_screen_names_the_accepted_forms_of_a_term_left_in_the_text(admin_client, use_engines, make_story,
+                                                                              turkaz):
+    phrasebook_with(use_engines, {SOURCE: MANGLED})
+    result = pipeline.translate_article(make_story([SOURCE], headline="Border"), "fr")
+    state = Translation.objects.get(article=result.article)
+
+    page = admin_client.get(f"/admin/translation/translation/{state.pk}/change/", HTTP_ACCEPT_LANGUAGE="en")
+
+    html = page.content.decode()
+    assert "Glossary: “turco-azerbaïdjanais”, “turco-azerbaïdjanaise” or “turco-azerbaïdjanaises”</p>" in html
+    assert "the translation has “turko-azerbajdjanaise”, which looks like a misspelling." in html
