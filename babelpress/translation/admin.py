@@ -35,7 +35,7 @@ class GlossaryNameInline(admin.TabularInline):
     extra = 0
     min_num = 1
     fields = ["language", "name", "aliases", "inflected_forms", "match_stem"]
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 28})}}
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 24})}}
 
 
 @admin.register(GlossaryTerm)
