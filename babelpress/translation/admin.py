@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,16 +28,21 @@ from babelpress.translation.models import (
 
 
 class GlossaryNameInline(admin.TabularInline):
+    """The term in each language: preferred form, aliases, the inflected forms a translation may
+    use, and whether words with the same stem count too (docs/translation.md, "Glossary")."""
+
     model = GlossaryName
     extra = 0
     min_num = 1
+    fields = ["language", "name", "aliases", "inflected_forms", "match_stem"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 24})}}
 
 
 @admin.register(GlossaryTerm)
 class GlossaryTermAdmin(admin.ModelAdmin):
     list_display = ["__str__", "kind", "all_names", "updated_at"]
     list_filter = ["kind"]
-    search_fields = ["names__name", "names__aliases", "note"]
+    search_fields = ["names__name", "names__aliases", "names__inflected_forms", "note"]
     inlines = [GlossaryNameInline]
     change_list_template = "admin/translation/glossary_changelist.html"
 

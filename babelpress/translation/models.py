@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,17 @@ class GlossaryName(models.Model):
     language = models.CharField(_("language"), max_length=12, choices=languages.choices)
     name = models.CharField(_("preferred form"), max_length=200)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("Other forms in this language, one per line."))
+    inflected_forms = models.TextField(
+        _("inflected forms"), blank=True,
+        help_text=_("The forms grammar gives the preferred form in this language, one per line: feminine and "
+                    "plural (turco-azerbaïdjanaise, turco-azerbaïdjanaises), cases (Ереване, Еревана). They are "
+                    "recognised in an original, and a translation may use any of them."),
+    )
+    match_stem = models.BooleanField(
+        _("match by stem"), default=False,
+        help_text=_("Also count any word with the same stem as the preferred form (Snowball stemmer), for words "
+                    "with too many forms to list, such as Russian or Armenian case endings."),
+    )
 
     class Meta:
         verbose_name = _("glossary name")
@@ -87,6 +100,46 @@ class GlossaryName(models.Model):
 
     def forms(self) -> list[str]:
         return [self.name, *self.alias_list()]
+
+    def inflected_form_list(self) -> list[str]:
+        return [f.strip() for f in self.inflected_forms.splitlines() if f.strip()]
+
+    def clean(self):
+        """Inflected forms: trimmed, one per line, each once and none the preferred form; each fits
+        ``FORM_MAX``; matching by stem only in a language Snowball stems."""
+        from babelpress.translation.stemming import has_stemmer, stemmer_languages
+
+        super().clean()
+        errors = {}
+        forms = unique_forms(self.name, self.inflected_form_list())
+        too_long = [form for form in forms if len(form) > FORM_MAX]
+        if too_long:
+            errors["inflected_forms"] = _("“%(form)s” is longer than %(max)s characters: is it one form? Put one "
+                                          "form per line.") % {"form": too_long[0][:24] + "…", "max": FORM_MAX}
+        if self.match_stem and not has_stemmer(self.language):
+            errors["match_stem"] = _(
+                "There is no stemmer for %(language)s (there is one for %(languages)s): list its forms under "
+                "“inflected forms” instead.") % {"language": languages.language_name(self.language),
+                                                 "languages": ", ".join(stemmer_languages())}
+        if errors:
+            raise ValidationError(errors)
+        self.inflected_forms = "\n".join(forms)
+
+
+#: The longest inflected form, in characters (the same as a preferred form).
+FORM_MAX = 200
+
+
+def unique_forms(preferred: str, forms) -> list[str]:
+    """``forms`` trimmed (spaces collapsed, NFC), each once whatever its case, the preferred form left out."""
+    seen = {" ".join(unicodedata.normalize("NFC", preferred or "").split()).casefold()}
+    kept = []
+    for form in forms:
+        form = " ".join(unicodedata.normalize("NFC", form).split())
+        if form and form.casefold() not in seen:
+            seen.add(form.casefold())
+            kept.append(form)
+    return kept
 
 
 class Translation(models.Model):

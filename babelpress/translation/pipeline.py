@@ -29,7 +29,7 @@ from babelpress.newsroom.models import Article, StaleEdit
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.translation import qa, registry
 from babelpress.translation.engines.base import EngineError, TranslationEngine
-from babelpress.translation.glossary import glossary_for
+from babelpress.translation.glossary import glossary_for, instructions_for, keeps_terms
 from babelpress.translation.memory import lookup_memory, remember
 from babelpress.translation.metering import refund, reserve
 from babelpress.translation.models import MemoryEntry, Segment, Translation, text_hash
@@ -91,7 +91,8 @@ def plan(source: Article, target_language: str) -> Plan:
     current_target(source, target_language)  # a human translation: stop before paying an engine
     engine = registry.engine_for(source.language, target_language)
     fields = article_fields(source)
-    glossary = glossary_for(source.language, target_language)
+    # Engines that take instructions get the terms in their prompt, none as a placeholder.
+    glossary = glossary_for(source.language, target_language, placeholders=engine.glossary_mode != "instructions")
     segmented = segment_article(fields, source.language, glossary=glossary, max_chars=engine.max_segment_chars)
     return Plan(engine=engine, fields=fields, segmented=segmented)
 
@@ -179,19 +180,24 @@ def machine_text(engine, segments, source_language: str, target_language: str, r
     to_send = []
     for seg in segments:
         entry = memory.get(text_hash(seg.text))
-        if entry is not None:
+        # An engine's translation that lacks a term the glossary now gives otherwise is made again.
+        if entry is not None and (entry.human_edited or keeps_terms(seg, entry.target_text, target_language)):
             machine[seg.key] = entry.target_text
         elif seg.key not in machine:
             to_send.append(seg)
     # Identical texts (a repeated sentence) are sent once.
+    first_of = {seg.text: seg for seg in reversed(to_send)}
     unique_texts = list(dict.fromkeys(seg.text for seg in to_send))
+    # The glossary as instructions: one list of terms per segment (docs/engines.md).
+    extra = {"glossary": [instructions_for(first_of[t].glossary_terms) for t in unique_texts]} \
+        if engine.glossary_mode == "instructions" else {}
     result.segments_from_memory = len(segments) - len(to_send)
     by_text: dict[str, str] = {}
     if unique_texts:
         result.characters_sent = sum(len(t) for t in unique_texts)
         charged = reserve(engine, result.characters_sent)
         try:
-            translated = engine.translate_batch(unique_texts, source_language, target_language)
+            translated = engine.translate_batch(unique_texts, source_language, target_language, **extra)
             if len(translated) != len(unique_texts):
                 raise EngineError(engine.name, f"returned {len(translated)} texts for {len(unique_texts)} segments.")
         except BaseException:

@@ -4,7 +4,8 @@
 the HTML of one body block) and returns Issues: errors (numbers, links, glossary terms or markup
 lost, text left untranslated or in the wrong language) and warnings (quotations, odd length,
 unexpected language). Pure Python: no database. The glossary check is glossary enforcement's
-own (``glossary.missing_terms``); this module runs it with the others.
+own (``glossary.check_terms``, which accepts a term's inflected forms and stems); this module
+runs it with the others.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from babelpress import language_detection
-from babelpress.translation.glossary import missing_terms
+from babelpress.translation.glossary import check_terms
 from babelpress.translation.placeholders import TAG_LOOKALIKE
 from babelpress.translation.qa_messages import render
 # One definition of what a web or e-mail address is, for protecting them and for checking them.
@@ -171,7 +172,8 @@ def check_segment(
     detection_languages=DETECTION_LANGUAGES,
 ) -> list[Issue]:
     """Issues of one translated segment. ``source`` and ``target`` are rebuilt texts (plain, or a
-    body block's HTML); ``glossary_terms`` are (source form, target form) pairs; ``markup_problems``
+    body block's HTML); ``glossary_terms`` are (source form, ``glossary.TermForms`` or preferred target
+    form) pairs; ``markup_problems``
     come from ``SegmentedArticle.problems``."""
     src, tgt = _read(source or ""), _read(target or "")
     issues: list[Issue] = [Issue("markup", ERROR, p.code, dict(p.params)) for p in markup_problems]
@@ -183,8 +185,7 @@ def check_segment(
     issues += _check_leftovers(source or "", target or "")
     issues += _check_numbers(src.text, tgt.text)
     issues += _check_urls(src, tgt)
-    issues += [Issue("glossary", ERROR, "glossary.missing", {"source": source_form, "target": target_form})
-               for source_form, target_form in missing_terms(src.text, tgt.text, glossary_terms)]
+    issues += _check_glossary(src.text, tgt.text, glossary_terms, target_language)
     issues += _check_quotations(src, tgt)
     issues += _check_untranslated(src.text, tgt.text, source_language, target_language)
     issues += _check_language(tgt.text, source_language, target_language, min_length_for_language, detection_languages)
@@ -217,6 +218,20 @@ def _check_urls(src: _Read, tgt: _Read) -> list[Issue]:
         if url not in target_links and url not in target_blob:
             code = "urls.email" if "@" in url and "://" not in url else "urls.link"
             issues.append(Issue("urls", ERROR, code, {"address": url}))
+    return issues
+
+
+def _check_glossary(source: str, target: str, terms, target_language: str) -> list[Issue]:
+    issues = []
+    for problem in check_terms(source, target, terms, target_language):
+        term = problem.term
+        params = {"source": problem.source, "target": term.preferred, "forms": list(term.accepted[1:]), "stem": term.stem}
+        if problem.kind == "unlisted":  # most likely a correct inflection nobody listed: worth a look
+            issues.append(Issue("glossary", WARNING, "glossary.unlisted", {**params, "found": problem.found}))
+        elif problem.kind == "mangled":
+            issues.append(Issue("glossary", ERROR, "glossary.mangled", {**params, "found": problem.found}))
+        else:
+            issues.append(Issue("glossary", ERROR, "glossary.missing", params))
     return issues
 
 

@@ -14,6 +14,7 @@ link to https://…").
 from __future__ import annotations
 
 from django.utils.formats import number_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext_lazy as _, ngettext_lazy
 
 from babelpress.languages import language_name
@@ -41,6 +42,14 @@ MESSAGES = {
     "urls.email": _("E-mail address %(address)s is missing from the translation."),
     "glossary.missing": _("Glossary: “%(source)s” must be translated as “%(target)s”, which is not in the "
                           "translation."),
+    # A term with inflected forms or matched by stem: ``accepted`` lists them ("“a”, “b” or …").
+    "glossary.missing-forms": _("Glossary: “%(source)s” must be translated as %(accepted)s; the translation has "
+                                "none of them."),
+    "glossary.unlisted": _("Glossary: “%(found)s” is not a listed form of %(accepted)s, the translation of "
+                           "“%(source)s”. If it is a correct form, add it to the term's inflected forms in the "
+                           "glossary."),
+    "glossary.mangled": _("Glossary: “%(source)s” must be translated as %(accepted)s; the translation has "
+                          "“%(found)s”, which looks like a misspelling."),
     "quotations": ngettext_lazy(
         "The source has %(count)s quotation but the translation has %(got)s.",
         "The source has %(count)s quotations but the translation has %(got)s.", "count"),
@@ -90,10 +99,25 @@ def describe_item(item: dict) -> str:
     return str(ITEMS.get(kind, ITEMS["formatting"])) % {"value": value}
 
 
+def accepted_forms(target: str, forms=(), stem: bool = False) -> str:
+    """A glossary term's accepted forms as a phrase: "“Ереван”, “Ереване” or another form of
+    “Ереван” with the same stem"."""
+    items = [f"“{form}”" for form in [target, *forms]]
+    if stem:
+        items.append(str(_("another form of “%(target)s” with the same stem") % {"target": target}))
+    return get_text_list(items, _("or"))
+
+
 def render(code: str, params: dict | None = None) -> str:
     """The message ``code`` with ``params``, in the active language."""
-    if code == "numbers.missing" and (params or {}).get("count", 1) != 1:
+    params = params or {}
+    if code == "numbers.missing" and params.get("count", 1) != 1:
         code = "numbers.missing-times"
+    if code.startswith("glossary.") and "target" in params:
+        if code == "glossary.missing" and (params.get("forms") or params.get("stem")):
+            code = "glossary.missing-forms"
+        params = {**params, "accepted": accepted_forms(params["target"], params.get("forms") or (),
+                                                       bool(params.get("stem")))}
     template = MESSAGES.get(code)
     if template is None:
         return code  # a code from a newer version: say what it is rather than nothing

@@ -98,7 +98,7 @@ def _store_review(state: Translation, rows, edits: dict[int, str], resolved: set
             human_pairs.append((row.source_text, row.target_text))
     remember(source.language, target.language, "human", human_pairs, human=True)
 
-    segmented = _segment_like(state, rows, article_fields(source), glossary_for(source.language, target.language))
+    segmented = _segment_like(state, rows, article_fields(source))
     if segmented is None:
         # The source changed since this draft was made: keep the edits, check nothing, approve nothing.
         for row in rows:
@@ -162,15 +162,21 @@ def _approve(state: Translation, rebuilt: dict[str, str], user) -> None:
 
 def placeholder_items(state: Translation, rows) -> dict[int, list | None]:
     """{row position: what stands behind each placeholder of that row (``SegmentedArticle``
-    items), or None where it cannot be known}: from the source segmented as for this draft. When
+    items), or None where it cannot be known} (see ``draft_segments``)."""
+    return {position: None if seg is None else seg._items for position, seg in draft_segments(state, rows).items()}
+
+
+def draft_segments(state: Translation, rows) -> dict[int, object]:
+    """{row position: the source segment as segmented for this draft (a ``segmenter.Segment``: the
+    items behind its placeholders, its glossary terms), or None where it cannot be known}. When
     the source changed since, a row whose source segment is still there (at its place, or once
-    anywhere) gets its items; the others get None."""
+    anywhere) gets it; the others get None."""
     fields = article_fields(state.source)
-    glossary = glossary_for(state.source.language, state.article.language)
-    segmented = _segment_like(state, rows, fields, glossary)
+    segmented = _segment_like(state, rows, fields)
     if segmented is not None:
-        return {row.position: seg._items for seg, row in zip(segmented.segments, rows)}
-    current = segment_article(fields, state.source.language, glossary=glossary, max_chars=_segment_size(state))
+        return {row.position: seg for seg, row in zip(segmented.segments, rows)}
+    current = segment_article(fields, state.source.language, glossary=next(_glossaries(state)),
+                              max_chars=_segment_size(state))
     found: dict[str, list[tuple[int, object]]] = {}
     for index, seg in enumerate(current.segments):
         found.setdefault(seg.text, []).append((index, seg))
@@ -179,21 +185,34 @@ def placeholder_items(state: Translation, rows) -> dict[int, list | None]:
         same = found.get(row.source_text, [])
         here = [seg for index, seg in same if index == row.position] or (
             [same[0][1]] if len(same) == 1 else [])
-        items[row.position] = here[0]._items if here else None
+        items[row.position] = here[0] if here else None
     return items
 
 
+def _engine(state: Translation):
+    return registry.configured_engines().get(state.engine) if state.engine else None
+
+
 def _segment_size(state: Translation) -> int | None:
-    engine = registry.configured_engines().get(state.engine) if state.engine else None
-    return getattr(engine, "max_segment_chars", None)
+    return getattr(_engine(state), "max_segment_chars", None)
 
 
-def _segment_like(state: Translation, rows, fields, glossary):
-    """The source segmented as it was for this draft (same engine segment size), or None if the
-    source no longer gives the draft's segments."""
+def _glossaries(state: Translation):
+    """The pair's glossary as the draft's engine took it (terms as placeholders, or as
+    instructions: none frozen), then the other way, for an engine no longer configured; each
+    read when asked for."""
+    instructions = getattr(_engine(state), "glossary_mode", "placeholders") == "instructions"
+    for placeholders in (not instructions, instructions):
+        yield glossary_for(state.source.language, state.article.language, placeholders=placeholders)
+
+
+def _segment_like(state: Translation, rows, fields):
+    """The source segmented as it was for this draft (same engine segment size and glossary mode),
+    or None if the source no longer gives the draft's segments."""
     sizes = dict.fromkeys([_segment_size(state), None])
-    for max_chars in sizes:
-        segmented = segment_article(fields, state.source.language, glossary=glossary, max_chars=max_chars)
-        if [s.text for s in segmented.segments] == [r.source_text for r in rows]:
-            return segmented
+    for glossary in _glossaries(state):
+        for max_chars in sizes:
+            segmented = segment_article(fields, state.source.language, glossary=glossary, max_chars=max_chars)
+            if [s.text for s in segmented.segments] == [r.source_text for r in rows]:
+                return segmented
     return None

@@ -14,7 +14,7 @@ from babelpress.translation import approval, review
 from babelpress.translation.models import ApprovalOverride
 from babelpress.translation.placeholder_display import kept_items, pieces, segment_html
 from babelpress.translation.placeholder_mapping import segment_from_typed
-from babelpress.translation.qa_messages import message
+from babelpress.translation.qa_messages import accepted_forms, message
 
 
 def field_label(name: str) -> str:
@@ -47,9 +47,13 @@ def typed_segments(state, posted_items) -> dict[int, str]:
 def segment_rows(state, segments, posted: dict[int, str] | None, unchanged: bool) -> None:
     """Annotate ``segments`` (Segment rows, in order) with what the template shows. ``posted`` is a
     refused POST's text: in the boxes when the draft is ``unchanged``, else under each segment."""
-    items = review.placeholder_items(state, segments)
+    drafted = review.draft_segments(state, segments)
     for seg in segments:
-        known = items.get(seg.position)
+        source_segment = drafted.get(seg.position)
+        known = source_segment._items if source_segment is not None else None
+        # The glossary terms left in the text (no placeholder shows them): the forms QA accepts.
+        terms = dict.fromkeys(term for _source, term in source_segment.terms_in_text) if source_segment else {}
+        seg.glossary = [accepted_forms(t.preferred, t.accepted[1:], t.stem) for t in terms]
         text = (posted or {}).get(seg.position)
         if text is not None and text != seg.target_text:
             if unchanged:

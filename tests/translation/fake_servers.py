@@ -355,7 +355,8 @@ class FakeChatCompletions(FakeService):
     """POST /v1/chat/completions as llama.cpp, vLLM and OpenAI answer it.
 
     The "model" reads the JSON array of segments from the first user message and answers
-    {"translations": [...]} in capitals. Modes make it misbehave like small models do:
+    {"translations": [...]} in capitals, writing each glossary term the system prompt names
+    (``Translate "X" as "Y"``) as told. Modes make it misbehave like small models do:
     "fenced" (```json block), "prose" (chatter around the JSON), "wrong_count", "drop_tag",
     "not_json", "think" (a <think> block first).
     """
@@ -391,7 +392,9 @@ class FakeChatCompletions(FakeService):
             return self._error(400, "'messages' must be a list of {role, content}")
         user = next(m["content"] for m in messages if m["role"] == "user")
         segments = json.loads(user)
-        translations = [shout(s) for s in segments]
+        system = next((m["content"] for m in messages if m["role"] == "system"), "")
+        glossary = dict(re.findall(r'Translate "([^"]+)" as "([^"]+)"', system))
+        translations = [shout(s, glossary) for s in segments]
         if mode == "wrong_count":
             translations = translations[:-1]
         if mode == "drop_tag":
@@ -403,11 +406,18 @@ class FakeChatCompletions(FakeService):
             "not_json": "I'm sorry, but I can only translate one sentence at a time.",
             "think": f"<think>The user wants capitals. {{not json}}</think>\n{answer}",
         }.get(mode, answer)
-        return Reply(json={
-            "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
-            "object": "chat.completion",
-            "created": int(datetime.now(timezone.utc).timestamp()),
-            "model": self.model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-        })
+        return chat_completion(content, self.model)
+
+
+def chat_completion(content: str, model: str = "tiny-translator") -> Reply:
+    """A chat completion answering ``content``, as the fake (and OpenAI) sends it; script it with
+    ``service.script(FakeChatCompletions.PATH, chat_completion(...))`` to make the model say
+    exactly that."""
+    return Reply(json={
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(datetime.now(timezone.utc).timestamp()),
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    })

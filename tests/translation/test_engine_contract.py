@@ -221,7 +221,10 @@ def test_every_shipped_engine_has_one_supports_and_one_translate_batch():
     for cls in (LocalEngine, LibreTranslateEngine, DeepLEngine, OpenAICompatibleEngine):
         assert not hasattr(cls, "check_supports"), cls
         assert cls.supports is not TranslationEngine.supports, cls
-        assert list(inspect.signature(cls.translate_batch).parameters) == ["self", "segments", "source", "target"]
+        # Engines that take the glossary as instructions also take it, and only them.
+        glossary = ["glossary"] if cls.glossary_mode == "instructions" else []
+        assert list(inspect.signature(cls.translate_batch).parameters) == ["self", "segments", "source", "target",
+                                                                           *glossary]
         assert list(inspect.signature(cls.supports).parameters) == ["self", "source", "target"]
 
 

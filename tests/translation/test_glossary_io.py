@@ -28,7 +28,10 @@ from babelpress.translation.models import GlossaryName, GlossaryTerm  # noqa: E4
 
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: A header without the inflected-form columns, as files made before them have it: still imported as it is.
 HEADER = "id,kind,note,fr,fr_aliases,en,en_aliases,hy,hy_aliases,ru,ru_aliases"
+#: What export_csv writes: per language the preferred form, aliases, inflected forms, stem matching.
+EXPORT_HEADER = ",".join(["id,kind,note", *(f"{c},{c}_aliases,{c}_forms,{c}_stem" for c in ("fr", "en", "hy", "ru"))])
 KIND_ERROR = "kind 'city' is not one of organisation, person, place, term"
 
 
@@ -86,12 +89,12 @@ def test_csv_export_has_one_row_per_term_with_aliases_joined_by_a_bar(glossary):
 
     lines = export_csv().splitlines()
 
-    assert lines[0] == HEADER
+    assert lines[0] == EXPORT_HEADER
     assert lines[1:] == [
         f'{glossary.turkaz.pk},term,"Adjective, as in « le gazoduc turco-azerbaïdjanais »",'
-        "turco-azerbaïdjanaise,turco-azérie,Turkish–Azerbaijani,Turkish-Azeri,,,,",
-        f"{glossary.yerevan.pk},place,,Erevan,Érévan | Yerevan,Yerevan,,Երևան,,Ереван,",
-        f"{glossary.eu.pk},organisation,,Union européenne,UE,European Union,EU,,,,",
+        "turco-azerbaïdjanaise,turco-azérie,,no,Turkish–Azerbaijani,Turkish-Azeri,,no,,,,,,,,",
+        f"{glossary.yerevan.pk},place,,Erevan,Érévan | Yerevan,,no,Yerevan,,,no,Երևան,,,no,Ереван,,,no",
+        f"{glossary.eu.pk},organisation,,Union européenne,UE,,no,European Union,EU,,no,,,,,,,,",
     ]
 
 
@@ -100,7 +103,8 @@ def test_csv_export_of_a_queryset_and_of_other_content_languages(glossary, setti
 
     text = export_csv(GlossaryTerm.objects.filter(kind="place"))
 
-    assert text.splitlines() == ["id,kind,note,en,en_aliases,ru,ru_aliases", f"{glossary.yerevan.pk},place,,Yerevan,,Ереван,"]
+    assert text.splitlines() == ["id,kind,note,en,en_aliases,en_forms,en_stem,ru,ru_aliases,ru_forms,ru_stem",
+                                 f"{glossary.yerevan.pk},place,,Yerevan,,,no,Ереван,,,no"]
 
 
 # --- CSV import -------------------------------------------------------------------------------
@@ -272,7 +276,7 @@ def test_csv_unknown_columns_are_refused_with_the_expected_header(db):
 
     message = str(caught.value)
     assert "Unknown columns: 'French', 'de'." in message
-    assert f"Expected header: {HEADER}" in message
+    assert f"Expected header: {EXPORT_HEADER}" in message
     assert GlossaryTerm.objects.count() == 0
 
 

@@ -25,6 +25,7 @@ PARAMS = {  # a value for every parameter any message takes
     "item": {"kind": "number", "value": "1 240"}, "number": "1 240", "count": 2, "got": 1,
     "address": "https://valmont.example/pont", "source": "Nations unies", "target": "United Nations",
     "language": "en", "detected": "de", "expected": "en", "percent": 14, "times": 2.5,
+    "forms": ["Nations Unies"], "stem": True, "found": "Nation unis",
 }
 
 

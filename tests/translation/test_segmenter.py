@@ -12,7 +12,7 @@ import pytest
 
 from babelpress.newsroom.sanitize import clean_body
 from babelpress.translation.engines.base import placeholders_in, split_on_placeholders
-from babelpress.translation.glossary import Glossary
+from babelpress.translation.glossary import Glossary, TermForms
 from babelpress.translation.segmenter import plain_text, segment_article, source_digest
 
 from .. import corpus
@@ -314,7 +314,7 @@ def test_glossary_alias_comes_out_as_the_preferred_target_form():
 def test_glossary_records_which_term_was_applied():
     segmented = segment_article({"headline": "La frontière turco-azérie rouvre"}, "fr", glossary=AZERI)
 
-    assert segmented.segment("headline").glossary_terms == [("turco-azérie", "turco-azerbaïdjanaise")]
+    assert segmented.segment("headline").glossary_terms == [("turco-azérie", TermForms("turco-azerbaïdjanaise"))]
 
 
 def test_glossary_target_form_survives_an_engine_that_drops_the_placeholder():

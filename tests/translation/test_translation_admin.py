@@ -418,8 +418,8 @@ def test_glossary_csv_export_downloads_with_a_byte_order_mark(client, editor, un
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="babelpress-glossary.csv"'
     body = response.content.decode("utf-8")
-    assert body.startswith("\ufeffid,kind,note,fr,fr_aliases,en,en_aliases")
-    assert f"{un_term.pk},organisation,,Nations unies,ONU,United Nations,UN" in body
+    assert body.startswith("\ufeffid,kind,note,fr,fr_aliases,fr_forms,fr_stem,en,en_aliases")
+    assert f"{un_term.pk},organisation,,Nations unies,ONU,,no,United Nations,UN,,no" in body
 
 
 def test_glossary_tbx_export_downloads_tbx(client, editor, un_term):

@@ -52,6 +52,20 @@ class RouteStep:
     non_commercial: bool = False
 
 
+@dataclass(frozen=True)
+class TermInstruction:
+    """A glossary term of a segment, for an engine that takes the glossary as instructions
+    (``glossary_mode = "instructions"``): translate ``source``, as the segment writes it, as
+    ``target``. With ``inflect``, the term takes the form the sentence needs (``forms`` lists the
+    inflected forms the glossary accepts, maybe not all of them); without, it is written exactly
+    as ``target``."""
+
+    source: str
+    target: str
+    forms: tuple[str, ...] = ()
+    inflect: bool = False
+
+
 class TranslationEngine:
     """Base class of every engine; docs/engines.md is the contract in full, with an example.
 
@@ -67,6 +81,15 @@ class TranslationEngine:
     #: Longest segment, in characters, the service accepts (None: no limit). The segmenter splits
     #: longer paragraphs between sentences for this engine.
     max_segment_chars: int | None = None
+    #: How the glossary reaches this engine (docs/engines.md, "The glossary"; the choice per engine
+    #: is in docs/decisions.md):
+    #: "placeholders" — a term that never changes form is an ``<xN/>`` placeholder, put back as
+    #: the glossary's form; a term that inflects (its target entry lists inflected forms or matches
+    #: by stem, or the source has it in an inflected form) stays in the text for the engine to
+    #: translate, and QA checks the result. "instructions" — no term is a placeholder;
+    #: ``translate_batch`` is also given ``glossary=``, one tuple of ``TermInstruction`` per
+    #: segment, to tell the engine (a prompt) how to translate each term; QA checks the result.
+    glossary_mode: str = "placeholders"
 
     def __init__(self, name: str | None = None, **options):
         if name:
@@ -94,6 +117,8 @@ class TranslationEngine:
         empty ``<x2/>`` (a URL, e-mail, number, glossary term, image: kept as it is). Every tag
         must come back exactly once, well nested; the text inside ``<gN>`` is translated, and
         the output text is escaped the same way. See ``placeholders_in`` below.
+        An engine whose ``glossary_mode`` is "instructions" takes a keyword argument
+        ``glossary``: one tuple of ``TermInstruction`` per segment (maybe empty), or None.
         Raises EngineError on failure: retryable for passing trouble, not for the rest (an
         unsupported pair raises UnsupportedLanguagePair).
         """

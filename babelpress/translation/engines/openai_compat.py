@@ -50,6 +50,27 @@ Rules:
 - Return ONLY a JSON object {{"translations": [...]}} holding exactly {n} strings: the translations,
   in the same order as the input."""
 
+# The glossary terms of the segments sent, one line each (``glossary_prompt``).
+GLOSSARY_PROMPT = """
+Glossary: translate these terms as given.
+{lines}"""
+GLOSSARY_INFLECT = '- Translate "{source}" as "{target}" (inflect it as the grammar of the sentence requires{forms}).'
+GLOSSARY_EXACT = '- Translate "{source}" as "{target}" (write it exactly so).'
+
+
+def glossary_prompt(instructions) -> str:
+    """The lines added to the system prompt for a group's glossary terms ("" when there are none)."""
+    lines = []
+    for term in dict.fromkeys(instructions):
+        if term.inflect:
+            forms = f"; its forms include {', '.join(json.dumps(f, ensure_ascii=False) for f in term.forms)}" \
+                if term.forms else ""
+            lines.append(GLOSSARY_INFLECT.format(source=term.source, target=term.target, forms=forms))
+        else:
+            lines.append(GLOSSARY_EXACT.format(source=term.source, target=term.target))
+    return GLOSSARY_PROMPT.format(lines="\n".join(lines)) if lines else ""
+
+
 CORRECTION = (
     "Your answer could not be used: {problem}. Answer again with ONLY the JSON object "
     '{{"translations": [...]}} holding exactly {n} strings, one per input segment in order, each keeping all its tags.'
@@ -92,6 +113,8 @@ def parse_reply(content: str | None, n: int) -> list:
 
 class OpenAICompatibleEngine(TranslationEngine):
     name = "openai"
+    # A model can inflect a term it is told about; a placeholder hides the words it must agree with.
+    glossary_mode = "instructions"
     url_setting = "BABELPRESS_OPENAI_URL"
     key_setting = "BABELPRESS_OPENAI_API_KEY"
     model_setting = "BABELPRESS_OPENAI_MODEL"
@@ -135,22 +158,30 @@ class OpenAICompatibleEngine(TranslationEngine):
 
     # --- translation ------------------------------------------------------------------------
 
-    def translate_batch(self, segments: list[str], source: str, target: str) -> list[str]:
+    def translate_batch(self, segments: list[str], source: str, target: str, *, glossary=None) -> list[str]:
+        """``glossary``: one tuple of ``TermInstruction`` per segment (or None): each group's terms
+        are added to its system prompt."""
         if not self.supports(source, target):
             hint = "Add the languages to the engine's 'languages' option if the model knows them."
             raise UnsupportedLanguagePair(self.name, source, target, hint)
         results = list(segments)
+        terms = list(glossary) if glossary is not None else [()] * len(segments)
         todo = [i for i, s in enumerate(segments) if needs_translation(s)]
         names = language_name(source, "en"), language_name(target, "en")  # prompts are in English
         for group in chunks(todo, segments, max_items=self.max_items):
-            for i, text in zip(group, self._translate_group([segments[i] for i in group], *names)):
+            texts, group_terms = [segments[i] for i in group], [terms[i] for i in group]
+            for i, text in zip(group, self._translate_group(texts, *names, group_terms)):
                 results[i] = text
         return results
 
-    def _translate_group(self, texts: list[str], source: str, target: str) -> list[str]:
+    def _system(self, source: str, target: str, n: int, terms) -> dict:
+        prompt = SYSTEM_PROMPT.format(source=source, target=target, n=n)
+        return {"role": "system", "content": prompt + glossary_prompt(t for ts in terms for t in ts)}
+
+    def _translate_group(self, texts: list[str], source: str, target: str, terms) -> list[str]:
         n = len(texts)
         messages = [
-            {"role": "system", "content": SYSTEM_PROMPT.format(source=source, target=target, n=n)},
+            self._system(source, target, n, terms),
             {"role": "user", "content": json.dumps(texts, ensure_ascii=False)},
         ]
         best: list[str | None] = [None] * n
@@ -172,7 +203,7 @@ class OpenAICompatibleEngine(TranslationEngine):
         for k, text in enumerate(texts):
             if best[k] is None:
                 content = self._chat([
-                    {"role": "system", "content": SYSTEM_PROMPT.format(source=source, target=target, n=1)},
+                    self._system(source, target, 1, [terms[k]]),
                     {"role": "user", "content": json.dumps([text], ensure_ascii=False)},
                 ])
                 (item,), problem = self._check(content, [text])

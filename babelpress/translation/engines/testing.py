@@ -14,9 +14,10 @@ Nothing here needs pytest or a database.
 from __future__ import annotations
 
 import html
+import inspect
 from collections.abc import Sequence
 
-from .base import EngineError, TranslationEngine, split_on_placeholders
+from .base import EngineError, TermInstruction, TranslationEngine, split_on_placeholders
 from .http import markup_problem
 
 #: Segments as the segmenter makes them: placeholders paired, empty, nested, escaped text, a
@@ -30,6 +31,8 @@ SAMPLES = (
     "<x1/> 2024",
     "Une phrase sans balise.",
 )
+#: The values of ``TranslationEngine.glossary_mode``.
+GLOSSARY_MODES = ("placeholders", "instructions")
 #: Enough segments to cross the per-request limits of the shipped engines (20 to 50 segments).
 LONG_BATCH = tuple(f"Phrase numéro <x{i}/> du jour." for i in range(1, 61))
 
@@ -55,6 +58,13 @@ def check_attributes(engine: TranslationEngine) -> None:
     size = engine.max_segment_chars
     _require(size is None or (isinstance(size, int) and not isinstance(size, bool) and size > 0),
              "max_segment_chars is None or a positive whole number", repr(size))
+    _require(engine.glossary_mode in GLOSSARY_MODES, f"glossary_mode is one of {', '.join(GLOSSARY_MODES)}",
+             repr(engine.glossary_mode))
+    if engine.glossary_mode == "instructions":
+        glossary = inspect.signature(engine.translate_batch).parameters.get("glossary")
+        _require(glossary is not None and glossary.kind is inspect.Parameter.KEYWORD_ONLY and glossary.default is None,
+                 "an engine that takes the glossary as instructions has translate_batch(segments, source, target, "
+                 "*, glossary=None)")
     described = engine.describe()
     _require(isinstance(described, str) and bool(described.strip()), "describe() returns text", repr(described))
 
@@ -103,13 +113,19 @@ def _check_output(segment: str, out, position: int) -> None:
 
 
 def check_translate_batch(engine: TranslationEngine, pair: tuple[str, str], samples: Sequence[str] = SAMPLES) -> None:
-    """One output per input, in order, every placeholder kept, text escaped; inputs left alone."""
+    """One output per input, in order, every placeholder kept, text escaped; inputs left alone (an
+    engine that takes instructions is given a glossary term for every other segment)."""
     source, target = pair
     empty = engine.translate_batch([], source, target)
     _require(empty == [], "an empty batch gives an empty list", repr(empty))
     for batch in (list(samples), list(LONG_BATCH)):
         sent = list(batch)
-        translated = engine.translate_batch(sent, source, target)
+        if engine.glossary_mode == "instructions":  # a term for every other segment, as the pipeline sends them
+            terms = [(TermInstruction(source="pont", target="bridge", inflect=True),) if k % 2 else ()
+                     for k in range(len(sent))]
+            translated = engine.translate_batch(sent, source, target, glossary=terms)
+        else:
+            translated = engine.translate_batch(sent, source, target)
         _require(sent == batch, "translate_batch leaves its input list unchanged")
         _require(isinstance(translated, list), "translate_batch returns a list", type(translated).__name__)
         _require(len(translated) == len(batch), "one output per input segment",
@@ -158,6 +174,7 @@ def check_engine_contract(
 
 
 __all__ = [
+    "GLOSSARY_MODES",
     "LONG_BATCH",
     "SAMPLES",
     "ContractBroken",

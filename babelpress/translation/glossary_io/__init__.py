@@ -6,14 +6,20 @@ translations is ``translation/glossary.py``.)
 
 CSV layout (``export_csv`` writes it, ``import_csv`` reads it)::
 
-    id,kind,note,fr,fr_aliases,en,en_aliases,hy,hy_aliases,ru,ru_aliases
+    id,kind,note,fr,fr_aliases,fr_forms,fr_stem,en,en_aliases,en_forms,en_stem,…
 
-one column pair per content language, aliases joined with " | ". On import every column but one
-language column is optional, the delimiter may be ",", ";" or a tab (French Excel writes ";"),
-and a UTF-8 byte order mark is ignored.
+four columns per content language: the preferred form, the aliases and the inflected forms (each
+list joined with " | "; a line break also separates them), and whether words with the preferred
+form's stem count ("yes"/"no"; 1/0, true/false, on/off are read too, and blank is "no"). On import
+every column but one language column is optional, the delimiter may be ",", ";" or a tab (French
+Excel writes ";"), and a UTF-8 byte order mark is ignored.
 
 TBX: ``export_tbx`` writes TBX-Basic in the TBX v3 core structure (ISO 30042:2019, DCA style);
-``import_tbx`` reads that and the older TBX v2 ``martif`` files most term bases still export.
+``import_tbx`` reads that and the older TBX v2 ``martif`` files most term bases still export. Per
+language, the preferred form is a ``termSec`` with the administrative status preferredTerm; each
+alias one with admittedTerm; each inflected form one with admittedTerm and the term type
+``variant`` (TBX-Basic's "one of the alternate forms of a term"); matching by stem is a ``note``
+"Babelpress: match by stem" on the language section.
 
 Both imports follow the same rules:
 
@@ -21,8 +27,9 @@ Both imports follow the same rules:
   trusted only in files that Babelpress exported, because other tools number their entries too);
   otherwise the term that has one of its preferred forms in the same language (case-insensitive);
   otherwise it creates a term;
-* a language given in a row/entry replaces that language's preferred form (and its aliases, when
-  the file gives aliases: always in TBX, when the ``<lang>_aliases`` column exists in CSV);
+* a language given in a row/entry replaces that language's preferred form (and its aliases,
+  inflected forms and stem matching, when the file gives them: always in TBX, when the
+  ``<lang>_aliases``, ``<lang>_forms`` or ``<lang>_stem`` column exists in CSV);
 * blank cells leave things as they are, except in CSV rows that carry the id of an existing term:
   such a row is the term as exported, so a blank note clears the note and a blank language removes
   that language's name (only for the columns the file has);

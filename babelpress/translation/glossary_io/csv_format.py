@@ -8,6 +8,7 @@ import io
 import re
 
 from babelpress import languages
+from babelpress.booleans import is_boolean_word, parse_bool
 from babelpress.numbers import ascii_number
 from babelpress.translation.glossary_io.rules import (
     Entry,
@@ -19,15 +20,17 @@ from babelpress.translation.glossary_io.rules import (
     terms_for_export,
 )
 
-ALIAS_SEPARATOR = " | "
+ALIAS_SEPARATOR = " | "  # between aliases, and between inflected forms
 DELIMITERS = ",;\t"
+#: Per language, the columns after the preferred form's (named "<code>_aliases" …), in this order.
+SUFFIXES = ("aliases", "forms", "stem")
 
 
 def csv_header() -> list[str]:
     """The columns ``export_csv`` writes, for the current content languages."""
     header = ["id", "kind", "note"]
     for code in languages.content_language_codes():
-        header += [code, f"{code}_aliases"]
+        header += [code, *(f"{code}_{suffix}" for suffix in SUFFIXES)]
     return header
 
 
@@ -48,7 +51,8 @@ def export_csv(terms_qs=None) -> str:
         row = [term.pk, term.kind, term.note]
         for code in codes:
             name = names.get(code)
-            row += [name.name, ALIAS_SEPARATOR.join(name.alias_list())] if name else ["", ""]
+            row += [name.name, ALIAS_SEPARATOR.join(name.alias_list()), ALIAS_SEPARATOR.join(name.inflected_form_list()),
+                    "yes" if name.match_stem else "no"] if name else ["", "", "", ""]
         writer.writerow(row)
     return out.getvalue()
 
@@ -109,7 +113,7 @@ def _parse_csv(text: str) -> list[Entry]:
 
 
 def _read_header(header: list[str]) -> list[tuple[str, str | None] | None]:
-    """Column roles: ("id"|"kind"|"note", None), ("name"|"aliases", language), None (blank header)."""
+    """Column roles: ("id"|"kind"|"note", None), ("name"|"aliases"|"forms"|"stem", language), None (blank header)."""
     codes = languages.content_language_codes()
     by_lower = {code.lower(): code for code in codes}
     columns: list[tuple[str, str | None] | None] = []
@@ -122,8 +126,9 @@ def _read_header(header: list[str]) -> list[tuple[str, str | None] | None]:
             columns.append((name, None))
         elif name in by_lower:
             columns.append(("name", by_lower[name]))
-        elif name.endswith("_aliases") and name.removesuffix("_aliases") in by_lower:
-            columns.append(("aliases", by_lower[name.removesuffix("_aliases")]))
+        elif "_" in name and name.rsplit("_", 1)[1] in SUFFIXES and name.rsplit("_", 1)[0] in by_lower:
+            code, suffix = name.rsplit("_", 1)
+            columns.append((suffix, by_lower[code]))
         else:
             columns.append(None)
             unknown.append(clean(cell))
@@ -131,11 +136,11 @@ def _read_header(header: list[str]) -> list[tuple[str, str | None] | None]:
     if unknown:
         raise GlossaryImportError(
             f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(repr(u) for u in unknown)}. "
-            f"Expected header: {expected} (id, kind, note and the _aliases columns are optional; "
+            f"Expected header: {expected} (id, kind, note and the _aliases, _forms and _stem columns are optional; "
             f"the content languages are {', '.join(codes)})."
         )
     present = [c for c in columns if c]
-    duplicates = sorted({role if lang is None else (lang if role == "name" else f"{lang}_aliases")
+    duplicates = sorted({role if lang is None else (lang if role == "name" else f"{lang}_{role}")
                          for role, lang in present if present.count((role, lang)) > 1})
     if duplicates:
         raise GlossaryImportError(f"Duplicate column{'s' if len(duplicates) > 1 else ''}: {', '.join(duplicates)}. "
@@ -144,10 +149,10 @@ def _read_header(header: list[str]) -> list[tuple[str, str | None] | None]:
     if not names:
         raise GlossaryImportError(f"No language column: the header needs at least one of {', '.join(codes)}. "
                                   f"Expected header: {expected}.")
-    orphans = [f"{lang}_aliases" for role, lang in present if role == "aliases" and lang not in names]
+    orphans = [(f"{lang}_{role}", lang) for role, lang in present if role in SUFFIXES and lang not in names]
     if orphans:
-        raise GlossaryImportError(f"{', '.join(orphans)} without the preferred-form column "
-                                  f"{', '.join(o.removesuffix('_aliases') for o in orphans)}. Expected header: {expected}.")
+        raise GlossaryImportError(f"{', '.join(o for o, _lang in orphans)} without the preferred-form column "
+                                  f"{', '.join(dict.fromkeys(lang for _o, lang in orphans))}. Expected header: {expected}.")
     return columns
 
 
@@ -178,17 +183,28 @@ def _csv_entry(line: int, row: list[str], columns: list[tuple[str, str | None] |
     name_languages = [column[1] for column in columns if column and column[0] == "name"]
     for language in name_languages:
         preferred = clean(cells.get(("name", language), ""))
-        has_aliases = ("aliases", language) in present
-        aliases = _split_aliases(cells.get(("aliases", language), "")) if has_aliases else None
+        aliases, forms = (_split_aliases(cells.get((role, language), "")) if (role, language) in present else None
+                          for role in ("aliases", "forms"))
+        stem = _stem_cell(entry, language, cells.get(("stem", language))) if ("stem", language) in present else None
         if preferred:
-            entry.add_name(language, preferred, aliases)
-        elif aliases:
-            entry.error(f"{language}_aliases is filled but {language}, the preferred form, is empty")
+            entry.add_name(language, preferred, aliases, forms, stem)
+        elif aliases or forms or stem:
+            filled = "_aliases" if aliases else "_forms" if forms else "_stem"
+            entry.error(f"{language}{filled} is filled but {language}, the preferred form, is empty")
         else:
             entry.blank_languages.append(language)
     if not entry.names:
         entry.error(f"no name in any language: fill at least one of {', '.join(name_languages)}")
     return entry
+
+
+def _stem_cell(entry: Entry, language: str, value: str | None) -> bool:
+    """A ``<lang>_stem`` cell: yes/no (1/0, true/false, on/off; blank is no)."""
+    value = clean(value)
+    if value and not is_boolean_word(value):
+        entry.error(f"{language}_stem {value!r} is not yes or no (1/0 and true/false work too)")
+        return False
+    return parse_bool(value) if value else False
 
 
 def import_csv(text: str | bytes, *, dry_run: bool = False) -> ImportReport:

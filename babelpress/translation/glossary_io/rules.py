@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from babelpress.translation.models import GlossaryName, GlossaryTerm
+from babelpress.translation.models import FORM_MAX, GlossaryName, GlossaryTerm, unique_forms
+from babelpress.translation.stemming import has_stemmer, stemmer_languages
 
 NAME_MAX = GlossaryName._meta.get_field("name").max_length
 NOTE_MAX = GlossaryTerm._meta.get_field("note").max_length
@@ -89,8 +90,8 @@ class Entry:
     term_id: int | None = None
     kind: str | None = None  # None: not given
     note: str | None = None  # None: not given; "": blank cell
-    #: language -> (preferred form, aliases); aliases None: keep the existing ones.
-    names: dict[str, tuple[str, list[str] | None]] = field(default_factory=dict)
+    #: language -> (preferred form, aliases, inflected forms, match by stem); None: keep the existing ones.
+    names: dict[str, tuple[str, list[str] | None, list[str] | None, bool | None]] = field(default_factory=dict)
     #: languages left blank (CSV): removed only when the row carries the id of an existing term.
     blank_languages: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -113,10 +114,20 @@ class Entry:
             self.error(f"the note is {len(note)} characters long; at most {NOTE_MAX} fit")
         self.note = note
 
-    def add_name(self, language: str, preferred: str, aliases: list[str] | None) -> None:
+    def add_name(self, language: str, preferred: str, aliases: list[str] | None,
+                 forms: list[str] | None = None, stem: bool | None = None) -> None:
         if len(preferred) > NAME_MAX:
             self.error(f"{language} {preferred[:40]!r}… is {len(preferred)} characters long; at most {NAME_MAX} fit")
-        self.names[language] = (preferred, None if aliases is None else _unique_aliases(preferred, aliases))
+        if forms is not None:
+            forms = unique_forms(preferred, forms)
+            for form in forms:
+                if len(form) > FORM_MAX:
+                    self.error(f"the {language} inflected form {form[:40]!r}… is {len(form)} characters long; at most "
+                               f"{FORM_MAX} fit (one form per line, or between “|”)")
+        if stem and not has_stemmer(language):
+            self.error(f"there is no stemmer for {language}, so its words cannot be matched by stem; list its "
+                       f"inflected forms instead (stemmers exist for {', '.join(stemmer_languages())})")
+        self.names[language] = (preferred, None if aliases is None else _unique_aliases(preferred, aliases), forms, stem)
 
 
 @dataclass
@@ -130,17 +141,18 @@ class _State:
     def load(cls) -> _State:
         state = cls(terms={}, index={})
         for term in GlossaryTerm.objects.prefetch_related("names"):
-            names = {n.language: (n.name, n.alias_list()) for n in term.names.all()}
+            names = {n.language: (n.name, n.alias_list(), n.inflected_form_list(), n.match_stem)
+                     for n in term.names.all()}
             state.put(term.pk, {"kind": term.kind, "note": term.note, "names": names})
         return state
 
     def put(self, term_id: int, data: dict) -> None:
         old = self.terms.get(term_id)
         if old:
-            for language, (name, _aliases) in old["names"].items():
+            for language, (name, *_rest) in old["names"].items():
                 self.index.get((language, _key(name)), set()).discard(term_id)
         self.terms[term_id] = data
-        for language, (name, _aliases) in data["names"].items():
+        for language, (name, *_rest) in data["names"].items():
             self.index.setdefault((language, _key(name)), set()).add(term_id)
 
     def owners(self, language: str, name: str) -> set[int]:
@@ -176,7 +188,7 @@ def _apply_entry(entry: Entry, state: _State, report: ImportReport) -> None:
         return
     old = state.terms[target] if target is not None else None
     new = _merged(entry, old, by_id)
-    for language, (name, _aliases) in entry.names.items():
+    for language, (name, *_rest) in entry.names.items():
         others = state.owners(language, name) - {target}
         if others:
             owners = ", ".join(f"#{term_id}" for term_id in sorted(others))
@@ -197,7 +209,7 @@ def _match(entry: Entry, state: _State) -> int | None:
     """The one term that has a preferred form of the entry, or None; an error on the entry when
     several terms do."""
     candidates: dict[int, str] = {}
-    for language, (name, _aliases) in entry.names.items():
+    for language, (name, *_rest) in entry.names.items():
         for term_id in sorted(state.owners(language, name)):
             candidates.setdefault(term_id, f"{language} {name!r}")
     if len(candidates) > 1:
@@ -214,10 +226,13 @@ def _merged(entry: Entry, old: dict | None, by_id: bool) -> dict:
         new["kind"] = entry.kind
     if entry.note or (entry.note == "" and by_id):
         new["note"] = entry.note
-    for language, (name, aliases) in entry.names.items():
+    for language, (name, aliases, forms, stem) in entry.names.items():
+        _old_name, old_aliases, old_forms, old_stem = new["names"].get(language, ("", [], [], False))
         if aliases is None:  # no aliases in the file: keep the existing ones
-            aliases = _unique_aliases(name, new["names"].get(language, ("", []))[1])
-        new["names"][language] = (name, aliases)
+            aliases = _unique_aliases(name, old_aliases)
+        if forms is None:  # nor inflected forms
+            forms = unique_forms(name, old_forms)
+        new["names"][language] = (name, aliases, forms, old_stem if stem is None else stem)
     if by_id:
         for language in entry.blank_languages:
             new["names"].pop(language, None)
@@ -237,9 +252,9 @@ def _write(target: int | None, old: dict | None, new: dict, report: ImportReport
     removed = [language for language in old_names if language not in new["names"]]
     if removed:
         GlossaryName.objects.filter(term=term, language__in=removed).delete()
-    for language, (name, aliases) in new["names"].items():
-        if old_names.get(language) != (name, aliases):
-            GlossaryName.objects.update_or_create(
-                term=term, language=language, defaults={"name": name, "aliases": "\n".join(aliases)}
-            )
+    for language, (name, aliases, forms, stem) in new["names"].items():
+        if old_names.get(language) != (name, aliases, forms, stem):
+            GlossaryName.objects.update_or_create(term=term, language=language, defaults={
+                "name": name, "aliases": "\n".join(aliases), "inflected_forms": "\n".join(forms), "match_stem": stem,
+            })
     return term

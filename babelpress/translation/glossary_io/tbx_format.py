@@ -26,6 +26,10 @@ TBX_NAMESPACE = "urn:iso:std:iso:30042:ed-2"
 TBX_SOURCE = "Babelpress glossary"
 PREFERRED = "preferredTerm-admn-sts"
 ADMITTED = "admittedTerm-admn-sts"
+#: The term type of an inflected form (TBX-Basic's picklist: "one of the alternate forms of a term").
+VARIANT = "variant"
+#: The note on a language section whose words are also matched by stem.
+STEM_NOTE = "Babelpress: match by stem"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -34,7 +38,9 @@ def export_tbx(terms_qs=None) -> bytes:
 
     One ``conceptEntry id="c<id>"`` per term with a name in a content language: the kind as the
     subject field, the note as the definition, and per language the preferred form
-    (preferredTerm-admn-sts) followed by the aliases (admittedTerm-admn-sts).
+    (preferredTerm-admn-sts) followed by the aliases (admittedTerm-admn-sts), the inflected forms
+    (admittedTerm-admn-sts, term type "variant") and, when its words match by stem, the note
+    ``STEM_NOTE``.
     """
 
     def tag(name: str) -> str:
@@ -69,9 +75,15 @@ def export_tbx(terms_qs=None) -> bytes:
                 continue
             lang_sec = sub(entry, "langSec")
             lang_sec.set(XML_LANG, code)
-            for form, status in [(name.name, PREFERRED)] + [(alias, ADMITTED) for alias in name.alias_list()]:
+            if name.match_stem:
+                sub(lang_sec, "note", STEM_NOTE)  # auxiliary information comes before the terms
+            terms = [(name.name, PREFERRED, None)] + [(alias, ADMITTED, None) for alias in name.alias_list()]
+            terms += [(form, ADMITTED, VARIANT) for form in name.inflected_form_list()]
+            for form, status, term_type in terms:
                 term_sec = sub(lang_sec, "termSec")
                 sub(term_sec, "term", form)
+                if term_type:
+                    sub(term_sec, "termNote", term_type, type="termType")
                 sub(term_sec, "termNote", status, type="administrativeStatus")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -197,7 +209,8 @@ class _EntryReader:
 
     def add_names(self, entry: Entry, lang_secs) -> bool:
         """Give the entry its names in content languages; True if there was any term at all."""
-        forms: dict[str, list[tuple[str, bool]]] = {}
+        forms: dict[str, list[tuple[str, bool, bool]]] = {}
+        stems: set[str] = set()
         any_term = False
         for lang_sec in lang_secs:
             raw_code = lang_sec.get(XML_LANG) or lang_sec.get("lang") or ""
@@ -211,13 +224,16 @@ class _EntryReader:
                 self.skipped_languages[raw_code] += 1
                 continue
             forms.setdefault(language, []).extend(terms)
+            if any(_text(note).casefold() == STEM_NOTE.casefold() for note in _children(lang_sec, "note")):
+                stems.add(language)
 
         for language in self.codes:  # settings order, like the CSV columns
             terms = forms.get(language)
             if not terms:
                 continue
-            preferred = next((text for text, is_preferred in terms if is_preferred), terms[0][0])
-            entry.add_name(language, preferred, [text for text, _ in terms])
+            preferred = next((text for text, is_preferred, _v in terms if is_preferred), terms[0][0])
+            entry.add_name(language, preferred, [text for text, _p, variant in terms if not variant],
+                           [text for text, _p, variant in terms if variant and text != preferred], language in stems)
         return any_term
 
     def warnings(self) -> list[str]:
@@ -238,8 +254,8 @@ class _EntryReader:
         return warnings
 
 
-def _terms_of(lang_sec) -> list[tuple[str, bool]]:
-    """(term, is it the preferred one?) of a language section, in order."""
+def _terms_of(lang_sec) -> list[tuple[str, bool, bool]]:
+    """(term, is it the preferred one?, is it a variant — an inflected form?) of a language section, in order."""
     terms = []
     for term_sec in lang_sec.iter("{*}termSec", "{*}tig", "{*}ntig"):
         term = next(term_sec.iter("{*}term"), None)
@@ -248,7 +264,9 @@ def _terms_of(lang_sec) -> list[tuple[str, bool]]:
             continue
         status = next((_text(e) for e in term_sec.iter("{*}termNote", "{*}administrativeStatus")
                        if _local(e) == "administrativeStatus" or e.get("type") == "administrativeStatus"), "")
-        terms.append((text, status.startswith("preferred")))
+        term_type = next((_text(e) for e in term_sec.iter("{*}termNote", "{*}termType")
+                          if _local(e) == "termType" or e.get("type") == "termType"), "")
+        terms.append((text, status.startswith("preferred"), term_type == VARIANT))
     return terms
 
 

@@ -26,10 +26,17 @@ class Segment:
     key: str
     field: str
     text: str
-    #: (source text as found, preferred target form) of each glossary term in this segment.
-    glossary_terms: list[tuple[str, str]] = dc.field(default_factory=list)
+    #: (source text as found, ``glossary.TermForms``) of each glossary term in this segment: those
+    #: behind a placeholder, then those left in the text for the engine to translate.
+    glossary_terms: list[tuple[str, object]] = dc.field(default_factory=list)
     #: Restore data: the item behind placeholder number N is ``_items[N - 1]``.
     _items: list = dc.field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def terms_in_text(self) -> list[tuple[str, object]]:
+        """The glossary terms left in the text for the engine to translate (not behind a placeholder)."""
+        frozen = sum(1 for item in self._items if getattr(item, "kind", "") == "glossary")
+        return self.glossary_terms[frozen:]
 
 
 class Unit:
@@ -110,6 +117,9 @@ class Builder:
         pieces = chunks(tokens, self.language, self.max_chars)
         for number, (joiner, chunk) in enumerate(pieces, start=1):
             text, items, terms = render_tokens(chunk)
+            if self.glossary:
+                # The words between the tags, as the engine reads them: terms not frozen are there.
+                terms += self.glossary.left_in_text("".join(v for kind, v in chunk if kind == "text"))
             key = base_key if len(pieces) == 1 else f"{base_key}.{number}"
             segment = Segment(key=key, field=field, text=text, glossary_terms=terms, _items=items)
             unit.segments.append(segment)

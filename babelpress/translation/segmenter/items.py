@@ -93,8 +93,9 @@ def render_parts(parts: list, alts: dict) -> str:
     return "".join(p if isinstance(p, str) else p.render(alts) for p in parts)
 
 
-def render_tokens(tokens: list) -> tuple[str, list, list[tuple[str, str]]]:
-    """Tokens → (segment text, items by placeholder number - 1, glossary terms)."""
+def render_tokens(tokens: list) -> tuple[str, list, list[tuple[str, object]]]:
+    """Tokens → (segment text, items by placeholder number - 1, glossary terms behind placeholders
+    as (source form, ``glossary.TermForms``))."""
     out, items, terms, numbers = [], [], [], {}
     for kind, value in tokens:
         if kind == "text":
@@ -109,5 +110,5 @@ def render_tokens(tokens: list) -> tuple[str, list, list[tuple[str, str]]]:
             items.append(value)
             out.append(f"<x{len(items)}/>")
             if value.kind == "glossary":
-                terms.append((value.source, value.text))
+                terms.append((value.source, value.term))
     return "".join(out), items, terms
