@@ -1,11 +1,14 @@
-"""`babelpress translation status|install-model|list-models|remove-model`."""
+"""`babelpress translation status|install-model|list-models|remove-model|doctor`."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from babelpress.translation import argos_packages, availability, coverage, registry
+from babelpress.languages import language_name
+from babelpress.translation import argos_packages, availability, coverage, doctor, engine_map, engine_speed, registry
 from babelpress.translation.models import TranslationJob
 
 
@@ -21,6 +24,11 @@ class Command(BaseCommand):
         remove = sub.add_parser("remove-model", help="Remove an installed model, e.g. 'en-fr'.")
         remove.add_argument("pair")
         sub.add_parser("status", help="Coverage per language; queued and failed jobs.")
+        doctor_parser = sub.add_parser(
+            "doctor", help="Which engine translates each pair of content languages, how, and how fast; what is "
+                           "missing and what to do. Exit code 1 when a language cannot be reached from any other.")
+        doctor_parser.add_argument("--no-speed", action="store_true", help="Show the last speeds measured; measure none.")
+        doctor_parser.add_argument("--json", action="store_true", help="The map as JSON, for scripts.")
 
     def handle(self, *args, action, **options):
         getattr(self, action.replace("-", "_"))(**options)
@@ -49,6 +57,27 @@ class Command(BaseCommand):
         except argos_packages.ModelPackageError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"Removed {model.from_code}→{model.to_code}.")
+        registry.clear_cache()
+
+    def doctor(self, no_speed, json, **_):
+        with translation.override("en"):  # the command speaks English, language names included
+            try:
+                found = engine_map.build()
+                local = engine_map.local_engines()
+            except ImproperlyConfigured as exc:
+                raise CommandError(f"The translation engines are not set up correctly: {exc}", returncode=2) from None
+            if not no_speed:
+                engine_speed.measure_map(found, progress=doctor.measuring(self.stderr))
+            speeds = engine_speed.load()
+            if json:
+                self.stdout.write(doctor.as_json(found, speeds, local), ending="")
+            else:
+                self.stdout.write(doctor.text_report(found, speeds, local, rich=self.stdout.isatty()), ending="")
+            unreachable = found.unreachable_languages()
+        if unreachable:
+            names = ", ".join(f"{language_name(code, 'en')} ({code})" for code in unreachable)
+            raise CommandError(f"No other content language can be translated into {names}: see what to do above.",
+                               returncode=1)
 
     def status(self, **_):
         table = coverage.totals()
