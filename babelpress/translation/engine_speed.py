@@ -149,13 +149,14 @@ def _now() -> str:
     return datetime.now(dt_timezone.utc).isoformat(timespec="seconds")
 
 
-def measure(route: PairRoute, *, clock=time.perf_counter) -> Speed:
+def measure(route: PairRoute, *, clock=None) -> Speed:
     """Translate the probe with the route's engine and time it; never raises for the engine's failures.
 
     A route through installed models translates one sentence first, untimed, so that loading the
     models is not counted. A paid engine's characters are counted in its month's usage like any
     other translation (and refused past its cap).
     """
+    clock = clock or time.perf_counter
     engine = registry.configured_engines()[route.engine]
     segments = probe(route.source)
     result = {"engine": route.engine, "source": route.source, "target": route.target, "segments": len(segments)}
@@ -193,7 +194,7 @@ class Report:
         return [speed for speed in self.measured if speed.error]
 
 
-def measure_map(engine_map: EngineMap, *, budget: float | None = None, clock=time.perf_counter,
+def measure_map(engine_map: EngineMap, *, budget: float | None = None, clock=None,
                 progress=None) -> Report:
     """Measure every translatable pair of the map and store the results.
 
@@ -201,6 +202,7 @@ def measure_map(engine_map: EngineMap, *, budget: float | None = None, clock=tim
     first, then the oldest measurements, so pressing again measures what is left. ``progress(route)``
     is called before each probe.
     """
+    clock = clock or time.perf_counter
     known = load()
     routes = [route for route in engine_map.routes() if route.translatable]
     routes.sort(key=lambda route: (route.key in known, known[route.key].measured_at if route.key in known else ""))
