@@ -25,11 +25,11 @@ def logged_in(tab, live_server, django_user_model, settings, tmp_path):
     return tab
 
 
-def test_an_editor_measures_the_speeds_and_reads_the_grid_on_a_phone(logged_in, live_server, local_engine, settings):
+def test_an_editor_measures_the_speeds_and_reads_the_grid_on_a_phone(logged_in, live_server, local_engine):
     ARTIFACTS.mkdir(exist_ok=True)
     tab = logged_in
     tab.goto(live_server.url + "/admin/")
-    tab.click(f"a[href='/admin/translation/engines/']")
+    tab.click("a[href='/admin/translation/engines/']")
     assert tab.locator("html").get_attribute("lang") == "fr"
     assert tab.locator("#engine-grid td[data-pair='en-fr']").inner_text().startswith("local")
 
