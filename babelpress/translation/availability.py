@@ -84,8 +84,7 @@ def notice_context() -> dict | None:
         "nothing": len(missing) == len(codes) * (len(codes) - 1),
         "rows": rows,
         "through": through_rows(found),
-        "not_in_argos": [language_name(code) for code in dict.fromkeys(
-            code for need in found.needs() for code in need.not_in_argos)],
+        "not_in_argos": [language_name(code) for code in found.without_argos_models()],
         "non_commercial": [{"model": model, "licence": entry["licence"],
                             "pairs": [pair_name(s, t) for s, t in entry["pairs"]]}
                            for model, entry in non_commercial.items()],

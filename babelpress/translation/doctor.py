@@ -83,14 +83,16 @@ def rich_table(table: list[list[str]]) -> str:
 def advice(found: EngineMap, local: list[str]) -> list[str]:
     """What is missing and exactly what to do, as lines."""
     lines = []
-    for code in found.unreachable_languages():
-        lines.append(f"{language_name(code, 'en')} ({code}) cannot be reached from any other content language.")
+    unreachable = found.unreachable_languages()
+    if unreachable:
+        names = ", ".join(f"{language_name(code, 'en')} ({code})" for code in unreachable)
+        lines.append(f"Cannot be reached from any other content language: {names}.")
     needs = found.needs()
     if needs:
         missing = "; ".join(f"{', '.join(n.source for n in needs if n.target == target)} → {target}"
                             for target in dict.fromkeys(n.target for n in needs))
         lines.append(f"No engine for: {missing}.")
-        lines.append(f"Models that would translate them: {', '.join(models_to_install(needs, found.languages))}"
+        lines.append(f"Models that would translate them: {', '.join(f'{s}-{t}' for s, t in found.models_to_install())}"
                      + (f" (a pair without its own model goes through {language_name(engine_map.PIVOT_LANGUAGE, 'en')})."
                         if any(n.through for n in needs) else "."))
     waiting = [route for route in found.routes() if route.kind == WAITING]
@@ -98,7 +100,7 @@ def advice(found: EngineMap, local: list[str]) -> list[str]:
         lines.append(f"{len(waiting)} pair(s) wait for an engine that does not answer now (notes below); "
                      "their work is tried again.")
     if needs:
-        lines += todo(found, needs, local)
+        lines += todo(found, local)
     for model, entry in found.non_commercial_models().items():
         pairs = ", ".join(f"{s}→{t}" for s, t in entry["pairs"])
         lines.append(f"Licence: {model} is {entry['licence'] or 'licensed'} — non-commercial use only; it translates "
@@ -106,35 +108,19 @@ def advice(found: EngineMap, local: list[str]) -> list[str]:
     return lines
 
 
-def models_to_install(needs: list[engine_map.Need], languages: list[str]) -> list[str]:
-    """The fewest models that give every pair of ``needs`` an engine: its own, or the halves of
-    the way through the pivot language that are missing; each language's two directions together."""
-    wanted = set()
-    for need in needs:
-        wanted.update(need.halves_missing if need.through and need.halves_missing else [(need.source, need.target)])
-    pivot = engine_map.PIVOT_LANGUAGE
-
-    def order(pair):
-        other = pair[1] if pair[0] == pivot else pair[0]
-        return (languages.index(other) if other in languages else len(languages), pair[0] != pivot, pair)
-
-    return [f"{s}-{t}" for s, t in sorted(wanted, key=order)]
-
-
-def todo(found: EngineMap, needs: list[engine_map.Need], local: list[str]) -> list[str]:
+def todo(found: EngineMap, local: list[str]) -> list[str]:
     lines = ["What to do:"]
     if local:
         lines += [
             "  - online: `babelpress translation available` lists the models the package index offers for the "
-            "site's languages; `babelpress translation install PAIR` (e.g. en-hy) downloads and installs one;",
+            "site's languages; `babelpress translation install PAIR` (e.g. en-fr) downloads and installs one;",
             "  - offline: fetch the model on another machine and run `babelpress translation install-model FILE` "
             f"(an Argos .argosmodel from {PACKAGES_URL}, or a CTranslate2 model folder or archive);",
         ]
     else:
         lines.append("  - to use installed models, add the local engine to BABELPRESS_TRANSLATION_ENGINE "
                      "(e.g. BABELPRESS_TRANSLATION_ENGINE=deepl,local);")
-    hard = dict.fromkeys(code for need in needs for code in need.not_in_argos)
-    for code in hard:
+    for code in found.without_argos_models():
         lines.append(
             f"  - {language_name(code, 'en')} ({code}): the Argos index has no {code} model. Use OPUS-MT "
             f"(Helsinki-NLP opus-mt-en-{code} / opus-mt-{code}-en, Apache-2.0) converted with `ct2-opus-mt-converter` "
@@ -168,6 +154,7 @@ def as_json(found: EngineMap, speeds: dict, local: list[str]) -> str:
         "unreachable_languages": found.unreachable_languages(),
         "missing": [{"source": n.source, "target": n.target, "through": n.through or None,
                      "halves_missing": [f"{s}-{t}" for s, t in n.halves_missing]} for n in found.needs()],
+        "models_to_install": [f"{s}-{t}" for s, t in found.models_to_install()],
         "advice": advice(found, local),
     }, ensure_ascii=False, indent=2) + "\n"
 

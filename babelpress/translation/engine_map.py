@@ -83,7 +83,6 @@ class Need:
     target: str
     through: str = ""
     halves_missing: tuple[tuple[str, str], ...] = ()
-    not_in_argos: tuple[str, ...] = ()
 
 
 @dataclass
@@ -134,9 +133,28 @@ class EngineMap:
                 through = PIVOT_LANGUAGE
                 halves = tuple(half for half in ((source, through), (through, target))
                                if not self.pairs[half].translatable)
-            result.append(Need(source, target, through, halves,
-                               tuple(code for code in (source, target) if _base(code) in NOT_IN_ARGOS_INDEX)))
+            result.append(Need(source, target, through, halves))
         return result
+
+    def models_to_install(self) -> list[tuple[str, str]]:
+        """The fewest models that would give every pair no engine translates one: its own, or the
+        halves of the way through the pivot language that are missing; a language's two
+        directions side by side, in the order of the content languages."""
+        wanted = set()
+        for need in self.needs():
+            wanted.update(need.halves_missing if need.through and need.halves_missing else [(need.source, need.target)])
+
+        def order(pair):
+            other = pair[1] if pair[0] == PIVOT_LANGUAGE else pair[0]
+            rank = self.languages.index(other) if other in self.languages else len(self.languages)
+            return (rank, pair[0] != PIVOT_LANGUAGE, pair)
+
+        return sorted(wanted, key=order)
+
+    def without_argos_models(self) -> list[str]:
+        """Languages of ``models_to_install()`` the Argos Translate index has no model for."""
+        codes = dict.fromkeys(code for pair in self.models_to_install() for code in pair)
+        return [code for code in codes if _base(code) in NOT_IN_ARGOS_INDEX]
 
 
 def _base(code: str) -> str:

@@ -108,8 +108,7 @@ def grid_context(found: engine_map.EngineMap, speeds: dict) -> dict:
         "pair_rules": [(rule, ", ".join(order)) for rule, order in settings.BABELPRESS_TRANSLATION_PAIRS.items()],
         "unreachable": [names[code] for code in found.unreachable_languages()],
         "needs": [need_context(need, names) for need in found.needs()],
-        "not_in_argos": [names[code] for code in dict.fromkeys(code for need in found.needs()
-                                                                for code in need.not_in_argos)],
+        "not_in_argos": [names[code] for code in found.without_argos_models()],
         "has_local": bool(engine_map.local_engines()),
         "measured_any": any(c.get("speed") for row in rows for c in row["cells"]),
     }
@@ -139,5 +138,4 @@ def need_context(need: engine_map.Need, names: dict) -> dict:
         "direct": f"{need.source}-{need.target}",
         "through": names.get(need.through, ""),
         "halves": [f"{s}-{t}" for s, t in need.halves_missing],
-        "not_in_argos": [names[code] for code in need.not_in_argos],
     }

@@ -50,7 +50,7 @@ def test_the_map_of_the_tiny_local_models_and_exit_code_1_for_a_language_nothing
     assert rows["fr→hy"][:4] == ["fr→hy", "local", "via", "en"]
     assert "fr-en (argos), en-hy (argos)" in " ".join(rows["fr→hy"])
     assert rows["hy→ru"][1:4] == ["—", "NO", "ENGINE"]
-    assert "Russian (ru) cannot be reached from any other content language." in out
+    assert "Cannot be reached from any other content language: Russian (ru)." in out
     assert "Models that would translate them: en-hy" not in out
     assert "hy-en" in out.split("Models that would translate them: ")[1].splitlines()[0]
     assert "babelpress translation install-model FILE" in out and "babelpress translation available" in out

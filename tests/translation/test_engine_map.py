@@ -105,7 +105,14 @@ def test_what_is_missing_and_the_halves_of_the_way_through_english(local_engine)
 
     assert needs[("hy", "fr")].through == "en" and needs[("hy", "fr")].halves_missing == (("hy", "en"),)
     assert needs[("fr", "ru")].halves_missing == (("en", "ru"),)
-    assert needs[("hy", "en")].through == "" and needs[("hy", "en")].not_in_argos == ("hy",)
+    assert needs[("hy", "en")].through == "" and needs[("hy", "en")].halves_missing == ()
+
+
+def test_the_fewest_models_to_install_and_which_the_argos_index_lacks(local_engine):
+    found = engine_map.build()
+
+    assert found.models_to_install() == [("hy", "en"), ("en", "ru"), ("ru", "en")]
+    assert found.without_argos_models() == ["hy"]
 
 
 # --- Speeds ----------------------------------------------------------------------------------------
