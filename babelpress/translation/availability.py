@@ -6,7 +6,8 @@ doctor`` prints and the *Translation engines* page draws. Asking every engine ab
 cheap for installed models (a few file checks) and for services whose language lists are cached,
 but a service that is down costs a timeout: the map is kept per process for ``CHECK_SECONDS`` and
 forgotten when the engines are configured again (``registry.clear_cache``, which ``babelpress
-translation install-model`` calls).
+translation install-model`` calls) or a local engine's models folder changes (a model installed or
+removed by another process, such as the command).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ _cache: dict = {}
 
 def current_map(*, fresh: bool = False) -> engine_map.EngineMap:
     """The engine map of the content languages, asked again after ``CHECK_SECONDS``, when the
-    engines are configured again, or when ``fresh`` (the *Translation engines* page). Raises
-    ImproperlyConfigured when the engine settings are wrong."""
+    engines are configured again, when a model is installed or removed (by any process), or when
+    ``fresh`` (the *Translation engines* page). Raises ImproperlyConfigured when the engine
+    settings are wrong."""
     codes = tuple(settings.BABELPRESS_CONTENT_LANGUAGES)
-    key = (codes, registry.generation())
+    key = (codes, registry.generation(), engine_map.models_stamp())
     now = time.monotonic()
     if not fresh and _cache.get("key") == key and now - _cache["at"] < CHECK_SECONDS:
         return _cache["map"]

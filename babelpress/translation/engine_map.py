@@ -13,6 +13,7 @@ engine says its steps (``TranslationEngine.route``). Speeds are measured and kep
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -173,6 +174,20 @@ def engines_or_error() -> dict:
 def local_engines() -> list[str]:
     """Names of the configured engines that run installed models (what `install-model` feeds)."""
     return [name for name, engine in engines_or_error().items() if isinstance(engine, LocalEngine)]
+
+
+def models_stamp() -> tuple:
+    """When the local engines' model folders last changed (installing or removing a model renames
+    a folder in them): a map kept by one process is stale once another process installed a model."""
+    stamps = []
+    for name in local_engines():
+        try:
+            folder = registry.configured_engines()[name].models_dir
+            # The names too: two changes within one tick of the file system's clock keep its time.
+            stamps.append((name, folder.stat().st_mtime_ns, tuple(sorted(os.listdir(folder)))))
+        except (EngineError, OSError):
+            stamps.append((name, None))
+    return tuple(stamps)
 
 
 def route_of(source: str, target: str) -> PairRoute:

@@ -109,6 +109,7 @@ def grid_context(found: engine_map.EngineMap, speeds: dict) -> dict:
         "unreachable": [names[code] for code in found.unreachable_languages()],
         "needs": [need_context(need, names) for need in found.needs()],
         "not_in_argos": [names[code] for code in found.without_argos_models()],
+        "models_to_install": [f"{s}-{t}" for s, t in found.models_to_install()],
         "has_local": bool(engine_map.local_engines()),
         "measured_any": any(c.get("speed") for row in rows for c in row["cells"]),
     }

@@ -205,21 +205,38 @@ def notice_items(client) -> list[str]:
     return [" ".join(li.text_content().split()) for li in notice.cssselect("ul")[0].cssselect("li")]
 
 
-def test_installing_a_model_changes_the_map_and_the_notice_once_the_engines_are_configured_again(
+def test_installing_a_model_changes_the_map_and_the_notice_at_once(
         own_models, editor, tmp_path):
     before = notice_items(editor)
     assert before == ["Armenian, Russian → French", "Armenian, Russian → English", "Russian → Armenian",
                       "Russian: from none of the other languages"]
     install_package(build_tiny_argos_package(tmp_path / "archives", "hy", "en"), own_models)
 
-    assert notice_items(editor) == before  # kept for two minutes …
-    registry.clear_cache()  # … or until the engines are configured again (install-model does it)
+    # Another process (`babelpress translation install-model`) installed it: the models folder changed.
     after = notice_items(editor)
 
     assert after == ["Russian → French", "Russian → English", "Russian → Armenian",
                      "Russian: from none of the other languages"]
     found = availability.current_map()
     assert found.get("hy", "fr").kind == "pivot" and found.get("hy", "en").kind == "direct"
+
+
+def test_the_map_is_kept_two_minutes_unless_the_engines_or_their_models_change(own_models, monkeypatch):
+    asked = []
+    engine = registry.configured_engines()["local"]
+    real = engine.supports
+    monkeypatch.setattr(engine, "supports", lambda s, t: asked.append((s, t)) or real(s, t))
+    clock = [1000.0]
+    monkeypatch.setattr(availability.time, "monotonic", lambda: clock[0])
+
+    availability.current_map()
+    availability.current_map()
+    assert len(asked) == 12  # kept
+    (own_models / "en-fr").rename(own_models / ".old-en-fr")  # a model removed by another process
+    assert availability.current_map().get("en", "fr").kind == "none"
+    assert len(asked) == 24
+    availability.current_map(fresh=True)  # the Translation engines page asks afresh
+    assert len(asked) == 36
 
 
 def test_the_coverage_cells_say_no_engine_where_the_map_has_none(own_models, editor, make_story):

@@ -82,6 +82,7 @@ def test_the_legend_and_what_is_missing(editor, local_engine):
     missing = text(doc.get_element_by_id("engine-needs-title").getparent())
     assert "No other language can be translated into Russian." in missing
     assert "Armenian → French: a model for hy-fr, or to go through English: hy-en" in missing
+    assert "The fewest models that would give each of these pairs an engine: hy-en, en-ru, ru-en" in missing
     assert "babelpress translation install-model FILE" in missing
     assert "The Argos Translate index has no model for Armenian" in missing
     assert "babelpress translation doctor" in missing
