@@ -46,8 +46,13 @@ def untranslatable_pairs() -> list[tuple[str, str]]:
     """(source, target) pairs of content languages that no configured engine can translate.
 
     A pair whose engine is unreachable right now is not listed: its work waits for the service.
+    When the engine settings are wrong, every pair is listed (the notice says what to fix).
     """
-    return current_map().untranslatable()
+    try:
+        return current_map().untranslatable()
+    except ImproperlyConfigured:
+        codes = settings.BABELPRESS_CONTENT_LANGUAGES
+        return [(s, t) for t in codes for s in codes if s != t]
 
 
 def forget() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _, ngettext
@@ -60,11 +60,7 @@ def shown_rows(everything: list[Article], table: dict, current: dict) -> list:
     """[(story, [(language, cell)])] for the stories the filters keep (500 at most). Each cell says
     whether an engine can translate its pair ("engine")."""
     section_id = ascii_number(current["section"])
-    try:
-        blocked = set(availability.untranslatable_pairs())
-    except ImproperlyConfigured:  # the notice says what to fix; meanwhile no engine can translate anything
-        codes = settings.BABELPRESS_CONTENT_LANGUAGES
-        blocked = {(s, t) for s in codes for t in codes}
+    blocked = set(availability.untranslatable_pairs())
     rows = []
     for source in everything:
         if section_id is not None and source.section_id != section_id:

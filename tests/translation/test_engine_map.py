@@ -283,3 +283,16 @@ def test_with_every_pair_translatable_a_non_commercial_model_alone_still_brings_
     assert " ".join(notice.cssselect("h2")[0].text_content().split()) == \
         "A translation model may not be used commercially"
     assert "To set up machine translation" not in notice.text_content()
+
+
+def test_with_wrong_engine_settings_no_pair_is_offered_and_the_notice_says_what_to_fix(
+        use_engines, settings, editor, make_story):
+    use_engines({})
+    settings.BABELPRESS_TRANSLATION_ENGINES = {"mine": {"CLASS": "nowhere.engines.Mine"}}
+    registry.clear_cache()
+    make_story(language="fr")
+
+    assert len(availability.untranslatable_pairs()) == 12
+    doc = lxml.html.fromstring(editor.get("/admin/translation/coverage/").content.decode())
+    assert "cannot import 'nowhere.engines.Mine'" in doc.get_element_by_id("engine-notice").text_content()
+    assert not doc.cssselect('input[name="cell"]')
