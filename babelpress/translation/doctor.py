@@ -69,12 +69,13 @@ def plain_table(table: list[list[str]]) -> str:
 
 def rich_table(table: list[list[str]]) -> str:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     grid = Table(*HEADER, title="Translation engines, pair by pair")
     for row in table:
         style = "red" if row[2] in ("NO ENGINE", "UNREACHABLE ENGINE") else ("yellow" if "NON-COMMERCIAL" in row[4] else None)
-        grid.add_row(*row, style=style)
+        grid.add_row(*(escape(cell) for cell in row), style=style)
     buffer = io.StringIO()
     Console(file=buffer, force_terminal=True, width=shutil.get_terminal_size((120, 40)).columns).print(grid)
     return buffer.getvalue()

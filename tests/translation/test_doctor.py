@@ -24,9 +24,14 @@ def speeds_here(settings, tmp_path):
     return tmp_path / engine_speed.FILE_NAME
 
 
-def doctor(*args) -> tuple[str, str, int]:
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def doctor(*args, tty=False) -> tuple[str, str, int]:
     """(stdout, stderr, exit code)"""
-    out, err = io.StringIO(), io.StringIO()
+    out, err = (Terminal() if tty else io.StringIO()), io.StringIO()
     try:
         call_command("translation", "doctor", *args, stdout=out, stderr=err)
         code = 0
@@ -137,3 +142,11 @@ def test_on_a_fresh_install_the_real_command_says_what_is_missing(tmp_path):
     assert "Traceback" not in result.stderr
     assert "Models that would translate them: en-fr, fr-en, en-hy, hy-en, en-ru, ru-en" in result.stdout
     assert "No other content language can be translated into French (fr), English (en)" in result.stderr
+
+
+def test_on_a_terminal_the_table_is_drawn_with_rich_and_brackets_stay_text(use_engines):
+    use_engines({"refusing": (RefusingEngine, {})})
+
+    out, _err, _code = doctor(tty=True)
+
+    assert "┏" in out and "probe failed [1]" in out
