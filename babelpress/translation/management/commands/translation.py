@@ -99,4 +99,4 @@ class Command(BaseCommand):
             self.stdout.write(f"No engine can translate {len(missing)} pair(s) of content languages: "
                               + ", ".join(f"{s}→{t}" for s, t in missing)
                               + f". Install a model (`{argos_packages.INSTALL_HINT}`) or configure an engine "
-                              "(docs/engines.md).")
+                              "(docs/engines.md); `babelpress translation doctor` says which models would do.")
