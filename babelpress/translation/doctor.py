@@ -17,7 +17,7 @@ import shutil
 from babelpress.languages import language_name
 from babelpress.translation import engine_map, engine_speed
 from babelpress.translation.argos_packages import PACKAGES_URL
-from babelpress.translation.engine_map import DIRECT, PIVOT, WAITING, EngineMap, PairRoute
+from babelpress.translation.engine_map import DIRECT, THROUGH, WAITING, EngineMap, PairRoute
 
 HEADER = ["pair", "engine", "route", "models", "licence", "speed"]
 
@@ -25,7 +25,7 @@ HEADER = ["pair", "engine", "route", "models", "licence", "speed"]
 def route_words(route: PairRoute) -> str:
     if route.kind == DIRECT:
         return "direct"
-    if route.kind == PIVOT:
+    if route.kind == THROUGH:
         return "via " + ", ".join(route.via)
     return "UNREACHABLE ENGINE" if route.kind == WAITING else "NO ENGINE"
 

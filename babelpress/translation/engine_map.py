@@ -26,7 +26,7 @@ from babelpress.translation.engines.local import PIVOT as PIVOT_LANGUAGE, LocalE
 
 #: The route kinds: one model; two or more (through another language); no engine now but one whose
 #: service is down (its work waits for it); no engine at all.
-DIRECT, PIVOT, WAITING, NONE = "direct", "pivot", "waiting", "none"
+DIRECT, THROUGH, WAITING, NONE = "direct", "pivot", "waiting", "none"
 #: Languages the Argos Translate package index had no model for when this was written: advice names
 #: the other model families (OPUS-MT, NLLB-200) for them.
 NOT_IN_ARGOS_INDEX = frozenset({"hy"})
@@ -47,7 +47,7 @@ class PairRoute:
     @property
     def kind(self) -> str:
         if self.engine:
-            return DIRECT if len(self.steps) <= 1 else PIVOT
+            return DIRECT if len(self.steps) <= 1 else THROUGH
         return WAITING if self.waiting else NONE
 
     @property
@@ -111,7 +111,7 @@ class EngineMap:
                 if not any(self.pairs[(s, t)].translatable for s in self.languages if s != t)]
 
     def through_another_language(self) -> list[PairRoute]:
-        return [route for route in self.routes() if route.kind == PIVOT]
+        return [route for route in self.routes() if route.kind == THROUGH]
 
     def non_commercial_models(self) -> dict[str, dict]:
         """{model: {"licence": …, "pairs": [(source, target), …]}} for models whose licence
