@@ -29,9 +29,9 @@ from babelpress.translation.engine_map import EngineMap, PairRoute
 logger = logging.getLogger(__name__)
 
 FILE_NAME = "engine_speeds.json"
-#: Stop starting new probes after this many seconds on the admin page (a request must end); the
-#: pairs left are measured first the next time.
-PAGE_BUDGET_SECONDS = 30
+#: Stop starting new probes after this many seconds on the admin page (a request must end well
+#: within `babelpress serve --timeout`, 60 s by default); the pairs left are measured first next time.
+PAGE_BUDGET_SECONDS = 20
 
 # Short news sentences written for the probe, one set per language; a language without its own is
 # measured on the generic set (names and numbers carry no language, and the rest is plain English).
