@@ -35,6 +35,10 @@ class TranslationConfig(AppConfig):
             "translation_coverage", _("Translation coverage"),
             _("Which story exists in which language, and what needs translating or review."),
             url_name="translation_coverage", permission="translation.view_translation")
+        admin_extensions.register_tool(
+            "translation_engines", _("Translation engines"),
+            _("Which engine translates each pair of languages, through which models and licences, and how fast."),
+            url_name="translation_engines", permission="translation.view_translation")
         admin_extensions.register_desk_list("machine_drafts", _("Machine translations"), desk.machine_drafts,
                                             block="review")
         admin_extensions.register_desk_list("failed_translation_jobs", _("Translation jobs"), desk.failed_jobs,

@@ -1,10 +1,13 @@
 """Which pairs of the site's content languages no translation engine can translate, and the notice
 that tells editors so — and what to do — on the admin home page and the coverage page.
 
-Asking every engine about every pair is cheap for installed models (a few file checks) and for
-services whose language lists are cached, but a service that is down costs a timeout: the answer
-is kept per process for ``CHECK_SECONDS`` and forgotten when the engines are configured again
-(``registry.clear_cache``, which ``babelpress translation install-model`` calls).
+Both read the engine map (``translation/engine_map.py``), the same answer ``babelpress translation
+doctor`` prints and the *Translation engines* page draws. Asking every engine about every pair is
+cheap for installed models (a few file checks) and for services whose language lists are cached,
+but a service that is down costs a timeout: the map is kept per process for ``CHECK_SECONDS`` and
+forgotten when the engines are configured again (``registry.clear_cache``, which ``babelpress
+translation install-model`` calls) or a local engine's models folder changes (a model installed or
+removed by another process, such as the command).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
 from babelpress.languages import language_name
-from babelpress.translation import registry
+from babelpress.translation import engine_map, registry
 from babelpress.translation.argos_packages import INSTALL_HINT, PACKAGES_URL
 
 CHECK_SECONDS = 120
@@ -24,19 +27,32 @@ CHECK_SECONDS = 120
 _cache: dict = {}
 
 
+def current_map(*, fresh: bool = False) -> engine_map.EngineMap:
+    """The engine map of the content languages, asked again after ``CHECK_SECONDS``, when the
+    engines are configured again, when a model is installed or removed (by any process), or when
+    ``fresh`` (the *Translation engines* page). Raises ImproperlyConfigured when the engine
+    settings are wrong."""
+    codes = tuple(settings.BABELPRESS_CONTENT_LANGUAGES)
+    key = (codes, registry.generation(), engine_map.models_stamp())
+    now = time.monotonic()
+    if not fresh and _cache.get("key") == key and now - _cache["at"] < CHECK_SECONDS:
+        return _cache["map"]
+    found = engine_map.build(list(codes))
+    _cache.update(key=key, at=now, map=found)
+    return found
+
+
 def untranslatable_pairs() -> list[tuple[str, str]]:
     """(source, target) pairs of content languages that no configured engine can translate.
 
     A pair whose engine is unreachable right now is not listed: its work waits for the service.
+    When the engine settings are wrong, every pair is listed (the notice says what to fix).
     """
-    codes = tuple(settings.BABELPRESS_CONTENT_LANGUAGES)
-    key = (codes, registry.generation())
-    now = time.monotonic()
-    if _cache.get("key") == key and now - _cache["at"] < CHECK_SECONDS:
-        return _cache["pairs"]
-    pairs = [(s, t) for t in codes for s in codes if s != t and not registry.can_translate(s, t)]
-    _cache.update(key=key, at=now, pairs=pairs)
-    return pairs
+    try:
+        return current_map().untranslatable()
+    except ImproperlyConfigured:
+        codes = settings.BABELPRESS_CONTENT_LANGUAGES
+        return [(s, t) for t in codes for s in codes if s != t]
 
 
 def forget() -> None:
@@ -53,14 +69,18 @@ def pair_name(source: str, target: str) -> str:
 
 
 def notice_context() -> dict | None:
-    """What the notice says, or None when every pair of content languages has an engine."""
+    """What the notice says, or None when every pair of content languages has an engine and no
+    model in use forbids commercial use. Pairs that go through another language are named too,
+    when the notice is shown."""
     try:
-        missing = untranslatable_pairs()
+        found = current_map()
     except ImproperlyConfigured as exc:  # the settings name an engine that does not exist …
         return {"misconfigured": str(exc), "install_hint": INSTALL_HINT, "packages_url": PACKAGES_URL}
-    if not missing:
+    missing = found.untranslatable()
+    non_commercial = found.non_commercial_models()
+    if not missing and not non_commercial:
         return None
-    codes = list(settings.BABELPRESS_CONTENT_LANGUAGES)
+    codes = found.languages
     rows = []
     for target in codes:
         sources = [s for s, t in missing if t == target]
@@ -70,9 +90,26 @@ def notice_context() -> dict | None:
     return {
         "nothing": len(missing) == len(codes) * (len(codes) - 1),
         "rows": rows,
+        "through": through_rows(found),
+        "not_in_argos": [language_name(code) for code in found.without_argos_models()],
+        "non_commercial": [{"model": model, "licence": entry["licence"],
+                            "pairs": [pair_name(s, t) for s, t in entry["pairs"]]}
+                           for model, entry in non_commercial.items()],
         "install_hint": INSTALL_HINT,
         "packages_url": PACKAGES_URL,
     }
+
+
+def through_rows(found: engine_map.EngineMap) -> list[dict]:
+    """The pairs translated through other languages, grouped by the way they go: [{"via": "English",
+    "models": 2, "pairs": ["Armenian → French", …]}]."""
+    groups: dict[tuple, dict] = {}
+    for route in found.through_another_language():
+        via = tuple(route.via)
+        group = groups.setdefault(via, {"via": ", ".join(language_name(code) for code in via),
+                                        "models": len(route.steps), "pairs": []})
+        group["pairs"].append(pair_name(route.source, route.target))
+    return list(groups.values())
 
 
 def notice(request) -> str:

@@ -9,6 +9,7 @@ engine whose ``supports()`` says True translates it.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
@@ -72,16 +73,25 @@ UNREACHABLE_SECONDS = 60
 _unreachable_since: dict[str, float] = {}
 
 
-def engine_for(source: str, target: str) -> TranslationEngine:
-    """The first configured engine that supports the pair; EngineError saying what to do if none.
+@dataclass
+class Choice:
+    """What asking the engines about a pair found: the engine that translates it (None if none),
+    each engine passed over with why ("deepl: pair not supported"), and those unreachable now."""
 
-    An engine that cannot tell right now (its service is down) is passed over for the next one;
-    if no engine can do the pair and one of them was unreachable, the error is retryable: the
-    work waits for the service instead of being given up.
+    engine: TranslationEngine | None
+    tried: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
+
+
+def choose(source: str, target: str) -> Choice:
+    """Ask the engines in preference order; the first whose ``supports()`` says True is chosen.
+
+    An engine that cannot tell right now (its service is down) is passed over for the next one and
+    not asked again for ``UNREACHABLE_SECONDS``. The one home of the rule: ``engine_for`` and the
+    engine map (``translation/engine_map.py``) both ask here.
     """
     engines = configured_engines()
-    tried = []
-    unreachable = []
+    choice = Choice(engine=None)
     for name in preference(source, target):
         engine = engines.get(name)
         if engine is None:
@@ -90,22 +100,35 @@ def engine_for(source: str, target: str) -> TranslationEngine:
             )
         since = _unreachable_since.get(name)
         if since is not None and time.monotonic() - since < UNREACHABLE_SECONDS:
-            tried.append(f"{name}: unreachable a moment ago")
-            unreachable.append(name)
+            choice.tried.append(f"{name}: unreachable a moment ago")
+            choice.unreachable.append(name)
             continue
         try:
             if engine.supports(source, target):
                 _unreachable_since.pop(name, None)
-                return engine
+                choice.engine = engine
+                return choice
         except EngineError as exc:
-            tried.append(f"{name}: {exc}")
+            choice.tried.append(f"{name}: {exc}")
             if exc.retryable:
-                unreachable.append(name)
+                choice.unreachable.append(name)
                 _unreachable_since[name] = time.monotonic()
             continue
-        tried.append(f"{name}: pair not supported")
-    hint = "; ".join(tried) or "no engine is configured"
-    if unreachable:
+        choice.tried.append(f"{name}: pair not supported")
+    return choice
+
+
+def engine_for(source: str, target: str) -> TranslationEngine:
+    """The first configured engine that supports the pair; EngineError saying what to do if none.
+
+    If no engine can do the pair and one of them was unreachable, the error is retryable: the work
+    waits for the service instead of being given up.
+    """
+    choice = choose(source, target)
+    if choice.engine is not None:
+        return choice.engine
+    hint = "; ".join(choice.tried) or "no engine is configured"
+    if choice.unreachable:
         raise EngineError(
             "translation",
             f"no engine can translate {source}→{target} right now ({hint}). It will be tried again.",
@@ -115,7 +138,8 @@ def engine_for(source: str, target: str) -> TranslationEngine:
         "translation",
         f"no engine can translate {source}→{target} ({hint}). Install a model with "
         f"`babelpress translation install-model FILE-OR-FOLDER` or configure another engine "
-        f"(see BABELPRESS_TRANSLATION_ENGINE in docs/settings.md).",
+        f"(see BABELPRESS_TRANSLATION_ENGINE in docs/settings.md; `babelpress translation doctor` "
+        f"shows every pair).",
         retryable=False,
     )
 

@@ -84,6 +84,7 @@ FEW = SAMPLE if FULL else [s for s in SAMPLE if s in ("\x00", "⁰⁴⁵", "9" *
 # A new view must be added here, so that nobody forgets to sweep what it reads.
 HAND_WRITTEN_VIEWS = {
     "translation_coverage": ["section", "language", "state"],
+    "translation_engines": [],
     "translation_glossary_export": [],
     "translation_glossary_import": [],
     "translation_translationjob_retry": [],

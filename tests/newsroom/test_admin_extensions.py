@@ -95,7 +95,8 @@ def test_a_tool_is_listed_on_the_admin_home_after_those_the_apps_registered(edit
     extensions.register_tool("site_home", "The site", "Where readers land.", url_name="site:root",
                              permission="newsroom.view_article")
     tools = editor.get(reverse("admin:index")).context["newsroom_tools"]
-    assert [str(tool["label"]) for tool in tools] == ["Translation coverage", "Import a story", "The site"]
+    assert [str(tool["label"]) for tool in tools] == ["Translation coverage", "Translation engines", "Import a story",
+                                                     "The site"]
     assert tools[-1] == {"label": "The site", "description": "Where readers land.", "url": "/"}
 
 

@@ -75,6 +75,7 @@ newsroom_tag_delete                           tag              EA      EA
 newsroom_tag_history                          tag              WETA    .
 
 translation_coverage                          -                ETA     EA
+translation_engines                           -                ETA     EA
 translation_translation_changelist            -                ETA     .
 translation_translation_add                   -                -       -
 translation_translation_change                review_hy        ETA     ETA
@@ -184,6 +185,7 @@ auth.group                  delete_selected         group           A
 TOOLS = """
 tool                  shown to
 translation_coverage  ETA
+translation_engines   ETA
 import                EA
 """
 

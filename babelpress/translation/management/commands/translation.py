@@ -1,10 +1,15 @@
-"""`babelpress translation status|install-model|list-models|remove-model|prefer|available|install`."""
+"""`babelpress translation status|install-model|list-models|remove-model|prefer|available|install|doctor`."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
-from babelpress.translation import availability, coverage, index_commands, model_store, models_cli, registry
+from babelpress.languages import language_name
+from babelpress.translation import (
+    availability, coverage, doctor, engine_map, engine_speed, index_commands, model_store, models_cli, registry,
+)
 from babelpress.translation.model_install import install_model, site_languages
 from babelpress.translation.models import TranslationJob
 from babelpress.translation.models_folder import INSTALL_HINT, ModelPackageError, default_models_dir
@@ -41,6 +46,11 @@ class Command(BaseCommand):
         fetch.add_argument("specs", nargs="*", metavar="PAIR|PACKAGE")
         fetch.add_argument("--clean", action="store_true", help="First delete partial downloads left behind.")
         fetch.add_argument("--refresh", action="store_true", help="Fetch the index again, even if kept recently.")
+        doctor_parser = sub.add_parser(
+            "doctor", help="Which engine translates each pair of content languages, how, and how fast; what is "
+                           "missing and what to do. Exit code 1 when a language cannot be reached from any other.")
+        doctor_parser.add_argument("--no-speed", action="store_true", help="Show the last speeds measured; measure none.")
+        doctor_parser.add_argument("--json", action="store_true", help="The map as JSON, for scripts.")
 
     def handle(self, *args, action, **options):
         getattr(self, action.replace("-", "_"))(**options)
@@ -116,6 +126,26 @@ class Command(BaseCommand):
                                           model_store.list_models(folder), self._choices(), options))
         registry.clear_cache()
 
+    def doctor(self, no_speed, json, **_):
+        with translation.override("en"):  # the command speaks English, language names included
+            try:
+                found = engine_map.build()
+                local = engine_map.local_engines()
+            except ImproperlyConfigured as exc:
+                raise CommandError(f"The translation engines are not set up correctly: {exc}", returncode=2) from None
+            if not no_speed:
+                engine_speed.measure_map(found, progress=doctor.measuring(self.stderr))
+            speeds = engine_speed.load()
+            if json:
+                self.stdout.write(doctor.as_json(found, speeds, local), ending="")
+            else:
+                self.stdout.write(doctor.text_report(found, speeds, local, rich=self.stdout.isatty()), ending="")
+            unreachable = found.unreachable_languages()
+        if unreachable:
+            names = ", ".join(f"{language_name(code, 'en')} ({code})" for code in unreachable)
+            raise CommandError(f"No other content language can be translated into {names}: see what to do above.",
+                               returncode=1)
+
     def status(self, **_):
         table = coverage.totals()
         self.stdout.write("Coverage of published originals per language:")
@@ -136,4 +166,4 @@ class Command(BaseCommand):
             self.stdout.write(f"No engine can translate {len(missing)} pair(s) of content languages: "
                               + ", ".join(f"{s}→{t}" for s, t in missing)
                               + f". Install a model (`{INSTALL_HINT}`) or configure an engine "
-                              "(docs/engines.md).")
+                              "(docs/engines.md); `babelpress translation doctor` says which models would do.")
