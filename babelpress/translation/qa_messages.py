@@ -102,7 +102,8 @@ def describe_item(item: dict) -> str:
 def accepted_forms(target: str, forms=(), stem: bool = False) -> str:
     """A glossary term's accepted forms as a phrase: "“Ереван”, “Ереване” or another form of
     “Ереван” with the same stem"."""
-    items = [f"“{form}”" for form in [target, *forms]]
+    # Quotation marks differ per language (« » in French and Russian): the quoting is translatable.
+    items = [str(_("“%(form)s”") % {"form": form}) for form in [target, *forms]]
     if stem:
         items.append(str(_("another form of “%(target)s” with the same stem") % {"target": target}))
     return get_text_list(items, _("or"))
