@@ -28,6 +28,7 @@ from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .bylines import clean_byline
 from .dates import parse_datetime
+from .document_kind import sniff, without_prologue_junk
 from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
@@ -174,11 +175,6 @@ def discover_feeds(html: str, base: str | None) -> list[str]:
     return found
 
 
-def _looks_html(text_head: str) -> bool:
-    head = text_head.lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|head|body)[\s>]", head[:2000]))
-
-
 # --- JSON Feed -----------------------------------------------------------------------------------
 
 
@@ -271,10 +267,10 @@ def parse_feed(
         content = content.encode("utf-8")
     if not content or not content.strip():
         raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
-    stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
     if looks_binary(content[:1024]):
         raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
-    if stripped[:1] in (b"{", b"["):
+    sniffed = sniff(content)
+    if sniffed.json:
         return _parse_json_feed(content, url, max_entries)
 
     # No content-location header: feedparser would resolve GUIDs against it as if they were
@@ -283,12 +279,13 @@ def parse_feed(
     headers = {"content-type": content_type} if content_type else None
     # A stream, never the bytes themselves: given bytes, feedparser first tries them as a file
     # name (and given a str, as a URL to download).
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True,
-                              resolve_relative_uris=True)
+    # Junk before the root (a stray DOCTYPE html …) would send feedparser to its loose parser.
+    parsed = feedparser.parse(io.BytesIO(without_prologue_junk(content, sniffed)), response_headers=headers,
+                              sanitize_html=True, resolve_relative_uris=True)
     feed = parsed.get("feed", {})
     version = parsed.get("version") or ""
     all_entries = parsed.get("entries", [])
-    _refuse_what_is_not_a_feed(parsed, content, url)
+    _refuse_what_is_not_a_feed(parsed, content, url, sniffed.is_html)
 
     warnings: list[str] = []
     if parsed.get("bozo"):
@@ -310,12 +307,12 @@ def parse_feed(
                       warnings=warnings, format=version)
 
 
-def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str) -> None:
+def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) -> None:
     """FeedError for an HTML page, or a document (broken, or not a format feedparser knows) from
     which neither an entry nor a feed title could be recovered. CDF has no version: its title
     is what tells it from arbitrary XML."""
     feed, version = parsed.get("feed", {}), parsed.get("version") or ""
-    looks_html = not version and _looks_html(content[:4096].decode("utf-8", "replace"))
+    looks_html = not version and is_html
     if parsed.get("entries") or not (looks_html or (not feed.get("title") and (parsed.get("bozo") or not version))):
         return
     if looks_html:
