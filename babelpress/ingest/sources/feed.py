@@ -84,6 +84,8 @@ class FeedSource(ImportSource):
                 page_problem = f"{entry.link}: {exc}"
         if candidate is None:
             candidate = candidate_from_entry(entry, page_problem, explicit)
+        if entry.author_is_the_feeds and candidate.author == entry.author:
+            candidate.warnings.append(f"the entry names no author: the feed's ({entry.author}) is credited; check it")
         candidate.guid = entry.guid
         if entry.link and entry.link not in (candidate.original_url, *candidate.other_urls):
             candidate.other_urls.append(entry.link)
@@ -111,13 +113,21 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
     """The story from the feed's own text, when its page could not be used."""
     body = entry.content_html or entry.summary_html
     text = html_to_text(body, paragraphs=True)
+    unusable = (f"The entry's link ({entry.unusable_link}) is not a web address Babelpress can open"
+                if entry.unusable_link else "")
     if len(text) < MIN_FEED_TEXT_CHARS:
         if page_problem:
             raise ImportFailed(f"{page_problem} The feed entry has too little text to import instead.")
+        if unusable:
+            raise ImportFailed(f"{unusable}, and the entry has too little text to make an article of. Ask the "
+                               "publisher to fix the link, or import the story from its page's address.")
         raise ImportFailed("The entry has no link and too little text to make an article of.")
     warnings = []
     if page_problem:
         warnings.append(f"the text comes from the feed, not the page: {page_problem}")
+    if unusable:
+        warnings.append(f"{unusable[0].lower()}{unusable[1:]} (an http:// or https:// address): the text comes "
+                        "from the feed, and the draft has no original link; add it before publishing")
     headline = entry.title
     if not headline:
         headline = first_words(text)
