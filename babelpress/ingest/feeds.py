@@ -23,6 +23,7 @@ from babelpress.binary import looks_binary
 
 from . import feed_fields as fields
 from .bylines import clean_byline
+from .charsets import charset_from_content_type
 from .dates import parse_datetime
 from .document_kind import sniff, without_prologue_junk
 from .language import normalize_language
@@ -193,7 +194,7 @@ def parse_feed(
     # No content-location header: feedparser would resolve GUIDs against it as if they were
     # links ("id-1" -> "https://site/id-1"), changing an entry's identity with the feed's URL.
     # Relative links are made absolute here instead (xml:base is still feedparser's).
-    headers = {"content-type": content_type} if content_type else None
+    headers = {"content-type": _xml_media_type(content_type)} if _xml_media_type(content_type) else None
     # A stream, never the bytes themselves: given bytes, feedparser first tries them as a file
     # name (and given a str, as a URL to download).
     # Junk before the root (a stray DOCTYPE html …) would send feedparser to its loose parser.
@@ -223,6 +224,17 @@ def parse_feed(
     _count_warnings(warnings, len(all_entries), max_entries, skipped)
     return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
                       warnings=warnings, format=version)
+
+
+def _xml_media_type(content_type: str | None) -> str | None:
+    """The server's media type as feedparser should hear it. A feed sent as text/html or text/plain
+    (its root element says it is a feed) keeps only the charset the server gave: feedparser would
+    otherwise call it malformed ("not an XML media type"), which it is not."""
+    media_type = (content_type or "").split(";", 1)[0]
+    if not media_type.strip() or "xml" in media_type.lower():
+        return content_type or None
+    charset = charset_from_content_type(content_type)
+    return f"application/xml; charset={charset}" if charset else None
 
 
 def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) -> None:
