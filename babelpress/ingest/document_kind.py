@@ -4,8 +4,8 @@ Neither the media type nor the first bytes can be trusted: servers send feeds as
 pages as ``text/xml``, and templates and scripts put junk before a feed's root element — a
 byte-order mark, blank lines, comments, an XML declaration that is no longer first, a stray
 ``<!DOCTYPE html>``, a PHP notice. ``sniff`` skips that prologue (byte-order marks, whitespace,
-XML declarations, comments, processing instructions, any DOCTYPE; text only when an XML declaration
-follows it) and names the root element:
+XML declarations, comments, processing instructions, any DOCTYPE; text, when an XML declaration or
+a feed's root element follows it) and names the root element:
 
 * ``rss``, ``rdf:RDF`` (RSS 1.0), ``feed`` (Atom) and ``channel`` (CDF) are feeds, with or without
   a namespace prefix;
@@ -96,13 +96,7 @@ def sniff(content: bytes | str, content_type: str = "") -> Sniffed:
         return Sniffed(JSON_FEED if is_feed else PAGE, json=True)
     found = _scan(text, 0)
     if local_name(found.root) not in FEED_ROOTS:
-        # Text stuck before an XML declaration (a PHP notice, a stray line of a template): the
-        # document proper starts at the declaration, which XML allows nowhere else.
-        later = _LATER_DECLARATION.search(text, found.stopped_at)
-        if later:
-            after = _scan(text, later.start())
-            if local_name(after.root) in FEED_ROOTS:
-                found = _Scan(after.root, after.doctype, after.root_at, after.stopped_at, after.declaration, True)
+        found = _after_stray_text(text, found) or found
     if found.root:
         kind = FEED if local_name(found.root) in FEED_ROOTS else PAGE
     else:
@@ -157,6 +151,19 @@ def _scan(text: str, position: int) -> _Scan:
     name = root.group(1) if root else ""
     junk = junk or bool(doctype and name and doctype != name.lower())
     return _Scan(name, doctype, position if root else -1, position, declaration, junk)
+
+
+def _after_stray_text(text: str, found: _Scan) -> _Scan | None:
+    """A feed behind text stuck before it (a PHP notice, a stray line of a template): the document
+    proper starts at a later XML declaration, which XML allows nowhere else, or — when the prologue
+    ends in plain text — at the first element, if that is a feed's root. None when there is none."""
+    later = _LATER_DECLARATION.search(text, found.stopped_at)
+    first = None if later or found.root else _ROOT.search(text, found.stopped_at)
+    start = later or first
+    if start is None:
+        return None
+    after = _scan(text, start.start())
+    return after if local_name(after.root) in FEED_ROOTS else None
 
 
 def _bom_at(text: str, position: int) -> str:
