@@ -100,6 +100,7 @@ def test_the_byline_of_the_entrys_page_comes_before_the_feeds_author(partner):
     assert author == "Mary Major" and not any("names no author" in w for w in warnings)
     author, warnings = credited("Unsigned on the page")
     assert author == "Desk Team" and "the entry names no author: the feed's (Desk Team) is credited; check it" in warnings
+    assert "no author found" not in warnings  # the page's own warning, answered by the feed
 
 
 def test_parsed_entries_say_whose_author_they_carry():
