@@ -67,9 +67,11 @@ class Sniffed:
     doctype: str = ""  # the name a <!DOCTYPE …> gives, lower case ("html"); "" if none
     json: bool = False  # the document is JSON (a JSON Feed or not)
     # Byte offset of the root element, when the document is in an ASCII-compatible encoding (else -1),
-    # the XML declaration as written, and whether anything before the root makes the XML ill-formed.
+    # the XML declaration and a DOCTYPE naming the root as written, and whether anything before the
+    # root makes the XML ill-formed.
     start: int = -1
     declaration: bytes = b""
+    root_doctype: bytes = b""
     junk: bool = False
 
     @property
@@ -104,19 +106,20 @@ def sniff(content: bytes | str, content_type: str = "") -> Sniffed:
     return Sniffed(kind, root=found.root.lower(), doctype=found.doctype, json=False,
                    start=found.root_at if ascii_compatible and found.root else -1,
                    declaration=found.declaration.encode("latin-1") if ascii_compatible else b"",
-                   junk=found.junk)
+                   root_doctype=found.root_doctype.encode("latin-1") if ascii_compatible else b"", junk=found.junk)
 
 
 def without_prologue_junk(content: bytes, sniffed: Sniffed | None = None) -> bytes:
     """A feed's bytes without what makes its prologue ill-formed XML (a stray DOCTYPE, a declaration
     that is not first, text or comments before it); the same bytes when there is nothing to remove
-    or the encoding is not ASCII-compatible (``sniffed``: ``sniff(content)`` if done). The XML declaration (the feed's word on its charset),
-    a byte-order mark and a DOCTYPE naming the root element (RSS 0.91's entities) are kept."""
+    or the encoding is not ASCII-compatible. The XML declaration (the feed's word on its charset),
+    a byte-order mark and a DOCTYPE naming the root element (RSS 0.91's entities) are kept.
+    ``sniffed``: what ``sniff(content)`` found, when already known."""
     found = sniffed or sniff(content)
     if found.kind != FEED or not found.junk or found.start < 0:
         return content
     bom = codecs.BOM_UTF8 if content.startswith(codecs.BOM_UTF8) else b""
-    return bom + found.declaration + content[found.start:]
+    return bom + found.declaration + found.root_doctype + content[found.start:]
 
 
 @dataclass(frozen=True)
@@ -127,13 +130,14 @@ class _Scan:
     stopped_at: int
     declaration: str
     junk: bool
+    root_doctype: str = ""
 
 
 def _scan(text: str, position: int) -> _Scan:
     """Skip the prologue from ``position``; the root element found after it (or ""). ``junk``: the
     prologue is not well-formed XML (something before the declaration, a second declaration or
     DOCTYPE, a DOCTYPE naming another element than the root, a byte-order mark not first)."""
-    doctype, declaration = "", ""
+    doctype, doctype_markup, declaration = "", "", ""
     document_start = position + len(_bom_at(text, position))
     junk = position > 0
     while (item := _PROLOGUE_ITEM.match(text, position)) is not None and item.end() > position:
@@ -145,12 +149,14 @@ def _scan(text: str, position: int) -> _Scan:
             junk = junk or _bom_in(space)
         elif item.group("doctype") is not None:
             junk = junk or bool(doctype)
-            doctype = item.group("doctype").lower()
+            doctype, doctype_markup = item.group("doctype").lower(), item.group(0)
         position = item.end()
     root = _ROOT.match(text, position)
     name = root.group(1) if root else ""
-    junk = junk or bool(doctype and name and doctype != name.lower())
-    return _Scan(name, doctype, position if root else -1, position, declaration, junk)
+    names_root = bool(name) and doctype == name.lower()
+    junk = junk or bool(doctype and name and not names_root)
+    return _Scan(name, doctype, position if root else -1, position, declaration, junk,
+                 doctype_markup if names_root else "")
 
 
 def _after_stray_text(text: str, found: _Scan) -> _Scan | None:

@@ -94,6 +94,14 @@ def test_the_feed_parser_reads_a_doctype_prefixed_atom_feed_as_well_formed_xml()
     assert all(e.author == "Ann Lee" and e.published_at for e in parsed.entries)
 
 
+def test_a_doctype_naming_the_root_is_kept_with_its_entities_when_junk_is_removed():
+    feed = (b"<!-- cached -->\n<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY mdash '&#8212;'>]>\n<rss version='2.0'>"
+            b"<channel><title>t</title><item><title>Budget &mdash; adopted</title><link>https://e.org/a</link></item>"
+            b"</channel></rss>")
+    parsed = parse_feed(feed, "https://e.org/feed")
+    assert parsed.warnings == [] and [e.title for e in parsed.entries] == ["Budget — adopted"]
+
+
 # --- Through the importer ------------------------------------------------------------------------
 
 
