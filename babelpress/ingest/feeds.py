@@ -1,10 +1,12 @@
 """Parse a partner feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1) into entries.
 
-feedparser does the XML formats (it recovers what it can from broken feeds); JSON Feed, which
-feedparser 6 does not read, is parsed here. Every piece of HTML that leaves this module has been
-through ``clean_body``, every text field through ``clean_text``, every link is an absolute
-http(s) URL. A document that is not a feed raises ``FeedError`` with a message an editor can act
-on (for an HTML page, the feeds it advertises are listed).
+feedparser does the XML formats (it recovers what it can from broken feeds), given the feed
+without the junk some sites put before its root (document_kind.py); JSON Feed, which feedparser 6
+does not read, is parsed here. Every field goes through feed_fields.py: HTML through
+``clean_body``, text through ``clean_text``, links written as the newsroom keeps addresses and
+made absolute http(s) URLs. An entry naming no author is credited to the feed's authors. A
+document that is not a feed raises ``FeedError`` with a message an editor can act on (for an HTML
+page, the feeds it advertises are listed).
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class ParsedFeed:
     format: str = ""  # feedparser's version ("rss20", "atom10", ...) or "json1"/"json11"
 
 
-# --- Sniffing ------------------------------------------------------------------------------------
+# --- The feeds an HTML page advertises ---------------------------------------------------------
 
 _ALTERNATE_RE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
