@@ -1,37 +1,36 @@
 """Parse a partner feed (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1) into entries.
 
-feedparser does the XML formats (it recovers what it can from broken feeds); JSON Feed, which
-feedparser 6 does not read, is parsed here. Every piece of HTML that leaves this module has been
-through ``clean_body``, every text field through ``clean_text``, every link is an absolute
-http(s) URL. A document that is not a feed raises ``FeedError`` with a message an editor can act
-on (for an HTML page, the feeds it advertises are listed).
+feedparser does the XML formats (it recovers what it can from broken feeds), given the feed
+without the junk some sites put before its root (document_kind.py); JSON Feed, which feedparser 6
+does not read, is parsed here. Every field goes through feed_fields.py: HTML through
+``clean_body``, text through ``clean_text``, links written as the newsroom keeps addresses and
+made absolute http(s) URLs. An entry naming no author is credited to the feed's authors. A
+document that is not a feed raises ``FeedError`` with a message an editor can act on (for an HTML
+page, the feeds it advertises are listed).
 """
 
 from __future__ import annotations
 
-import calendar
-import hashlib
 import html as html_lib
 import io
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 import feedparser
 
-from babelpress.absolute_urls import join, resolve
 from babelpress.binary import looks_binary
-from babelpress.html_text import html_to_text
-from babelpress.newsroom.sanitize import clean_body, clean_text
 
+from . import feed_fields as fields
 from .bylines import clean_byline
+from .charsets import charset_from_content_type
 from .dates import parse_datetime
+from .document_kind import sniff, without_prologue_junk
 from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
-MAX_GUID_LENGTH = 2000
 
 
 class FeedError(ValueError):
@@ -58,6 +57,8 @@ class FeedEntry:
     content_html: str
     language: str | None
     updated_at: datetime | None = None
+    author_is_the_feeds: bool = False  # the entry names no author: ``author`` is the feed's
+    unusable_link: str = ""  # the link the entry gave, when it is no web address (``link`` is None)
 
 
 @dataclass
@@ -70,90 +71,7 @@ class ParsedFeed:
     format: str = ""  # feedparser's version ("rss20", "atom10", ...) or "json1"/"json11"
 
 
-# --- Field helpers -------------------------------------------------------------------------------
-
-# Text that still looks like markup after decoding (double-escaped in the source): never let
-# it through a plain-text field, where a careless template could one day render it.
-_MARKUP_IN_TEXT = re.compile(
-    r"<\s*/?\s*(?:script|style|iframe|frame|object|embed|applet|svg|math|img|a|link|meta|form|input|"
-    r"button|body|html|base|video|audio|source|details|marquee)\b[^>]*>?",
-    re.IGNORECASE,
-)
-
-
-def _html_field_text(value: str | None) -> str:
-    """One line of text from a field written in HTML, without markup double-escaped in the source."""
-    return clean_text(_MARKUP_IN_TEXT.sub(" ", html_to_text(value)))
-
-
-def _plain(value: str | None) -> str:
-    if value and _MARKUP_IN_TEXT.search(value):
-        return _html_field_text(html_lib.escape(value, quote=False).replace("&lt;", "<").replace("&gt;", ">"))
-    return clean_text(value or "")
-
-
-def _text_to_html(value: str) -> str:
-    """Plain text (a text/plain summary) as paragraphs."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", value) if p.strip()]
-    return "".join(
-        "<p>" + "<br>".join(html_lib.escape(line.strip()) for line in p.splitlines() if line.strip()) + "</p>"
-        for p in paragraphs
-    )
-
-
-def _is_html(detail) -> bool:
-    kind = (detail or {}).get("type", "text/html") if isinstance(detail, Mapping) else "text/html"
-    return "html" in kind or "xml" in kind
-
-
-def _body(value: str | None, detail=None, base: str | None = None) -> str:
-    if not value or not isinstance(value, str):
-        return ""
-    html = value if _is_html(detail) else _text_to_html(value)
-    if base:
-        html = _absolutize(html, base)
-    return clean_body(html)
-
-
-_URL_ATTR = re.compile(r"""(\s(?:href|src)\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
-
-
-def _absolutize(html: str, base: str) -> str:
-    # feedparser already resolves against xml:base; JSON Feed content relies on this.
-    def repl(match: re.Match) -> str:
-        url = html_lib.unescape(match.group(3)).strip()
-        if url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.IGNORECASE):
-            url = join(base, url) or url
-        return f"{match.group(1)}{match.group(2)}{html_lib.escape(url, quote=True)}{match.group(2)}"
-
-    return _URL_ATTR.sub(repl, html)
-
-
-def _link(value, base: str | None) -> str | None:
-    """An absolute http(s) URL, or None (javascript:, data:, mailto: and junk are dropped)."""
-    return resolve(value, base)
-
-
-def _struct_time(value) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
-
-
-def _guid(value, link: str | None, title: str, summary: str) -> str:
-    guid = clean_text(value) if isinstance(value, str) else ""
-    if guid:
-        return guid[:MAX_GUID_LENGTH]
-    if link:
-        return link
-    # Neither id nor link: a stable fingerprint of what the entry says.
-    return "sha1:" + hashlib.sha1(f"{title}\n{summary}".encode("utf-8", "replace")).hexdigest()
-
-
-# --- Sniffing ------------------------------------------------------------------------------------
+# --- The feeds an HTML page advertises ---------------------------------------------------------
 
 _ALTERNATE_RE = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
 _ATTR_RE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
@@ -168,15 +86,10 @@ def discover_feeds(html: str, base: str | None) -> list[str]:
         attrs = {m.group(1).lower(): html_lib.unescape(m.group(2) or m.group(3) or m.group(4) or "")
                  for m in _ATTR_RE.finditer(tag)}
         if "alternate" in attrs.get("rel", "").lower().split() and attrs.get("type", "").lower() in _FEED_TYPES:
-            link = _link(attrs.get("href"), base)
+            link = fields.link(attrs.get("href"), base)
             if link and link not in found:
                 found.append(link)
     return found
-
-
-def _looks_html(text_head: str) -> bool:
-    head = text_head.lstrip().lower()
-    return head.startswith(("<!doctype html", "<html")) or bool(re.search(r"<(?:html|head|body)[\s>]", head[:2000]))
 
 
 # --- JSON Feed -----------------------------------------------------------------------------------
@@ -199,33 +112,36 @@ def _parse_json_feed(content: bytes, url: str, max_entries: int) -> ParsedFeed:
     warnings: list[str] = []
     if not (isinstance(version, str) and "jsonfeed.org" in version):
         warnings.append("the JSON feed does not declare a jsonfeed.org version; read as JSON Feed 1.1")
-    home = _link(data.get("home_page_url"), url)
+    home = fields.link(data.get("home_page_url"), url)
     language = normalize_language(data.get("language") if isinstance(data.get("language"), str) else None)
     items = data.get("items") if isinstance(data.get("items"), list) else []
-    feed_authors = _json_authors(data)
+    feed_authors = clean_byline(_json_authors(data))
     entries, skipped = [], 0
     for item in items[:max_entries]:
         if not isinstance(item, dict):
             skipped += 1
             continue
-        link = _link(item.get("url"), url) or _link(item.get("external_url"), url)
-        title = _plain(item.get("title")) if isinstance(item.get("title"), str) else ""
-        content_html = _body(item.get("content_html"), None, link or url)
+        link = fields.link(item.get("url"), url) or fields.link(item.get("external_url"), url)
+        written = next((v.strip() for v in (item.get("url"), item.get("external_url")) if isinstance(v, str)), "")
+        title = fields.plain(item.get("title")) if isinstance(item.get("title"), str) else ""
+        content_html = fields.body(item.get("content_html"), None, link or url)
         if not content_html and isinstance(item.get("content_text"), str):
-            content_html = _body(item["content_text"], {"type": "text/plain"})
-        summary_html = _body(item.get("summary"), {"type": "text/plain"}) if isinstance(item.get("summary"), str) else ""
+            content_html = fields.body(item["content_text"], {"type": "text/plain"})
+        summary_html = fields.body(item.get("summary"), {"type": "text/plain"}) if isinstance(item.get("summary"), str) else ""
         if not link and not title:
             skipped += 1
             continue
         published, _ = parse_datetime(item.get("date_published") if isinstance(item.get("date_published"), str) else None)
         updated, _ = parse_datetime(item.get("date_modified") if isinstance(item.get("date_modified"), str) else None)
         item_id = item.get("id")
+        author = clean_byline(_json_authors(item))
         entries.append(FeedEntry(
-            guid=_guid(str(item_id) if isinstance(item_id, (str, int)) and not isinstance(item_id, bool) else None,
+            guid=fields.guid(str(item_id) if isinstance(item_id, (str, int)) and not isinstance(item_id, bool) else None,
                        link, title, summary_html or content_html),
             link=link,
             title=title,
-            author=clean_byline(_json_authors(item) or feed_authors),
+            author=author or feed_authors, author_is_the_feeds=not author and bool(feed_authors),
+            unusable_link="" if link else written[:200],
             published_at=published or updated,
             summary_html=summary_html,
             content_html=content_html,
@@ -233,7 +149,7 @@ def _parse_json_feed(content: bytes, url: str, max_entries: int) -> ParsedFeed:
             updated_at=updated,
         ))
     _count_warnings(warnings, len(items), max_entries, skipped)
-    title = _plain(data.get("title")) if isinstance(data.get("title"), str) else ""
+    title = fields.plain(data.get("title")) if isinstance(data.get("title"), str) else ""
     kind = "json11" if isinstance(version, str) and version.rstrip("/").endswith("1.1") else "json1"
     return ParsedFeed(title=title, link=home, language=language, entries=entries, warnings=warnings, format=kind)
 
@@ -271,24 +187,25 @@ def parse_feed(
         content = content.encode("utf-8")
     if not content or not content.strip():
         raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
-    stripped = content.lstrip(b"\xef\xbb\xbf \t\r\n")
     if looks_binary(content[:1024]):
         raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
-    if stripped[:1] in (b"{", b"["):
+    sniffed = sniff(content)
+    if sniffed.json:
         return _parse_json_feed(content, url, max_entries)
 
     # No content-location header: feedparser would resolve GUIDs against it as if they were
     # links ("id-1" -> "https://site/id-1"), changing an entry's identity with the feed's URL.
     # Relative links are made absolute here instead (xml:base is still feedparser's).
-    headers = {"content-type": content_type} if content_type else None
+    headers = {"content-type": _xml_media_type(content_type)} if _xml_media_type(content_type) else None
     # A stream, never the bytes themselves: given bytes, feedparser first tries them as a file
     # name (and given a str, as a URL to download).
-    parsed = feedparser.parse(io.BytesIO(content), response_headers=headers, sanitize_html=True,
-                              resolve_relative_uris=True)
+    # Junk before the root (a stray DOCTYPE html …) would send feedparser to its loose parser.
+    parsed = feedparser.parse(io.BytesIO(without_prologue_junk(content, sniffed)), response_headers=headers,
+                              sanitize_html=True, resolve_relative_uris=True)
     feed = parsed.get("feed", {})
     version = parsed.get("version") or ""
     all_entries = parsed.get("entries", [])
-    _refuse_what_is_not_a_feed(parsed, content, url)
+    _refuse_what_is_not_a_feed(parsed, content, url, sniffed.is_html)
 
     warnings: list[str] = []
     if parsed.get("bozo"):
@@ -302,20 +219,32 @@ def parse_feed(
         (feed.get("title_detail") or {}).get("language")
     )
     feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
-    feed_link = _link(feed.get("link"), url)
+    feed_link = fields.link(feed.get("link"), url)
 
-    entries, skipped = _entries(all_entries[:max_entries], url, feed_language)
+    # The feed's authors (Atom's feed/author; RSS's channel dc:creator, author, managingEditor).
+    entries, skipped = _entries(all_entries[:max_entries], url, feed_language, fields.byline(feed))
     _count_warnings(warnings, len(all_entries), max_entries, skipped)
     return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
                       warnings=warnings, format=version)
 
 
-def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str) -> None:
+def _xml_media_type(content_type: str | None) -> str | None:
+    """The server's media type as feedparser should hear it. A feed sent as text/html or text/plain
+    (its root element says it is a feed) keeps only the charset the server gave: feedparser would
+    otherwise call it malformed ("not an XML media type"), which it is not."""
+    media_type = (content_type or "").split(";", 1)[0]
+    if not media_type.strip() or "xml" in media_type.lower():
+        return content_type or None
+    charset = charset_from_content_type(content_type)
+    return f"application/xml; charset={charset}" if charset else None
+
+
+def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) -> None:
     """FeedError for an HTML page, or a document (broken, or not a format feedparser knows) from
     which neither an entry nor a feed title could be recovered. CDF has no version: its title
     is what tells it from arbitrary XML."""
     feed, version = parsed.get("feed", {}), parsed.get("version") or ""
-    looks_html = not version and _looks_html(content[:4096].decode("utf-8", "replace"))
+    looks_html = not version and is_html
     if parsed.get("entries") or not (looks_html or (not feed.get("title") and (parsed.get("bozo") or not version))):
         return
     if looks_html:
@@ -332,12 +261,12 @@ def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str) -> None:
     )
 
 
-def _entries(raw_entries, url: str, feed_language: str | None) -> tuple[list[FeedEntry], int]:
+def _entries(raw_entries, url: str, feed_language: str | None, feed_author: str | None) -> tuple[list[FeedEntry], int]:
     """The usable entries, and how many were skipped (neither link nor title)."""
     entries: list[FeedEntry] = []
     skipped = 0
     for raw in raw_entries:
-        entry = _entry(raw, url, feed_language)
+        entry = _entry(raw, url, feed_language, feed_author)
         if entry is None:
             skipped += 1
         else:
@@ -348,35 +277,56 @@ def _entries(raw_entries, url: str, feed_language: str | None) -> tuple[list[Fee
 def _detail_text(value, detail) -> str:
     if not isinstance(value, str):
         return ""
-    return _html_field_text(value) if _is_html(detail) else _plain(value)
+    return fields.html_field_text(value) if fields.is_html(detail) else fields.plain(value)
 
 
-def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
-    link = _link(raw.get("link"), base)
-    if link is None:
-        for candidate in raw.get("links") or []:
-            if isinstance(candidate, Mapping) and candidate.get("rel", "alternate") == "alternate":
-                link = _link(candidate.get("href"), base)
-                if link:
-                    break
+def _entry(raw, base: str, feed_language: str | None, feed_author: str | None) -> FeedEntry | None:
+    link, unusable_link = _entry_link(raw, base)
     title = _detail_text(raw.get("title"), raw.get("title_detail"))
     if not link and not title:
         return None
     entry_base = base  # relative URLs in content are relative to the feed document
-    summary_html = _body(raw.get("summary"), raw.get("summary_detail"), entry_base)
+    summary_html = fields.body(raw.get("summary"), raw.get("summary_detail"), entry_base)
     content_html = ""
     contents = [c for c in raw.get("content") or [] if isinstance(c, Mapping) and isinstance(c.get("value"), str)]
     if contents:
-        best = next((c for c in contents if _is_html(c)), contents[0])
-        content_html = _body(best.get("value"), best, entry_base)
-    author = raw.get("author")
-    if not author and raw.get("authors"):
-        author = "; ".join(a.get("name", "") for a in raw["authors"] if isinstance(a, Mapping) and a.get("name"))
+        best = next((c for c in contents if fields.is_html(c)), contents[0])
+        content_html = fields.body(best.get("value"), best, entry_base)
+    # The entry's own authors; else, for an entry copied from another feed, that feed's (Atom's
+    # <source>); else the feed's own, which apply to every entry naming none (RFC 4287 4.2.1).
+    author = fields.byline(raw) or fields.byline(raw.get("source"))
     # dict.get: FeedParserDict answers a missing "updated_parsed" with the published date (and a
     # DeprecationWarning per entry); we want to know there is none.
-    published = _struct_time(dict.get(raw, "published_parsed")) or _struct_time(dict.get(raw, "created_parsed"))
-    updated = _struct_time(dict.get(raw, "updated_parsed"))
-    language = None
+    published = fields.struct_time(dict.get(raw, "published_parsed")) or fields.struct_time(dict.get(raw, "created_parsed"))
+    updated = fields.struct_time(dict.get(raw, "updated_parsed"))
+    return FeedEntry(
+        guid=fields.guid(raw.get("id"), link, title, summary_html or content_html),
+        link=link,
+        title=title,
+        author=author or feed_author,
+        published_at=published or updated,
+        summary_html=summary_html,
+        content_html=content_html,
+        language=_entry_language(raw) or feed_language,
+        updated_at=updated,
+        author_is_the_feeds=not author and bool(feed_author),
+        unusable_link=unusable_link,
+    )
+
+
+def _entry_link(raw, base: str) -> tuple[str | None, str]:
+    """The entry's web address, else (None, the link it gave when it gave one that is none)."""
+    written = [raw.get("link")] + [c.get("href") for c in raw.get("links") or []
+                                   if isinstance(c, Mapping) and c.get("rel", "alternate") == "alternate"]
+    written = [value.strip() for value in written if isinstance(value, str) and value.strip()]
+    for value in written:
+        link = fields.link(value, base)
+        if link:
+            return link, ""
+    return None, written[0][:200] if written else ""
+
+
+def _entry_language(raw) -> str | None:
     for key in ("content", "summary_detail", "title_detail"):
         detail = raw.get(key)
         if isinstance(detail, list):
@@ -384,15 +334,5 @@ def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
         if isinstance(detail, Mapping):
             language = normalize_language(detail.get("language"))
             if language:
-                break
-    return FeedEntry(
-        guid=_guid(raw.get("id"), link, title, summary_html or content_html),
-        link=link,
-        title=title,
-        author=clean_byline(author if isinstance(author, str) else None),
-        published_at=published or updated,
-        summary_html=summary_html,
-        content_html=content_html,
-        language=language or feed_language,
-        updated_at=updated,
-    )
+                return language
+    return None

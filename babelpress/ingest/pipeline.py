@@ -8,7 +8,8 @@ checked and stored the same way, whatever it came from.
 A ``Document`` (sources/base.py) is the bytes of a fetched URL or of a file. The registry gives it
 to the source that recognises it (sources/); the source reads it into entries, each of which reads
 into a ``Candidate``. Then, shared by all: the language checked against the site's, the section,
-and one transaction per story (store.py: dedup, attribution, same-story cluster).
+and one transaction per story (store.py: dedup, attribution, same-story cluster). A candidate far
+larger than an article, or whose prose is markup shown as text, is refused first (draft_limits.py).
 
 Entry points:
 
@@ -26,6 +27,7 @@ from collections.abc import Callable
 
 from . import conf
 from .dedup import SimilarityIndex
+from .draft_limits import refuse_what_is_not_an_article
 from .fetch import FetchError, HTTPStatusError
 from .models import Feed, SeenEntry, guid_digest
 from .outcomes import FAILED, UNCHANGED, ImportFailed, ImportOutcome, Report, failed
@@ -177,6 +179,7 @@ def import_feed(feed: Feed, *, progress: Progress | None = None, limit: int | No
 
 def _store(candidate: Candidate, defaults: Defaults, *, index: SimilarityIndex,
            fingerprint: str | None = None) -> ImportOutcome:
+    refuse_what_is_not_an_article(candidate)
     resolve_language(candidate, defaults.explicit_language)
     default_section(defaults)
     return store(candidate, defaults, index=index, fingerprint=fingerprint)

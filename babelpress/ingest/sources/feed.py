@@ -4,12 +4,11 @@ page when it can be (page.py), else from the text the feed itself carries."""
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import partial
 
 from babelpress.html_text import html_to_text
 
-from ..charsets import decode_bytes
+from ..document_kind import sniff
 from ..extract import ExtractionError
 from ..feeds import FeedEntry, FeedError, parse_feed
 from ..fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError
@@ -35,13 +34,6 @@ MAX_FEED_ENTRIES = 500
 #: Feed text shorter than this is not an article: the entry is refused rather than imported.
 MIN_FEED_TEXT_CHARS = 40
 
-FEED_MEDIA_TYPES = frozenset({
-    "application/rss+xml", "application/atom+xml", "application/feed+json", "application/rdf+xml",
-    "application/x-rss+xml", "application/x-atom+xml", "application/rss", "text/rss+xml",
-})
-_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:rdf|channel)[\s>]", re.IGNORECASE)
-_HTML_ROOT = re.compile(r"<(?:!doctype\s+html|html|head|body)[\s>]", re.IGNORECASE)
-
 
 class FeedSource(ImportSource):
     """Feeds: imported whole by `babelpress import`, followed in the admin (Feeds) and polled."""
@@ -57,7 +49,8 @@ class FeedSource(ImportSource):
         self.max_entries = max_entries
 
     def recognises(self, document: Document) -> bool:
-        return bool(document.content.strip()) and looks_like_feed(document.content, document.content_type)
+        # By its root element, whatever the media type says and whatever junk comes before it.
+        return bool(document.content.strip()) and sniff(document.content, document.content_type).is_feed
 
     def not_one_story(self, document: Document) -> str:
         if document.kind == WEB:
@@ -91,6 +84,8 @@ class FeedSource(ImportSource):
                 page_problem = f"{entry.link}: {exc}"
         if candidate is None:
             candidate = candidate_from_entry(entry, page_problem, explicit)
+        if entry.author_is_the_feeds and candidate.author == entry.author:
+            candidate.warnings.append(f"the entry names no author: the feed's ({entry.author}) is credited; check it")
         candidate.guid = entry.guid
         if entry.link and entry.link not in (candidate.original_url, *candidate.other_urls):
             candidate.other_urls.append(entry.link)
@@ -98,27 +93,13 @@ class FeedSource(ImportSource):
 
     def _page_story(self, entry: FeedEntry, explicit: str | None, defaults: Defaults) -> Candidate:
         page = self.fetch(entry.link, defaults, accept=HTML_ACCEPT)
-        if looks_like_feed(page.content, page.content_type):
+        if sniff(page.content, page.content_type).is_feed:
             raise ImportFailed(f"{page.url} is a feed, not an article page.")
         candidate = candidate_from_html(page.text or page.content, page.url, origin=ImportedItem.Origin.PAGE,
                                         declared_language=explicit, requested=entry.link, headline=entry.title,
                                         author=entry.author, published_at=entry.published_at)
         candidate.warnings = list(page.warnings) + candidate.warnings
         return candidate
-
-
-def looks_like_feed(content: bytes, content_type: str = "") -> bool:
-    """Whether fetched bytes are a feed (by media type, else by their first element)."""
-    content_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if content_type in FEED_MEDIA_TYPES:
-        return True
-    if content_type in ("text/html", "application/xhtml+xml"):
-        return False
-    head, _ = decode_bytes(content[:4096], content_type or None)
-    head = head.lstrip("\ufeff \t\r\n")
-    if head.startswith("{"):
-        return "jsonfeed.org" in head or content_type == "application/feed+json"
-    return bool(_FEED_ROOT.search(head[:3000])) and not _HTML_ROOT.search(head[:3000])
 
 
 def entry_fingerprint(entry: FeedEntry) -> str:
@@ -132,13 +113,21 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
     """The story from the feed's own text, when its page could not be used."""
     body = entry.content_html or entry.summary_html
     text = html_to_text(body, paragraphs=True)
+    unusable = (f"The entry's link ({entry.unusable_link}) is not a web address Babelpress can open"
+                if entry.unusable_link else "")
     if len(text) < MIN_FEED_TEXT_CHARS:
         if page_problem:
             raise ImportFailed(f"{page_problem} The feed entry has too little text to import instead.")
+        if unusable:
+            raise ImportFailed(f"{unusable}, and the entry has too little text to make an article of. Ask the "
+                               "publisher to fix the link, or import the story from its page's address.")
         raise ImportFailed("The entry has no link and too little text to make an article of.")
     warnings = []
     if page_problem:
         warnings.append(f"the text comes from the feed, not the page: {page_problem}")
+    if unusable:
+        warnings.append(f"{unusable[0].lower()}{unusable[1:]} (an http:// or https:// address): the text comes "
+                        "from the feed, and the draft has no original link; add it before publishing")
     headline = entry.title
     if not headline:
         headline = first_words(text)

@@ -64,6 +64,8 @@ def candidate_from_extracted(ex: Extracted, *, url: str | None, origin: str, req
     """A candidate from what extraction found; ``headline``, ``author`` and ``published_at`` are
     what a listing (a feed entry) said of the story, used where the page says nothing."""
     warnings = list(ex.warnings)
+    if author and not ex.author:  # the listing's byline stands in for the page's missing one
+        warnings = [w for w in warnings if w != "no author found"]  # extract.py's warning
     headline = ex.headline or headline
     if not headline:
         headline = first_words(ex.text)
