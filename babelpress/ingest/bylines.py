@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_text
@@ -161,16 +161,30 @@ _STRIP = " .,:;–—-\"'«»“”„()[]"
 
 @dataclass(frozen=True)
 class Byline:
-    """What a byline credits: people, in the order written, and the words that credit the outlet
-    itself ("TheArmTimes", "Rédaction"), "" when none do."""
+    """What a byline credits: people, in the order written; the outlet's own name as the byline
+    writes it ("TheArmTimes"); its desk ("Rédaction", "Staff"). Either of the last two credits the
+    source, not a person."""
 
     names: tuple[str, ...] = ()
     outlet: str = ""
+    desk: str = ""
 
     @property
     def text(self) -> str | None:
         """The names as the importer stores a byline: "Jane Doe, John Roe"; None when there are none."""
         return ", ".join(self.names) or None
+
+    @property
+    def credits_outlet(self) -> bool:
+        return bool(self.outlet or self.desk)
+
+
+@dataclass
+class _Found:
+    names: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    outlet: str = ""
+    desk: str = ""
 
 
 def _key(text: str) -> str:
@@ -185,7 +199,7 @@ def _looks_like_name(part: str) -> bool:
     """Letters, no digits, no address; one to five words, each capitalised where the script has
     capitals; two to eight characters in Chinese, which writes names without spaces."""
     letters = [ch for ch in part if ch.isalpha()]
-    if not letters or len(part) > 80 or any(ch.isdigit() for ch in part) or re.search(r"[@/\\<>=?#_]", part):
+    if not letters or len(part) > 80 or any(ch.isdigit() for ch in part) or re.search(r"[@/\\<>=?#_!]", part):
         return False
     if all(_is_han(ch) for ch in letters):
         return 2 <= len(letters) <= 8
@@ -215,36 +229,37 @@ def _cut(segment: str) -> str:
     return segment
 
 
-def _segment_names(segment: str, outlets: frozenset[str]) -> tuple[list[str], list[str], str]:
-    """(names, agencies, words crediting the outlet) found in one byline segment."""
-    names: list[str] = []
-    agencies: list[str] = []
-    outlet = ""
+def _segment_names(segment: str, outlets: frozenset[str], found: _Found) -> None:
+    """Add what one byline segment credits to ``found``."""
     for part in _NAME_SPLIT.split(_cut(segment)):
         part = _BYLINE_PREFIX.sub("", part.strip(_STRIP)).strip(_STRIP)
         part = _TRAILING_FURNITURE.sub("", part).strip(_STRIP)
-        if not part or _ROLE.search(part) or _CREDENTIALS.match(part):
+        if not part or _ROLE.search(part):
             continue
-        if names_outlet(part, outlets) or _DESK.search(part):
-            outlet = outlet or part
+        if names_outlet(part, outlets):
+            found.outlet = found.outlet or part
+            continue
+        if _DESK.search(part):
+            found.desk = found.desk or part
             continue
         if _AGENCY_ONLY.match(part):
-            agencies.append(part)
+            found.agencies.append(part)
+            continue
+        if _CREDENTIALS.match(part):
             continue
         suffix = _AGENCY_SUFFIX.search(part)
         if suffix and (suffix.group("connector") or len(part[: suffix.start()].split()) >= 2):
-            agencies.append(suffix.group("agency"))
-            part = part[: suffix.start()].strip()
+            found.agencies.append(suffix.group("agency"))
+            part = part[: suffix.start()].strip(_STRIP)
             if names_outlet(part, outlets):
-                outlet = outlet or part
+                found.outlet = found.outlet or part
                 continue
         part = _TRAILING_MONTH.sub("", part) if len(part.split()) > 2 else part
         if _GENERIC.search(part) or _key(part) in _FURNITURE:
             continue
         # Chinese writes each name without spaces: "张三 李四" is two people.
         split = part.split() if all(_is_han(ch) for ch in part if ch.isalpha()) else [part]
-        names += [name for name in split if _key(name) not in _FURNITURE and _looks_like_name(name)]
-    return names, agencies, outlet
+        found.names += [name for name in split if _key(name) not in _FURNITURE and _looks_like_name(name)]
 
 
 def _nice_case(name: str) -> str:
@@ -270,23 +285,17 @@ def read_byline(value: str | None, outlets: frozenset[str] = frozenset()) -> Byl
     for pattern in (_URL_RE, _EMAIL_RE, _HANDLE_RE):
         text = pattern.sub(" ", text)
     text = re.sub(r"\(\s*\)|\[\s*\]|<\s*>", " ", text)
-    names: list[str] = []
-    agencies: list[str] = []
-    outlet = ""
+    found = _Found()
     for segment in _SEGMENT_SPLIT.split(text):
         if segment.strip():
-            found, wires, credited = _segment_names(segment.strip(), outlets)
-            names += found
-            agencies += wires
-            outlet = outlet or credited
-    if not names and not outlet:
-        names = agencies[:1]
+            _segment_names(segment.strip(), outlets, found)
+    names = found.names or ([] if found.outlet or found.desk else found.agencies[:1])
     unique: list[str] = []
     for name in names:
         name = " ".join(_nice_case(name).split())
         if len(name) <= 80 and name.casefold() not in {n.casefold() for n in unique}:
             unique.append(name)
-    return Byline(tuple(unique[:8]), outlet)
+    return Byline(tuple(unique[:8]), found.outlet, found.desk)
 
 
 def clean_byline(value: str | None, outlets: frozenset[str] = frozenset()) -> str | None:

@@ -65,14 +65,27 @@ def outlet_keys(names: Iterable[str | None]) -> frozenset[str]:
 
 
 def names_outlet(name: str, keys: frozenset[str]) -> bool:
-    """Whether ``name`` (one name of a byline) is the outlet's: the same key as one of its names,
-    a one-word name the outlet's name starts with ("Beachbody" on beachbodyondemand.com), or a long
-    name that differs from one by a letter or two."""
+    """Whether ``name`` (one name of a byline) is the outlet's: the same key as one of its names, or
+    a one-word name that the outlet's name starts with ("Beachbody" on beachbodyondemand.com) or
+    that differs from it by a letter or two ("TheArmTime")."""
     key = outlet_key(name)
     if len(key) < 2 or not keys:
         return False
     if key in keys:
         return True
-    if len(name.split()) == 1 and len(key) >= 4 and any(k.startswith(key) for k in keys):
-        return True
-    return len(key) >= 8 and any(len(k) >= 8 and difflib.SequenceMatcher(None, key, k).ratio() >= 0.9 for k in keys)
+    if len(name.split()) > 1 or len(key) < 4:
+        return False  # "Pamela Wilson" is no misspelt "pamelaiwilson": a person may own a site named after them
+    return any(k.startswith(key) for k in keys) or (
+        len(key) >= 8 and any(len(k) >= 8 and difflib.SequenceMatcher(None, key, k).ratio() >= 0.9 for k in keys))
+
+
+def outlet_name(sitename: str, credited: str) -> str:
+    """The name to credit the source by: the page's site name, or the outlet's name as its byline
+    writes it (``credited``) when the site name is missing, only the site's address, or that name
+    followed by a tagline ("LinkNaija | Nigeria's popular news platform" -> "LinkNaija")."""
+    if not credited:
+        return sitename
+    if not sitename or _DOMAIN.match(sitename.casefold()):
+        return credited
+    pieces = _TAGLINE.split(sitename)
+    return credited if len(pieces) > 1 and outlet_key(credited) in {outlet_key(p) for p in pieces} else sitename
