@@ -131,7 +131,7 @@ _FURNITURE = frozenset("""
 username|user name|user|login|log in|sign in|sign up|register|password|name|your name|author|authors|by|
 posted by|written by|byline|guest|anonymous|unknown|n a|none|null|undefined|profile|view profile|all posts|
 share|share this|follow|follow us|email|e mail|mail|print|comment|comments|reply|subscribe|newsletter|
-home|menu|search|contact|about|about us|read more|more|next|previous|tags|category|categories|
+home|menu|search|contact|about|about us|read more|more|next|previous|page|tags|category|categories|
 authority control|related|advertisement|sponsored|
 auteur|auteurs|nom d utilisateur|identifiant|utilisateur|partager|suivre|courriel|imprimer|commentaires|
 accueil|rechercher|s abonner|lire la suite|publicité|
@@ -156,7 +156,7 @@ _DESK = re.compile(
 _PARTICLES = frozenset("de da di du des del della der den dos das van von ter ten zu af av la le bin ibn ben bint "
                        "al el abu".split())
 _PARTICLE_PREFIX = re.compile(r"^(?:d|l|o|al|el|ad|ar|as|ash|at|az|ben|bin|ibn|abu)['’-]", re.IGNORECASE)
-_STRIP = " .,:;–—-\"'«»“”„()[]"
+_STRIP = " .,:;–—-…\"'«»“”„()[]"
 
 
 @dataclass(frozen=True)
@@ -220,9 +220,9 @@ def _cut(segment: str) -> str:
     previous = None
     while previous != segment:  # "By: Author: Jane" and the like
         previous = segment
-        segment = _BYLINE_PREFIX.sub("", segment).strip(" ,:;–—-")
+        segment = _BYLINE_PREFIX.sub("", segment).strip(" ,:;–—-…")
     for cut in (_BYLINE_CUT, _RELATIVE_CUT, _FROM_DIGIT, _DANGLING):
-        segment = cut.sub("", segment).strip(" ,:;–—-")
+        segment = cut.sub("", segment).strip(" ,:;–—-…")
     role = _ROLE.search(segment)
     if role and role.start() > 0 and segment[: role.start()].rstrip().endswith(","):
         segment = segment[: role.start()]  # "Jane Doe, Staff Writer"
@@ -233,6 +233,8 @@ def _segment_names(segment: str, outlets: frozenset[str], found: _Found) -> None
     """Add what one byline segment credits to ``found``."""
     for part in _NAME_SPLIT.split(_cut(segment)):
         part = _BYLINE_PREFIX.sub("", part.strip(_STRIP)).strip(_STRIP)
+        if _key(part) in _FURNITURE:  # "Read more", before "more" goes as a button beside a name
+            continue
         part = _TRAILING_FURNITURE.sub("", part).strip(_STRIP)
         if not part or _ROLE.search(part):
             continue
