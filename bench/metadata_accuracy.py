@@ -99,7 +99,8 @@ def report(ids: list[str], truth: dict[str, dict], extract: Callable[[str], obje
         pairs = [(people(truth[i]), _names(found[i])) for i in with_byline]
         s = byline_scores(pairs)
         lines.append(f"Bylines: {s['right']}/{s['pages']} pages name exactly the right people "
-                     f"({s['right'] / s['pages']:.1%}); names: precision {s['precision']:.4f}, recall {s['recall']:.4f}")
+                     f"({s['right'] / s['pages']:.1%}); names: precision {s['precision']:.4f}, "
+                     f"recall {s['recall']:.4f}")
     else:
         lines.append("Bylines: no byline in the ground truth")
     if with_date:

@@ -39,8 +39,8 @@ _BYLINE_MARK = re.compile(r"byline|author|writer|posted-?by|submitted-?by|journa
 _ELSEWHERE_TAGS = frozenset({"aside", "nav", "figure", "figcaption", "blockquote", "form"})
 _ELSEWHERE_MARK = re.compile(r"related|sidebar|recommend|more-?stories|popular|trending|most-?read|comment|teaser|"
                              r"newsletter|promo|share|social", re.IGNORECASE)
-_FURNITURE_MARK = re.compile(r"\b(?:category|categories|tag|tags|date|time|comments?|rubrique|thema)\b|/(?:category|tag|tags)/",
-                             re.IGNORECASE)
+_FURNITURE_MARK = re.compile(
+    r"\b(?:category|categories|tag|tags|date|time|comments?|rubrique|thema)\b|/(?:category|tag|tags)/", re.IGNORECASE)
 _LONGEST_BYLINE = 300  # characters: an element holding more is a box around the byline, not one
 
 
@@ -134,7 +134,8 @@ def _own_names(tree: HtmlElement, items: list[dict], by_id: dict[str, dict], ent
         key = (element.get("property") or element.get("name") or "").strip().lower()
         if key in _META_SITE and element.get("content"):
             names.append(element.get("content"))
-    publishers = [item.get("publisher") for item in items if _is_article(item)] + ([entity.get("publisher")] if entity else [])
+    publishers = [item.get("publisher") for item in items if _is_article(item)]
+    publishers += [entity.get("publisher")] if entity else []
     for item in [_resolved(p, by_id) for p in publishers] + [i for i in items if "WebSite" in _kinds(i)]:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
             names.append(item["name"])
@@ -155,7 +156,8 @@ def _meta_authors(tree: HtmlElement) -> str:
 
 def _headline_element(tree: HtmlElement, headline: str):
     titles = list(tree.iter("h1"))
-    return next((h for h in titles if _same_headline(h.text_content(), headline)), titles[0] if len(titles) == 1 else None)
+    only = titles[0] if len(titles) == 1 else None
+    return next((h for h in titles if _same_headline(h.text_content(), headline)), only)
 
 
 def _is_container(element) -> bool:
@@ -219,8 +221,8 @@ def _without_furniture(element) -> str:
     element = copy.deepcopy(element)
     for node in list(element.iterdescendants()):
         marks = f"{node.get('class') or ''} {node.get('id') or ''} {node.get('rel') or ''} {node.get('href') or ''}"
-        if node.tag == "time" or _FURNITURE_MARK.search(marks):
-            node.getparent().remove(node) if node.getparent() is not None else None
+        if node.getparent() is not None and (node.tag == "time" or _FURNITURE_MARK.search(marks)):
+            node.drop_tree()  # its tail stays: "<time>…</time> par Jean Dupont"
     return etree.tostring(element, encoding="unicode", with_tail=False)
 
 
@@ -228,7 +230,7 @@ def _shown_here(name: str, tree: HtmlElement, path: frozenset) -> bool:
     """Whether the page names ``name`` for itself (in its head, its scripts' data) or shows it
     outside asides, related lists and other articles."""
     for variant in {name, name.upper()}:
-        for text in tree.xpath("//text()[contains(., $name)]", name=variant):
+        for text in tree.xpath("//text()[contains(normalize-space(translate(., '\u00a0', ' ')), $name)]", name=variant):
             owner = text.getparent()
             if owner is not None and (owner.tag == "script" or next(owner.iterancestors("head"), None) is not None
                                       or not _elsewhere(owner, path)):

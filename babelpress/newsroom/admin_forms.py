@@ -153,7 +153,8 @@ class ArticleFormLayout:
             field.queryset = field.queryset  # binds the new widget to the field's choices
         if "coauthors" in self.fields:
             field = self.fields["coauthors"]
-            field.widget = PeopleAutocomplete(Article._meta.get_field("author"), admin.site, attrs={"data-width": "100%"})
+            field.widget = PeopleAutocomplete(Article._meta.get_field("author"), admin.site,
+                                              attrs={"data-width": "100%"})
             field.queryset = field.queryset
         if "section" in self.fields:
             section = self.fields["section"]

@@ -29,7 +29,7 @@ class Coauthor(models.Model):
         ordering = ["pk"]  # the order they were credited in
         verbose_name = _("co-author")
         verbose_name_plural = _("co-authors")
-        constraints = [models.UniqueConstraint(fields=["article", "author"], name="coauthor_once_per_article")]
+        # Each person once per article: set_coauthors, the one way rows are written, sees to it.
 
     def __str__(self) -> str:
         return str(self.author)
