@@ -6,7 +6,8 @@ over ../shared/corpus/articles/extraction-benchmark and scores both with the ben
 multisets, tp/fp/fn per page normalised to sum to 1, precision and recall averaged over pages, F1
 from those means. Speed is CPU time per page, single process (pages/s per core).
 
-    cd /work/main && .venv/bin/python bench/import_quality.py [--limit N] [--repeat N]
+    cd /work/main && .venv/bin/python bench/import_quality.py [--limit N] [--repeat N] [--truth FILE]
+Also prints byline and date accuracy where the ground truth (or --truth FILE) has them.
 Exit status 1 when the goals are missed (F1 within 0.02 of trafilatura, >= 15 pages/s).
 """
 
@@ -73,6 +74,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
     parser.add_argument("--repeat", type=int, default=1, help="timing passes (best is kept)")
+    parser.add_argument("--truth", type=Path, help="more ground-truth metadata, by page id: authors, datePublished "
+                                                   "(bench/metadata_accuracy.py)")
     args = parser.parse_args()
 
     # No django.setup(): clean_body and the extractor read no settings and touch no database, so
@@ -87,6 +90,9 @@ def main() -> int:
     from babelpress.ingest.language import detect_language
 
     truth = json.loads((CORPUS / "ground-truth.json").read_text(encoding="utf-8"))
+    for page_id, extra in (json.loads(args.truth.read_text(encoding="utf-8")) if args.truth else {}).items():
+        if page_id in truth:  # metadata of the benchmark's pages only
+            truth[page_id].update(extra)
     ids = sorted(truth)[: args.limit or None]
     pages = {i: gzip.decompress((CORPUS / "html" / f"{i}.html.gz").read_bytes()) for i in ids}
     detect_language("warm the language model up before timing anything")
@@ -120,6 +126,16 @@ def main() -> int:
     for row in rows:
         print(f"{row['name']:<28} {row['precision']:>9.4f} {row['recall']:>7.4f} {row['f1']:>7.4f} "
               f"{row['pages_per_s']:>8.1f} {row['ms_per_page']:>8.1f} {row['empty']:>6}")
+    from metadata_accuracy import report  # beside this script
+
+    def extracted(page_id: str):
+        try:
+            return extract_article(pages[page_id], truth[page_id].get("url"))
+        except ExtractionError:
+            return None
+
+    for line in report(ids, truth, extracted):
+        print(line)
     ours_row, theirs_row = rows
     gap = theirs_row["f1"] - ours_row["f1"]
     ok = gap <= F1_TOLERANCE and ours_row["pages_per_s"] >= MIN_PAGES_PER_SECOND

@@ -1,8 +1,10 @@
-"""Whom an imported story credits: the source (organisation) and the author, found or created.
+"""Whom an imported story credits: the source (organisation) and its authors, found or created.
 
 The source chosen on import, else the followed feed's, else one already known by the page's site
-name or by its address's host, else a new one named after the site; the author by name within
-that source.
+name or by its address's host, else a new one named after the site; each person the byline names
+by name within that source — the first is the article's author, the others its co-authors
+(newsroom/coauthors.py). A byline naming the outlet itself ("Par TheArmTimes") makes no author:
+the source is credited.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from babelpress.newsroom import web_addresses
 from babelpress.newsroom.models import Author, Source
 from babelpress.newsroom.sanitize import clean_text
 
+from .bylines import read_byline
+from .outlets import outlet_keys
 from .sources.base import Candidate, Defaults
 
 
@@ -61,9 +65,15 @@ def _host(url: str) -> str:
         return ""
 
 
-def author_for(byline: str | None, source: Source | None) -> Author | None:
-    name = _name(byline)
-    if not name:
-        return None
-    author = Author.objects.filter(name=name, source=source).first()
-    return author or Author.objects.create(name=name, source=source)
+def authors_for(candidate: Candidate, source: Source | None) -> list[Author]:
+    """The people the candidate's byline names, found or created within ``source``, in order. A
+    name that is the source's own (its name, its website) or the page's site name credits the
+    source, not a person: no author is made of it."""
+    outlets = outlet_keys([candidate.sitename, *((source.name, source.url) if source is not None else ())])
+    people = []
+    for name in read_byline(candidate.author, outlets).names:
+        name = _name(name)
+        if name and name not in {person.name for person in people}:
+            found = Author.objects.filter(name=name, source=source).first()
+            people.append(found or Author.objects.create(name=name, source=source))
+    return people

@@ -23,11 +23,12 @@ from babelpress.binary import looks_binary
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .body import BodyWriter, drop_keep_tail, prune, text_of
-from .bylines import clean_byline
 from .charsets import decode_bytes
 from .dates import publication_date
 from .language import page_language
 from .metadata import page_metadata
+from .outlets import outlet_name
+from .page_bylines import main_byline
 from .tidy import tidy, tokens
 
 SHORT_BODY_CHARS = 400
@@ -42,7 +43,7 @@ class ExtractionError(ValueError):
 @dataclass
 class Extracted:
     headline: str  # "" when none was found (see warnings)
-    author: str | None  # cleaned byline: "Jane Doe, John Roe"
+    author: str | None  # cleaned byline: "Jane Doe, John Roe" (None when it credits the outlet: page_bylines.py)
     published_at: datetime | None  # aware; a date without a time is 12:00 UTC (with a warning)
     body_html: str  # our article body format (clean_body), links and images absolute
     text: str  # plain text of the body's prose: paragraphs split by a blank line, captions left out
@@ -113,8 +114,9 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
     if len(text) < SHORT_BODY_CHARS:
         warnings.append(f"body very short ({len(text)} characters): check that the whole article was found")
 
-    author = clean_byline(document.author) or clean_byline(meta.get("author")) or clean_byline(meta.get("article:author"))
-    if not author:
+    byline = main_byline(tree, found_author=document.author, sitename=document.sitename, url=url, canonical=canonical,
+                         headline=headline)
+    if not byline.names and not byline.outlet:
         warnings.append("no author found")
     published_at = publication_date((page["published"], document.date), warnings)
     language = page_language(declared_language, (page["html_lang"], meta.get("content-language"), page["ld_language"],
@@ -122,9 +124,9 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
                              text, warnings)
     lead_image, lead_alt = _lead_image(document, meta, base, writer.images)
     return Extracted(
-        headline=headline, author=author, published_at=published_at, body_html=body_html, text=text,
+        headline=headline, author=byline.text, published_at=published_at, body_html=body_html, text=text,
         lead_image_url=lead_image, lead_image_alt=lead_alt or None, canonical_url=canonical, language=language,
-        sitename=clean_text(document.sitename or "") or None,
+        sitename=outlet_name(clean_text(document.sitename or ""), byline.outlet) or None,
         description=_shorten(clean_text(document.description or ""), 500) or None, warnings=warnings,
     )
 

@@ -22,11 +22,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from babelpress.newsroom import revisions, web_addresses
+from babelpress.newsroom.coauthors import set_coauthors
 from babelpress.newsroom.models import Article, Section
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from . import clusters, dedup
-from .attribution import author_for, source_for
+from .attribution import authors_for, source_for
 from .models import Feed, ImportedItem, SeenEntry, guid_digest
 from .outcomes import DUPLICATE, FAILED, NEW, PENDING, UNCHANGED, UPDATED, ImportFailed, ImportOutcome
 from .sources.base import Candidate, Defaults
@@ -85,14 +86,16 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
     if source is None:
         warnings.append("no source found to credit: set the source before publishing")
     status = Article.Status.PUBLISHED if defaults.trusted else Article.Status.REVIEW
+    authors = authors_for(candidate, source)
     article = Article(
         language=candidate.language, headline=headline_of(candidate), standfirst=standfirst_of(candidate),
-        body=candidate.body_html, section=section, author=author_for(candidate.author, source), source=source,
+        body=candidate.body_html, section=section, author=authors[0] if authors else None, source=source,
         original_url=original_url_of(candidate, warnings), status=status,
         created_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )
     revisions.attribute(article, user=defaults.user, reason="import")
     article.save()
+    set_coauthors(article, authors[1:])
     try:
         cluster, best = clusters.cluster_for(near)
     except clusters.Busy as exc:

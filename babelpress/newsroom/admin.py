@@ -21,7 +21,14 @@ from babelpress.newsroom import admin_users  # noqa: F401  (the user pages with 
 from babelpress.newsroom.admin_permissions import with_article_roles
 from babelpress.newsroom.body_editor import BodyField, text_language
 from babelpress.newsroom.desk_lists import MineFilter
-from babelpress.newsroom.admin_forms import ArticleAdminDesk, ArticleFormLayout, SectionListFilter, section_label
+from babelpress.newsroom.admin_forms import (
+    ArticleAdminDesk,
+    ArticleFormLayout,
+    CoauthorsField,
+    SectionListFilter,
+    section_label,
+)
+from babelpress.newsroom.coauthors import set_coauthors
 from babelpress.newsroom.models import Article, Author, Section, SectionName, Source, StaleEdit, Tag
 
 
@@ -102,6 +109,10 @@ class ArticleForm(ArticleFormLayout, forms.ModelForm):
         help_text=_("Link this article to an existing story in another language; both then share one translation key."),
     )
     body = BodyField(label=capfirst(_("body")))  # the rich-text editor (newsroom/body_editor.py)
+    coauthors = CoauthorsField(
+        queryset=Author.objects.all(), required=False, label=_("Co-authors"),
+        help_text=_("Other people who wrote it, named after the author in this order."),
+    )
     # The version the editor started from; a save based on an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Whether the publishing buttons may act: set per person and article by the admin (admin_permissions.py).
@@ -115,6 +126,7 @@ class ArticleForm(ArticleFormLayout, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.initial.setdefault("coauthors", [row.author_id for row in self.instance.coauthors.all()])
             self.fields["translation_of"].queryset = Article.objects.exclude(translation_key=self.instance.translation_key)
         if "language" in self.fields:  # not on a page its reader may only view
             self.fields["language"].choices = languages.choices()
@@ -147,8 +159,15 @@ class ArticleForm(ArticleFormLayout, forms.ModelForm):
         if target is not None and language:
             if Article.objects.filter(translation_key=target.translation_key, language=language).exclude(pk=self.instance.pk).exists():
                 raise ValidationError({"translation_of": _("That story already has a version in this language.")})
+        if data.get("coauthors") and not data.get("author") and "author" in self.fields:
+            data["author"] = data["coauthors"][0]  # the first named is the author
         admin_publishing.apply_button(self, data)  # Publish now, Schedule, Unpublish
         return data
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "coauthors" in self.changed_data and not self.fields["coauthors"].disabled:
+            set_coauthors(self.instance, self.cleaned_data["coauthors"])
 
     def text_edited(self) -> bool:
         """Whether the person changed the words of a text field (not merely how its HTML is written)."""
@@ -185,7 +204,7 @@ class ArticleAdmin(ArticleAdminDesk, admin.ModelAdmin):
         "content": (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body",
                                       "summary"]}),
         "placement": (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
-        "credits": (_("Credits"), {"fields": ["author", "source", "original_url"]}),
+        "credits": (_("Credits"), {"fields": ["author", "coauthors", "source", "original_url"]}),
         "translations": (_("Translations"), {"fields": ["translation_of", "translated_from", "translation_method",
                                                          "translation_engine", "reviewed_by", "reviewed_at"]}),
         "record": (_("Record"), {"classes": ["collapse"], "fields": ["translation_key", "version", "created_at",
@@ -199,6 +218,10 @@ class ArticleAdmin(ArticleAdminDesk, admin.ModelAdmin):
 
     def view_on_site(self, obj):  # a story readers cannot see yet has no page: its Preview shows it
         return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description=_("co-authors"))
+    def coauthors(self, obj):  # shown instead of the field on a page its reader may only view
+        return ", ".join(row.author.name for row in obj.coauthors.select_related("author")) or "-"
 
     @admin.display(description=_("status"), ordering="status")
     def publication(self, obj):

@@ -1,6 +1,6 @@
 """How the article screens present and keep an editor's work: wide headline fields that show a
-long headline whole, "Translation of" as a search box, sections named in the admin's language,
-and a form error that names the fields to correct.
+long headline whole, "Translation of" and the co-authors as search boxes, sections named in the
+admin's language, and a form error that names the fields to correct.
 
 Mixed into the article form and admin (newsroom/admin.py) and usable by any admin that shows a
 section (``SectionChoiceField``, ``SectionListFilter``, ``section_label``).
@@ -18,7 +18,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language, gettext, gettext_lazy as _
 
 from babelpress import languages
-from babelpress.newsroom.admin_site import KeyCheckedAutocompleteSelect
+from babelpress.newsroom.admin_site import (
+    KeyCheckedAutocompleteSelect,
+    KeyCheckedAutocompleteSelectMultiple,
+    KeyCheckedMultipleChoiceField,
+)
 from babelpress.newsroom.models import Article, Section
 
 #: Query parameters of the admin's autocomplete view for "Translation of": the story to leave out,
@@ -74,6 +78,28 @@ class StoryAutocomplete(KeyCheckedAutocompleteSelect):
         return f"{url}?{urlencode({EXCLUDE_STORY: self.article.translation_key, FOR_LANGUAGE: self.article.language})}"
 
 
+class PeopleAutocomplete(KeyCheckedAutocompleteSelectMultiple):
+    """The author search box for several people, showing those chosen in the order given."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(v): n for n, v in enumerate(value)}
+        for _group, options, _index in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), len(order)))
+        return groups
+
+
+class CoauthorsField(KeyCheckedMultipleChoiceField):
+    """The people credited after the author (newsroom/coauthors.py), in the order chosen."""
+
+    def clean(self, value):
+        found = {str(author.pk): author for author in super().clean(value)}
+        return [found[str(v)] for v in dict.fromkeys(value or ()) if str(v) in found]
+
+    def has_changed(self, initial, data):
+        return [str(v) for v in initial or ()] != [str(v) for v in data or ()]
+
+
 def story_search_scope(request, queryset):
     """What the autocomplete view lists for a StoryAutocomplete box (its query parameters)."""
     match = getattr(request, "resolver_match", None)
@@ -125,6 +151,11 @@ class ArticleFormLayout:
             field.widget = StoryAutocomplete(Article._meta.get_field("translated_from"), admin.site,
                                              attrs={"data-width": "100%"}, article=self.instance)  # long headlines
             field.queryset = field.queryset  # binds the new widget to the field's choices
+        if "coauthors" in self.fields:
+            field = self.fields["coauthors"]
+            field.widget = PeopleAutocomplete(Article._meta.get_field("author"), admin.site,
+                                              attrs={"data-width": "100%"})
+            field.queryset = field.queryset
         if "section" in self.fields:
             section = self.fields["section"]
             section.label_from_instance = section_label

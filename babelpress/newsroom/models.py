@@ -11,12 +11,12 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from babelpress import languages
 from babelpress.newsroom import constraints, publication, public_urls
+from babelpress.newsroom.coauthors import Coauthor  # noqa: F401  (a model of this app)
 from babelpress.newsroom.revision_fields import article_history
 from babelpress.newsroom.language_assignments import LanguageAssignment  # noqa: F401  (a model of this app)
 from babelpress.newsroom.sanitize import clean_body, clean_text
@@ -362,7 +362,7 @@ class Article(constraints.FieldBoundConstraints, models.Model):
         # One transaction: the bump holds the row lock until the row itself is written.
         with transaction.atomic(using=using):
             bumped = Article.objects.using(using).filter(pk=self.pk, version=self.version).update(
-                version=F("version") + 1)
+                version=models.F("version") + 1)
             if not bumped:
                 raise StaleEdit(
                     _("Someone else saved this article since you opened it. Reload it, re-apply your changes "

@@ -26,7 +26,8 @@ class SiteConfig(AppConfig):
                                         before="status")
 
         # Any change to what public pages show makes every cached page stale.
-        for model in (models.Article, models.Section, models.SectionName, models.Tag, models.Source, models.Author):
+        for model in (models.Article, models.Section, models.SectionName, models.Tag, models.Source, models.Author,
+                      models.Coauthor):
             post_save.connect(bump, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
             post_delete.connect(bump, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")
         m2m_changed.connect(bump, sender=models.Article.tags.through, dispatch_uid="page-cache-tags")

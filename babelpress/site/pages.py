@@ -6,12 +6,15 @@ from __future__ import annotations
 from django.db.models import Min, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
-from babelpress.newsroom.models import Article, Section, SectionName
+from babelpress.newsroom.models import Article, Coauthor, Section, SectionName
 
 LISTING_FIELDS = (
     "id", "translation_key", "language", "slug", "headline", "standfirst", "published_at", "updated_at",
     "section_id", "comment_count", "translation_method", "author__name", "source__name",
 )
+
+# An article's co-authors with their names, in one query (newsroom/coauthors.py).
+CREDITS = Prefetch("coauthors", queryset=Coauthor.objects.select_related("author"))
 
 
 def with_section_names(queryset, language: str):
@@ -44,7 +47,7 @@ def sections_for(language: str) -> list[Section]:
 
 def article_for_page(language: str, slug: str) -> Article | None:
     qs = Article.objects.published().select_related("author", "source", "section", "translated_from", "reviewed_by")
-    qs = with_section_names(qs, language)
+    qs = with_section_names(qs.prefetch_related(CREDITS), language)
     # (language, slug) is unique: no ORDER BY to build, and the first row is the only one.
     return next(iter(qs.filter(language=language, slug=slug).order_by()[:1]), None)
 
@@ -53,7 +56,7 @@ def article_for_preview(pk: int, language: str) -> Article | None:
     """The article ``pk`` whatever its status, as ``article_for_page`` reads it (section names in
     ``language``, the language its preview is asked in)."""
     qs = Article.objects.select_related("author", "source", "section", "translated_from", "reviewed_by")
-    return with_section_names(qs, language).filter(pk=pk).first()
+    return with_section_names(qs.prefetch_related(CREDITS), language).filter(pk=pk).first()
 
 
 def published_translations(article: Article) -> list[Article]:

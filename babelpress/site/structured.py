@@ -8,6 +8,7 @@ from django.conf import settings
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom import provenance
+from babelpress.newsroom.coauthors import credited_authors
 
 _FIRST_IMG = re.compile(r"<img\b[^>]*\bsrc=\"([^\"]+)\"[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt=\"([^\"]*)\"", re.IGNORECASE)
@@ -44,9 +45,8 @@ def article_jsonld(request, article, tags) -> dict:
         data["articleSection"] = article.section_name
     if tags:
         data["keywords"] = [t.name for t in tags]
-    authors = []
-    if article.author_id:
-        authors.append({"@type": "Person", "name": article.author.name, **({"url": article.author.url} if article.author.url else {})})
+    authors = [{"@type": "Person", "name": person.name, **({"url": person.url} if person.url else {})}
+               for person in credited_authors(article)]
     if article.source_id:
         source = {"@type": "Organization", "name": article.source.name}
         if article.source.url:

@@ -203,7 +203,7 @@ Line two</summary><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml
 def test_json_feed():
     data = {
         "version": "https://jsonfeed.org/version/1.1", "title": "Babel JSON", "home_page_url": "https://json.example/",
-        "language": "ru-RU", "authors": [{"name": "Редакция"}],
+        "language": "ru-RU", "authors": [{"name": "Анна Смирнова"}],
         "items": [
             {"id": 42, "url": "https://json.example/a", "title": "Заголовок", "content_html": "<p>Текст <img src='/i.png' onerror='x()'></p><script>x()</script>",
              "date_published": "2024-03-05T10:00:00+03:00", "authors": [{"name": "Автор: Иван Петров"}]},
@@ -217,7 +217,7 @@ def test_json_feed():
     assert first.guid == "42" and first.title == "Заголовок" and first.author == "Иван Петров"
     assert first.content_html == '<p>Текст <img src="https://json.example/i.png"></p>'
     assert first.published_at == datetime(2024, 3, 5, 7, tzinfo=timezone.utc)
-    assert second.link == "https://elsewhere.example/c" and second.language == "en" and second.author == "Редакция"
+    assert second.link == "https://elsewhere.example/c" and second.language == "en" and second.author == "Анна Смирнова"
     assert any("without link or title skipped" in w for w in parsed.warnings)
 
 

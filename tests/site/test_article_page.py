@@ -7,7 +7,8 @@ import json
 import lxml.html
 import pytest
 
-from babelpress.newsroom.models import Article
+from babelpress.newsroom.coauthors import set_coauthors
+from babelpress.newsroom.models import Article, Author
 
 
 def page(client, url, status=200):
@@ -170,14 +171,15 @@ def test_translation_label_tells_how_the_text_was_translated(client, newsroom):
 
 
 def test_article_page_costs_a_fixed_number_of_queries(client, newsroom, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page(client, newsroom.bridge.get_absolute_url())
-    # More translations and more related stories do not cost more queries.
+    # More translations, co-authors and related stories do not cost more queries.
     for lang in ("ru",):
         newsroom.bridge.create_translation(lang, status=Article.Status.PUBLISHED)
+    set_coauthors(newsroom.bridge, [Author.objects.create(name=f"Co Auteur {i}") for i in range(3)])
     for i in range(5):
         Article.objects.create(language="fr", headline=f"Autre {i}", section=newsroom.news, status="published")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         page(client, newsroom.bridge.get_absolute_url())
 
 

@@ -110,7 +110,7 @@ class Candidate:
     text: str  # the body's prose as plain text (dedup and language detection read it)
     origin: str  # ImportedItem.Origin: where the text came from ("page", "feed", "file")
     standfirst: str = ""
-    author: str | None = None  # a byline: bylines.clean_byline makes one from what pages write
+    author: str | None = None  # a byline: bylines.clean_byline makes one ("Jane Doe, John Roe": author, co-authors)
     published_at: datetime | None = None  # aware
     language: str | None = None  # declared or detected; None fails the import with a fix
     language_declared: bool = False

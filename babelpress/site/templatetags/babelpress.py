@@ -6,6 +6,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from babelpress.absolute_urls import absolute_url
+from babelpress.newsroom.coauthors import credited_authors
 
 register = template.Library()
 
@@ -44,6 +46,14 @@ def cldr_date(value, style: str = "long"):
         return ""
     local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
+
+
+@register.filter
+def author_names(article) -> str:
+    """The article's author and co-authors, listed as the page's language lists names (CLDR):
+    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"."""
+    names = [author.name for author in credited_authors(article)]
+    return format_list(names, locale=_locale()) if names else ""
 
 
 @register.filter
