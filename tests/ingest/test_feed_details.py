@@ -16,6 +16,7 @@ import pytest
 from babelpress.ingest import pipeline
 from babelpress.ingest.feeds import parse_feed
 from babelpress.ingest.models import Feed
+from babelpress.newsroom.coauthors import credited_authors
 from babelpress.newsroom.models import Article
 
 from .conftest import article_page, story
@@ -44,24 +45,25 @@ def import_feed(partner, body: bytes, content_type: str = "application/rss+xml")
 
 def credited(headline: str) -> tuple[str | None, list[str]]:
     article = Article.objects.get(headline=headline)
-    return (article.author.name if article.author else None), article.import_record.warnings
+    names = ", ".join(author.name for author in credited_authors(article)) or None
+    return names, article.import_record.warnings
 
 
 # --- The feed's author ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("channel_author", [
-    "<managingEditor>desk@partner.example (Desk Team)</managingEditor>",
-    "<dc:creator>Desk Team</dc:creator>",
-    "<author>desk@partner.example (Desk Team)</author>",
+    "<managingEditor>desk@partner.example (Marta Kowalska)</managingEditor>",
+    "<dc:creator>Marta Kowalska</dc:creator>",
+    "<author>desk@partner.example (Marta Kowalska)</author>",
 ])
 def test_an_rss_channels_author_credits_the_items_naming_none(partner, channel_author):
     report = import_feed(partner, rss_feed(channel_author, rss_item("1", "Harbour reopens", 1)
                                            + rss_item("2", "Budget adopted", 2, "<dc:creator>Ann Lee</dc:creator>")))
     assert report.new == 2, report.failed
     author, warnings = credited("Harbour reopens")
-    assert author == "Desk Team"
-    assert "the entry names no author: the feed's (Desk Team) is credited; check it" in warnings
+    assert author == "Marta Kowalska"
+    assert "the entry names no author: the feed's (Marta Kowalska) is credited; check it" in warnings
     author, warnings = credited("Budget adopted")
     assert author == "Ann Lee" and not any("names no author" in w for w in warnings)  # the entry's own wins
 
@@ -73,7 +75,7 @@ def test_an_atom_feeds_author_credits_the_entries_naming_none_after_their_source
 
     body = ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom' xml:lang='en'>"
             "<title>Partner wire</title><id>urn:wire</id><updated>2026-03-05T09:00:00Z</updated>"
-            "<author><name>Desk Team</name></author>"
+            "<author><name>Marta Kowalska</name></author>"
             + entry(1) + entry(2, "<author><name>Ann Lee</name></author>")
             + entry(3, "<source><id>urn:agency</id><title>Agency</title><author><name>Aram Petrosyan</name></author>"
                        "</source>")
@@ -83,7 +85,7 @@ def test_an_atom_feeds_author_credits_the_entries_naming_none_after_their_source
     report = import_feed(partner, body, "application/atom+xml")
 
     assert report.new == 4, report.failed
-    assert credited("Story 1")[0] == "Desk Team"
+    assert credited("Story 1")[0] == "Marta Kowalska"
     assert credited("Story 2")[0] == "Ann Lee"
     assert credited("Story 3")[0] == "Aram Petrosyan"  # the feed it was copied from, not the one carrying it
     assert credited("Story 4")[0] == "Ann Lee, Bob Roe"  # co-authors, not the last one alone
@@ -94,20 +96,20 @@ def test_the_byline_of_the_entrys_page_comes_before_the_feeds_author(partner):
     unsigned = partner.page("/unsigned", "Unsigned on the page", seed=22, author=None)
     items = (f"<item><title>a</title><link>{signed}</link><guid>a</guid></item>"
              f"<item><title>b</title><link>{unsigned}</link><guid>b</guid></item>")
-    report = import_feed(partner, rss_feed("<dc:creator>Desk Team</dc:creator>", items))
+    report = import_feed(partner, rss_feed("<dc:creator>Marta Kowalska</dc:creator>", items))
     assert report.new == 2, report.failed
     author, warnings = credited("Signed on the page")
     assert author == "Mary Major" and not any("names no author" in w for w in warnings)
     author, warnings = credited("Unsigned on the page")
-    assert author == "Desk Team" and "the entry names no author: the feed's (Desk Team) is credited; check it" in warnings
+    assert author == "Marta Kowalska" and "the entry names no author: the feed's (Marta Kowalska) is credited; check it" in warnings
     assert "no author found" not in warnings  # the page's own warning, answered by the feed
 
 
 def test_parsed_entries_say_whose_author_they_carry():
-    parsed = parse_feed(rss_feed("<dc:creator>Desk Team</dc:creator>",
+    parsed = parse_feed(rss_feed("<dc:creator>Marta Kowalska</dc:creator>",
                                  rss_item("1", "a", 1) + rss_item("2", "b", 2, "<author>x@y.org (Ann Lee)</author>")),
                         "https://partner.example/feed")
-    assert [(e.author, e.author_is_the_feeds) for e in parsed.entries] == [("Desk Team", True), ("Ann Lee", False)]
+    assert [(e.author, e.author_is_the_feeds) for e in parsed.entries] == [("Marta Kowalska", True), ("Ann Lee", False)]
 
 
 # --- Entry links ---------------------------------------------------------------------------------
