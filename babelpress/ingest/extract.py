@@ -27,6 +27,7 @@ from .bylines import clean_byline
 from .captions import PageCaptions, gather_figures
 from .charsets import decode_bytes
 from .dates import publication_date
+from .invisible import normalise_line
 from .language import page_language
 from .metadata import page_metadata
 from .tables import PageTables
@@ -66,7 +67,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def _same_text(a: str, b: str) -> bool:
     def norm(s):
-        return re.sub(r"\W+", " ", s or "").strip().casefold()
+        return re.sub(r"\W+", " ", normalise_line(s)).strip().casefold()
 
     return bool(norm(a)) and norm(a) == norm(b)
 

@@ -28,13 +28,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from babelpress.newsroom.sanitize import clean_body
 
-from .sources.base import Candidate
+if TYPE_CHECKING:
+    from .sources.base import Candidate
 
 SOFT_HYPHEN, ZWSP, ZWNJ, ZWJ, WORD_JOINER, BOM = "\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"
 MONGOLIAN_VOWEL_SEPARATOR = "\u180e"

@@ -24,6 +24,7 @@ from collections import Counter
 from lxml import etree
 
 from babelpress.absolute_urls import resolve
+from babelpress.newsroom.body_tables import inline_cell
 
 #: A cell with more text than this, in a table without header cells, is a page column, not data.
 LONG_CELL_CHARS = 400
@@ -35,10 +36,6 @@ SAME_TABLE = 0.6
 _WORDS = re.compile(r"\w+")
 _SKIPPED = {"script", "style", "noscript", "template", "iframe", "form", "button", "input", "select", "textarea",
             "svg", "object", "embed", "video", "audio", "canvas", "map"}
-_BLOCKS = {"p", "div", "section", "article", "ul", "ol", "li", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
-           "blockquote", "pre", "table", "tr", "td", "th", "figure", "figcaption", "header", "footer", "aside",
-           "address", "center", "hr"}
-_KEPT_INLINE = {"a", "em", "strong", "b", "i", "u", "sub", "sup", "code", "abbr", "cite", "q"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
@@ -243,59 +240,42 @@ def _hidden(element) -> bool:
 
 
 def _inline_into(source, out, base: str | None) -> None:
-    """The content of a page's cell (or caption) as inline body markup: text, links, emphasis, line
-    breaks, images; blocks inside it are kept apart by line breaks; scripts and hidden parts go."""
-    def add_text(text):
-        if not text:
-            return
-        if len(out_stack[-1]):
-            last = out_stack[-1][-1]
-            last.tail = (last.tail or "") + text
-        else:
-            out_stack[-1].text = (out_stack[-1].text or "") + text
-
-    def line_break():
-        target = out_stack[-1]
-        has_content = len(target) or (target.text or "").strip()
-        if has_content and not (len(target) and target[-1].tag == "br" and not (target[-1].tail or "").strip()):
-            etree.SubElement(target, "br")
-
-    def walk(element):
+    """The content of a page's cell (or caption) as inline body markup (``inline_cell``): its
+    text, links made absolute, emphasis, line breaks and images; scripts, forms and hidden parts
+    left out. The body cleaner keeps of the rest what the body format allows."""
+    def copy(element, into):
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else None
             if tag is None or tag in _SKIPPED or _hidden(child):
-                add_text(child.tail)
+                _append(into, child.tail)
                 continue
-            if tag == "br":
-                etree.SubElement(out_stack[-1], "br")
+            attributes = {}
+            if tag == "a":
+                href = resolve(child.get("href"), base, ("http", "https", "mailto"))
+                attributes = {"href": href} if href else {}
             elif tag == "img":
                 src = resolve(child.get("src") or child.get("data-src"), base)
-                if src:
-                    etree.SubElement(out_stack[-1], "img", {"src": src, "alt": " ".join((child.get("alt") or "").split())})
-            elif tag in _BLOCKS:
-                line_break()
-                add_text(child.text)
-                walk(child)
-                line_break()
-            else:
-                attributes = {}
-                if tag == "a":
-                    href = resolve(child.get("href"), base, ("http", "https", "mailto"))
-                    attributes = {"href": href} if href else None
-                kept = tag in _KEPT_INLINE and attributes is not None
-                if kept:
-                    out_stack.append(etree.SubElement(out_stack[-1], tag, attributes))
-                add_text(child.text)
-                walk(child)
-                if kept:
-                    out_stack.pop()
-            add_text(child.tail)
+                if not src:
+                    _append(into, child.tail)
+                    continue
+                attributes = {"src": src, "alt": " ".join((child.get("alt") or "").split())}
+            written = etree.SubElement(into, tag if tag != "a" or attributes else "span", attributes)
+            written.text = child.text
+            copy(child, written)
+            written.tail = child.tail
 
-    out_stack = [out]
-    add_text(source.text)
-    walk(source)
-    while len(out) and out[-1].tag == "br" and not (out[-1].tail or "").strip():
-        out.remove(out[-1])
+    out.text = source.text
+    copy(source, out)
+    inline_cell(out)
+
+
+def _append(element, text: str | None) -> None:
+    if not text:
+        return
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 # --- Plain text -----------------------------------------------------------------------------------
@@ -306,11 +286,20 @@ def table_text(table) -> str:
     lines = []
     caption = table.find("caption")
     if caption is not None:
-        lines.append(" ".join("".join(caption.itertext()).split()))
+        lines.append(" ".join(_flat(caption).split()))
         lines.append("")
     for row in table.iter("tr"):
-        cells = [" ".join("".join(cell.itertext()).split()) for cell in row if cell.tag in ("td", "th")]
+        cells = [" ".join(_flat(cell).split()) for cell in row if cell.tag in ("td", "th")]
         line = " ".join(cell for cell in cells if cell)
         if line:
             lines.append(line)
     return "\n".join(lines).strip()
+
+
+def _flat(element) -> str:
+    """The text of inline content, a line break as a space."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append(" " if child.tag == "br" else _flat(child))
+        parts.append(child.tail or "")
+    return "".join(parts)

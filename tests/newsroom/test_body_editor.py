@@ -28,11 +28,11 @@ def test_the_editor_offers_the_body_format_and_nothing_more():
     assert extensions["Heading"] == {"levels": [2, 3]}
     offered = {name for name, config in extensions.items() if config is not False} - {"History"}
     assert offered == {"Heading", "Bold", "Italic", "BulletList", "OrderedList", "ListItem", "Blockquote", "HardBreak",
-                       "Link", "Figure", "Image", "Caption"}
+                       "Link", "Figure", "Image", "Caption", "Table", "TableRow", "TableHeader", "TableCell"}
     # Every element the editor can write is one the body cleaner keeps: nothing typed is lost on save.
     produced = allowlist_from_extensions(expand_extensions(extensions))["tags"]
     assert produced <= sanitize.ALLOWED_TAGS
-    assert {"h1", "h4", "table", "u", "s", "code", "pre", "hr"}.isdisjoint(produced)
+    assert {"h1", "h4", "u", "s", "code", "pre", "hr", "div"}.isdisjoint(produced)
     assert extensions["Link"]["protocols"] == sorted(sanitize.URL_SCHEMES)
 
 
@@ -45,8 +45,8 @@ def test_the_field_cleans_what_the_browser_sends_with_the_body_cleaner():
     assert field.clean(posted) == sanitize.clean_body(posted)
     assert field.clean(posted) == (
         '<h2>Titre</h2><p>Texte <span>brut</span><a rel="noopener noreferrer">piège</a> '
-        '<a href="https://example.org/" rel="noopener noreferrer">lien</a></p>cellule'
-        '<img src="https://example.org/a.png" alt="Un pont">'
+        '<a href="https://example.org/" rel="noopener noreferrer">lien</a></p>'
+        '<table><tbody><tr><td>cellule</td></tr></tbody></table><img src="https://example.org/a.png" alt="Un pont">'
     )
 
 
