@@ -19,6 +19,7 @@ give captions back to their images:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -31,8 +32,9 @@ _MARKS = re.compile(r"caption|credit|attribution|copyright|legende|légende|bild
                     re.IGNORECASE)
 _WORDS = re.compile(r"\w+")
 _IMAGE_ATTRIBUTES = ("src", "data-src", "data-original", "data-lazy-src", "data-original-mos", "data-srcset", "srcset")
-#: How far up from a caption element its image is looked for.
+#: How far up from a caption element its image is looked for, and where that stops.
 _LEVELS_UP = 3
+_BEYOND = {"html", "body", "main", "article"}
 
 
 def key(text: str) -> str:
@@ -161,11 +163,12 @@ class PageCaptions:
                     self.pieces.add(key(_text(part)))
         self.pieces.discard("")
 
-    def is_caption(self, text: str) -> bool:
-        """Whether a body block is a caption: its words are one of the page's, and not also one of
-        its paragraphs outside captions (a lead the photo caption repeats is the article's)."""
+    def is_caption(self, text: str, copies: int = 1) -> bool:
+        """Whether a body block is a caption: its words are one of the page's captions, and not
+        also one of its paragraphs outside captions — unless the body has ``copies`` of it, one
+        for each (a lead the photo caption repeats is the article's, once)."""
         words = key(text)
-        return words in self.pieces and words not in self.prose()
+        return words in self.pieces and (copies > 1 or words not in self.prose())
 
     def prose(self) -> set[str]:
         """Keys of the page's paragraphs outside captions and figures."""
@@ -185,6 +188,7 @@ class PageCaptions:
         """Caption paragraphs into their figures, figures given their lost captions (see the module)."""
         shown: set[str] = set()
         blocks = list(root)
+        copies = Counter(key(_text(block)) for block in blocks)
         figure = None
         for index, block in enumerate(blocks):
             if block.tag == "figure":
@@ -198,10 +202,12 @@ class PageCaptions:
                     etree.SubElement(block, "figcaption").text = self.caption_of(img)
                 figure = block
                 continue
+            words = key(_text(block))
             if block.tag not in ("p", "h2", "h3", "blockquote") or block.find(".//img") is not None \
-                    or not self.is_caption(_text(block)):
+                    or not self.is_caption(words, copies[words]):
                 figure = None
                 continue
+            copies[words] -= 1
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if figure is None and following is not None and following.tag == "figure" \
                     and following.find("figcaption") is None:
@@ -240,19 +246,30 @@ def _append_text(element, text: str | None) -> None:
 
 
 def _image_of(element):
-    """The image a caption element belongs to: its figure's, else the nearest one up to a few
-    levels above it (not inside it: an image inside a "credit" element is a logo)."""
+    """The image a caption element belongs to: its figure's; the one inside it (a caption block
+    wrapping its image); else the nearest one beside it, a few levels up at most, looking first
+    before it, then after it (a caption written above its image), never beyond the article."""
     for ancestor in element.iterancestors():
         if ancestor.tag == "figure":
             return next(ancestor.iter("img"), None)
-    ancestor = element
+        if ancestor.tag in _BEYOND:
+            break
+    inside = next(element.iter("img"), None)
+    if inside is not None:
+        return inside
+    node = element
     for _ in range(_LEVELS_UP):
-        ancestor = ancestor.getparent()
-        if ancestor is None or ancestor.tag in ("body", "html"):
+        for sibling in node.itersiblings(preceding=True):
+            images = list(sibling.iter("img")) if isinstance(sibling.tag, str) else []
+            if images:
+                return images[-1]
+        for sibling in node.itersiblings():
+            images = list(sibling.iter("img")) if isinstance(sibling.tag, str) else []
+            if images:
+                return images[0]
+        node = node.getparent()
+        if node is None or node.tag in _BEYOND:
             return None
-        images = [img for img in ancestor.iter("img") if element not in img.iterancestors()]
-        if images:
-            return images[0]
     return None
 
 

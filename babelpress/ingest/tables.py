@@ -112,7 +112,7 @@ class PageTables:
         """The page's table that trafilatura's ``xml_table`` was read from, or None."""
         if self._tables is None:
             self._tables = [(table, Counter(words(_own_text(table)))) for table in self.tree.iter("table")]
-        wanted = Counter(words("".join(xml_table.itertext())))
+        wanted = Counter(words(" ".join(xml_table.itertext())))
         if not wanted:
             return None
         best, best_score = None, SAME_TABLE
