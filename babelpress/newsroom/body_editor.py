@@ -3,8 +3,9 @@
 The editor offers exactly the body format of ``sanitize.py`` that people write: h2/h3
 subheadings, paragraphs, bullet and numbered lists, quotes, links, images with alt text (and an
 optional caption), bold and italic, line breaks, tables. A table's caption and its header rows,
-which the editor's table does not know, survive a save: the editor shows the caption as the
-table's first row and the body cleaner makes it a caption again (``body_tables.py``). Its schema is that list: whatever is pasted
+which the editor's table does not know, survive a save: the widget gives the editor the caption
+as the table's first row, one cell across it (``body_tables.for_editor``), and the body cleaner
+makes it a caption again (``body_tables.shape_tables``). Its schema is that list: whatever is pasted
 (Word, Google Docs, a web page) is parsed into it, and anything else is dropped in the browser.
 The server does not trust that: ``clean_body`` (nh3) cleans what is posted, as before
 (``BodyField.clean``, then ``Article.save``).
@@ -27,6 +28,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media, Script
 
 from babelpress import languages
+from babelpress.newsroom.body_tables import for_editor
 from babelpress.newsroom.sanitize import clean_body
 
 #: The editor's extensions (django-prose-editor's names): the body format, nothing more.
@@ -155,6 +157,11 @@ class BodyEditorWidget(AdminProseEditorWidget):
         # A classic script: it runs before the editor's modules, so it hears each editor start.
         return super().media + Media(css={"all": ["newsroom/body_editor.css"]},
                                      js=[Script("newsroom/body_editor.js")])
+
+    def format_value(self, value):
+        # A table's caption, which the editor cannot hold, as a first row across the table.
+        value = super().format_value(value)
+        return for_editor(value) if value else value
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

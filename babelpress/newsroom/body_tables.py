@@ -42,6 +42,28 @@ def shape_tables(body: str) -> str:
     return out + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
 
 
+def for_editor(body: str) -> str:
+    """``body`` as the editor is given it: each caption as the table's first row, one cell across
+    the table (the editor's table has no caption; ``shape_tables`` makes that row the caption again)."""
+    if "<caption" not in (body or ""):
+        return body
+    root = lxml_html.fragment_fromstring(body, create_parent="div")
+    for table in root.iter("table"):
+        caption = table.find("caption")
+        rows = _rows(table)
+        if caption is None or not rows:
+            continue
+        width = max(sum(int(cell.get("colspan") or 1) for cell in row if cell.tag in _CELLS) for row in rows)
+        row = etree.Element("tr")
+        cell = etree.SubElement(row, "td", {"colspan": str(width)} if width > 1 else {})
+        _move_content(caption, cell)
+        table.remove(caption)
+        first = rows[0]
+        first.addprevious(row)
+    out = root.text or ""
+    return out + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
+
+
 def _rows(table) -> list:
     rows = []
     for child in table:

@@ -141,3 +141,12 @@ class ElementsOf(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.found.append((tag, attrs))
+
+
+def test_the_editor_is_given_a_tables_caption_as_its_first_row_across_the_table():
+    body = ('<table><caption>Résultats</caption><thead><tr><th scope="col">Parti</th><th scope="col">Voix</th></tr>'
+            '</thead><tbody><tr><td>Verts</td><td>1 200</td></tr></tbody></table>')
+    shown = body_editor.BodyEditorWidget().format_value(body)
+    assert shown == ('<table><thead><tr><td colspan="2">Résultats</td></tr><tr><th scope="col">Parti</th>'
+                     '<th scope="col">Voix</th></tr></thead><tbody><tr><td>Verts</td><td>1 200</td></tr></tbody></table>')
+    assert sanitize.clean_body(shown) == body  # and saved, it is the caption again

@@ -152,8 +152,10 @@ def test_an_imported_table_and_captioned_photo_survive_an_edit_in_the_editor(
     assert story.body == IMPORTED
     log_in(tab, live_server, django_user_model, reverse("admin:newsroom_article_change", args=[story.pk]))
     area = tab.locator(".prose-editor > .ProseMirror")
-    # The editor shows the caption as the table's first row and every cell, editable.
-    assert area.locator("tr").first.inner_text().strip() == "Participation au second tour"
+    # The editor shows the caption as the table's first row, one cell across it, and every cell, editable.
+    first_row = area.locator("tr").first
+    assert first_row.inner_text().strip() == "Participation au second tour"
+    assert first_row.locator("td").evaluate_all("cells => cells.map(c => c.colSpan)") == [3]
     assert area.locator("th", has_text="Commune").count() == 1
     cell = area.locator("td", has_text="4 012")
     cell.click()
