@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from babelpress.absolute_urls import resolve
+from babelpress.newsroom.body_tables import BLOCKS
 
 from .body import drop_keep_tail
 
@@ -43,7 +44,21 @@ def key(text: str) -> str:
 
 
 def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """An element's text on one line, its blocks (a title, a paragraph, a line break) kept apart."""
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        parts.append(el.text or "")
+        for child in el:
+            if isinstance(child.tag, str) and child.tag not in ("script", "style"):
+                apart = child.tag in BLOCKS or child.tag == "br"
+                parts.append(" " if apart else "")
+                walk(child)
+                parts.append(" " if apart else "")
+            parts.append(child.tail or "")
+
+    walk(element)
+    return " ".join("".join(parts).split())
 
 
 def image_name(url: str | None) -> str:
@@ -114,16 +129,7 @@ def _hoist(root, figure) -> None:
     top = figure
     while top.getparent() is not root:
         top = top.getparent()
-    drop_keep_tail_of = figure.tail
-    figure.tail = None
-    parent = figure.getparent()
-    previous = figure.getprevious()
-    if drop_keep_tail_of:
-        if previous is not None:
-            previous.tail = (previous.tail or "") + drop_keep_tail_of
-        else:
-            parent.text = (parent.text or "") + drop_keep_tail_of
-    parent.remove(figure)
+    drop_keep_tail(figure)  # the text after it stays in its block
     figure.tail = top.tail
     top.tail = None
     top.addnext(figure)
