@@ -215,7 +215,29 @@ def data_table(source, base: str | None):
                 if value.isdecimal() and 1 < int(value) <= 100:
                     written.set(span, str(int(value)))
             _inline_into(cell, written, base)
+            if tag == "th" and cell.tag == "td":
+                _unwrap(written, ("b", "strong"))  # the bold that made it a header cell
     return table
+
+
+def _unwrap(element, tags: tuple[str, ...]) -> None:
+    """The ``tags`` inside ``element`` replaced by their content."""
+    def add_text(parent, index: int, text: str | None) -> None:
+        if not text:
+            return
+        if index > 0:
+            parent[index - 1].tail = (parent[index - 1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    for inner in reversed(list(element.iter(*tags))):
+        parent = inner.getparent()
+        position, children, tail = parent.index(inner), list(inner), inner.tail
+        add_text(parent, position, inner.text)
+        for offset, child in enumerate(children):
+            parent.insert(position + offset, child)
+        parent.remove(inner)
+        add_text(parent, position + len(children), tail)
 
 
 def rows_of(table, group: str) -> list:

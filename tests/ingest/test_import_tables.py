@@ -69,6 +69,7 @@ def test_a_first_row_written_in_bold_is_the_header_row():
     result = extract_article(page(f"<main><article><p>{P1}</p>{table}<p>{P2}</p></article></main>"), URL)
     [table] = body_of(result).iter("table")
     assert [th.text_content() for th in table.findall("thead/tr/th")] == ["Commune", "Inscrits", "Participation"]
+    assert table.find(".//thead//strong") is None and table.find(".//thead//b") is None  # a heading is bold already
     assert len(table.findall("tbody/tr")) == len(RESULTS)
 
 
