@@ -15,7 +15,7 @@ Here:
   the Indic and South-East Asian scripts — and, for the joiner, inside emoji sequences (👩‍🔬);
 * C1 control characters (U+0080–U+009F) are what windows-1252 bytes become when read as
   ISO-8859-1 or written as "&#150;": they become the character meant ("–", "’", "…"), the others go;
-  other control characters go, tabs become spaces;
+  other control characters go (tabs stay: white space, and a code listing's indentation);
 * line and paragraph separators, carriage returns, vertical tabs and form feeds become line breaks
   in plain text (a paragraph separator a paragraph break) and spaces in headlines, names and HTML;
 * in the body, line breaks (<br>) that open or close a block go, and a run of them inside a
@@ -73,10 +73,10 @@ _CONTROLS = {chr(c): "" for c in range(0x20) if chr(c) not in "\t\n"}
 _CONTROLS.update({chr(c): _c1(c) for c in range(0x80, 0xA0)})
 _CONTROLS["\x7f"] = ""
 _CONTROLS.update(_LINE_BREAKS)
-_TABLE = str.maketrans({**_CONTROLS, **{ch: "" for ch in _DROPPED}, "\t": " "})
+_TABLE = str.maketrans({**_CONTROLS, **{ch: "" for ch in _DROPPED}})
 
 _SUSPECTS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\ufeff"
-                       "\ufff9-\ufffb\t\r]")
+                       "\ufff9-\ufffb\r]")
 _CONTEXTUAL = re.compile("[\u200c\u200d\u180e]")
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
