@@ -1,5 +1,6 @@
-"""Our article body from trafilatura's XML: headings, paragraphs, lists, quotes, figures, links
-made absolute; and the plain text of its prose, for language and duplicate detection."""
+"""Our article body from trafilatura's XML: headings, paragraphs, lists, quotes, figures, tables
+(tables.py), links made absolute; and the plain text of its prose, for language and duplicate
+detection."""
 
 from __future__ import annotations
 
@@ -10,17 +11,21 @@ from lxml import etree
 from babelpress.absolute_urls import resolve
 from babelpress.newsroom.sanitize import clean_text
 
+from .tables import PageTables, data_table, is_layout, table_text, xml_data_table, xml_is_layout
+
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
 BLOCK_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote", "figure", "figcaption", "pre"}
 
 
 class BodyWriter:
-    """Writes trafilatura's XML body (head, p, list/item, quote, hi, ref, graphic, lb, code) as an
-    lxml tree of our body format. Block-level containers get blocks; stray inline content at block
-    level is gathered into a paragraph, so structure survives without invalid nesting."""
+    """Writes trafilatura's XML body (head, p, list/item, quote, hi, ref, graphic, lb, code, table)
+    as an lxml tree of our body format. Block-level containers get blocks; stray inline content at
+    block level is gathered into a paragraph, so structure survives without invalid nesting.
+    ``tables`` (the page's own tables) lets a data table be written from the page's markup."""
 
-    def __init__(self, base_url: str | None):
+    def __init__(self, base_url: str | None, tables: PageTables | None = None):
         self.base = base_url
+        self.tables = tables
         self.root = etree.Element("div")
         self.images: list[tuple[str, str]] = []
 
@@ -40,6 +45,13 @@ class BodyWriter:
     def _text_into_block(self, dst, text) -> None:
         if text and text.strip():
             _append_text(self._paragraph(dst), text)
+
+    @staticmethod
+    def _end_paragraph(dst) -> None:
+        """Stray text that follows starts a paragraph of its own."""
+        last = dst[-1] if len(dst) else None
+        if last is not None and last.get("data-implicit") is not None:
+            del last.attrib["data-implicit"]
 
     def block(self, el, dst) -> None:
         tag = el.tag
@@ -67,11 +79,18 @@ class BodyWriter:
         elif tag == "figure":
             figure = etree.SubElement(dst, "figure")
             self.figure(el, figure)
+        elif tag == "figcaption":  # a caption beside its image, not in a figure: captions.py joins them
+            self.inlines(el, etree.SubElement(dst, "figcaption"))
         elif tag == "code":
             code = etree.SubElement(etree.SubElement(dst, "pre"), "code")
             code.text = "".join(el.itertext())
-        elif tag in ("table", "row", "cell", "lb", "note", "fw"):
-            return  # tables are left out by design; a bare line break between blocks means nothing
+        elif tag == "table":
+            self.table(el, dst)
+        elif tag in ("row", "cell"):  # a stray piece of a table: its content
+            self.blocks(el, dst)
+            self._end_paragraph(dst)
+        elif tag in ("lb", "note", "fw"):
+            return  # a bare line break between blocks means nothing
         elif tag in ("hi", "ref", "del", "span", "a", "b", "i", "em", "strong"):
             self.inline(el, self._paragraph(dst))
         else:  # div, section, body and the like: their content, in place
@@ -90,6 +109,19 @@ class BodyWriter:
                 self.inline(child, dst)
             _append_text(dst, child.tail)
 
+    def table(self, el, dst) -> None:
+        """A data table as a table; a layout table's cells as blocks, menus beside them left out."""
+        source = self.tables.source_of(el) if self.tables is not None else None
+        if is_layout(source) if source is not None else xml_is_layout(el):
+            for cell in el.iter("cell"):
+                if not _mostly_links(cell):
+                    self.blocks(cell, dst)
+                    self._end_paragraph(dst)
+            return
+        table = data_table(source, self.base) if source is not None else xml_data_table(el, self.inlines)
+        self.images.extend((img.get("src"), img.get("alt", "")) for img in table.iter("img"))
+        dst.append(table)
+
     def figure(self, src, figure) -> None:
         for child in src.iter("graphic"):
             img = self.image(child)
@@ -97,7 +129,13 @@ class BodyWriter:
                 figure.append(img)
         captions = [c for c in src.iter("figcaption", "p") if "".join(c.itertext()).strip()]
         if captions:
-            self.inlines(captions[0], etree.SubElement(figure, "figcaption"))
+            caption = etree.SubElement(figure, "figcaption")
+            for position, part in enumerate(captions):  # a caption and its credit: one caption
+                if any(part in c.iterancestors() for c in captions[:position]):
+                    continue
+                if position:
+                    _append_text(caption, " ")
+                self.inlines(part, caption)
         if not len(figure):
             figure.getparent().remove(figure)
 
@@ -128,13 +166,23 @@ class BodyWriter:
             self.inlines(el, etree.SubElement(dst, "code"))
         elif tag == "head":
             self.inlines(el, etree.SubElement(dst, "strong"))
-        elif tag in ("p", "item", "list", "quote", "figure", "div"):
+        elif tag == "figure":  # inside a paragraph or a list item: captions.py moves it out
+            self.figure(el, etree.SubElement(dst, "figure"))
+        elif tag == "figcaption":
+            self.inlines(el, etree.SubElement(dst, "figcaption"))
+        elif tag in ("p", "item", "list", "quote", "div"):
             # a block inside inline content: keep its words apart from the neighbours
             if len(dst) or (dst.text and dst.text.strip()):
                 etree.SubElement(dst, "br")
             self.inlines(el, dst)
-        elif tag in ("table", "row", "cell"):
-            return
+        elif tag == "table":  # a table inside a paragraph: its rows as lines
+            for row in el.iter("row"):
+                if len(dst) or (dst.text and dst.text.strip()):
+                    etree.SubElement(dst, "br")
+                for position, cell in enumerate(c for c in row if c.tag == "cell"):
+                    if position:
+                        _append_text(dst, " ")
+                    self.inlines(cell, dst)
         else:
             self.inlines(el, dst)
 
@@ -151,6 +199,13 @@ class BodyWriter:
         return img
 
 
+def _mostly_links(cell) -> bool:
+    """A cell whose words are mostly links: a menu or a list of headlines beside the article."""
+    text = " ".join("".join(cell.itertext()).split())
+    linked = sum(len(" ".join("".join(ref.itertext()).split())) for ref in cell.iter("ref"))
+    return bool(text) and linked >= 0.6 * len(text)
+
+
 def _append_text(dst, text) -> None:
     if not text:
         return
@@ -165,7 +220,7 @@ def prune(root) -> None:
     for element in list(root.iter()):
         if element.get("data-implicit") is not None:
             del element.attrib["data-implicit"]
-    for element in reversed(list(root.iter(*BLOCK_TAGS))):
+    for element in reversed(list(root.iter(*BLOCK_TAGS, "table"))):
         if not "".join(element.itertext()).strip() and not any(True for _ in element.iter("img")):
             parent = element.getparent()
             if parent is not None:
@@ -185,13 +240,16 @@ def drop_keep_tail(element) -> None:
 
 def text_of(root) -> str:
     """Plain text of the article's prose: blocks separated by a blank line, list items and <br>
-    by a line break. Figure captions are left out: they describe images, and keeping them out
+    by a line break, a table's rows one per line. Figure captions are left out: they describe images, and keeping them out
     keeps language detection and duplicate detection on the story itself."""
     out: list[str] = []
 
     def walk(el) -> None:
         tag = el.tag
         if tag == "figcaption":
+            return
+        if tag == "table":
+            out.append(f"\n\n{table_text(el)}\n\n")
             return
         if tag == "br":
             out.append("\n")

@@ -23,13 +23,16 @@ from babelpress.binary import looks_binary
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .body import BodyWriter, drop_keep_tail, prune, text_of
+from .captions import PageCaptions, gather_figures
 from .charsets import decode_bytes
 from .dates import publication_date
+from .invisible import normalise_line
 from .language import page_language
 from .metadata import page_metadata
 from .outlets import outlet_name
 from .page_bylines import main_byline
-from .tidy import tidy, tokens
+from .tables import PageTables
+from .tidy import drop_link_lists_by_images, tidy, tokens
 
 SHORT_BODY_CHARS = 400
 NO_ARTICLE = ("No article text was found on this page: it may be a home page, a list of links, a login or consent "
@@ -65,7 +68,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def _same_text(a: str, b: str) -> bool:
     def norm(s):
-        return re.sub(r"\W+", " ", s or "").strip().casefold()
+        return re.sub(r"\W+", " ", normalise_line(s)).strip().casefold()
 
     return bool(norm(a)) and norm(a) == norm(b)
 
@@ -109,7 +112,7 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
     if not headline:
         warnings.append("no headline found")
 
-    writer = _write_body(document, base, headline)
+    writer = _write_body(document, base, headline, tree)
     text, body_html = _text_and_html(writer.root)
     if len(text) < SHORT_BODY_CHARS:
         warnings.append(f"body very short ({len(text)} characters): check that the whole article was found")
@@ -141,7 +144,7 @@ def _main_text(tree: HtmlElement, url: str | None):
         include_formatting=True,
         include_links=True,
         include_images=True,
-        include_tables=False,
+        include_tables=True,
         # Only dates the page states (meta, <time>, URL): the extensive search also reads free
         # text and takes "© 2024" for a publication date. No date beats a wrong one on a draft.
         date_extraction_params={"extensive_search": False, "original_date": True},
@@ -151,12 +154,16 @@ def _main_text(tree: HtmlElement, url: str | None):
     return document
 
 
-def _write_body(document, base: str | None, headline: str) -> BodyWriter:
-    """The main text in our body format, tidied, without a first paragraph repeating the headline."""
-    writer = BodyWriter(base)
+def _write_body(document, base: str | None, headline: str, tree: HtmlElement) -> BodyWriter:
+    """The main text in our body format, tidied, without a first paragraph repeating the headline.
+    ``tree`` is the page itself: its tables and captions as the page marks them."""
+    writer = BodyWriter(base, PageTables(tree))
     writer.blocks(document.body, writer.root)
+    gather_figures(writer.root)
     prune(writer.root)
+    PageCaptions(tree, base).fold(writer.root)
     tidy(writer.root)
+    drop_link_lists_by_images(writer.root)
     for block in list(writer.root)[:3]:
         if block.tag in ("h2", "h3", "p") and _same_text("".join(block.itertext()), headline):
             drop_keep_tail(block)  # the headline has its own field

@@ -2,14 +2,15 @@
 checked and stored the same way, whatever it came from.
 
     a URL ─ fetch ─┐                               ┌ page   ┐
-                   ├─ Document ─ sources.registry ─┤ upload ├─ Entry ─ Candidate ─ language, section ─ store.py
+                   ├─ Document ─ sources.registry ─┤ upload ├─ Entry ─ Candidate ─ invisible.py ─ language, section ─ store.py
     a file ────────┘                               └ feed … ┘
 
 A ``Document`` (sources/base.py) is the bytes of a fetched URL or of a file. The registry gives it
 to the source that recognises it (sources/); the source reads it into entries, each of which reads
-into a ``Candidate``. Then, shared by all: the language checked against the site's, the section,
-and one transaction per story (store.py: dedup, attribution, same-story cluster). A candidate far
-larger than an article, or whose prose is markup shown as text, is refused first (draft_limits.py).
+into a ``Candidate``. Then, shared by all: refused first if far larger than an article or if its
+prose is markup shown as text (draft_limits.py), invisible characters normalised (invisible.py), the
+language checked against the site's, the section, and one transaction per story (store.py: dedup,
+attribution, same-story cluster).
 
 Entry points:
 
@@ -29,6 +30,7 @@ from . import conf
 from .dedup import SimilarityIndex
 from .draft_limits import refuse_what_is_not_an_article
 from .fetch import FetchError, HTTPStatusError
+from .invisible import normalise_candidate
 from .models import Feed, SeenEntry, guid_digest
 from .outcomes import FAILED, UNCHANGED, ImportFailed, ImportOutcome, Report, failed
 from .sources import registry
@@ -180,6 +182,7 @@ def import_feed(feed: Feed, *, progress: Progress | None = None, limit: int | No
 def _store(candidate: Candidate, defaults: Defaults, *, index: SimilarityIndex,
            fingerprint: str | None = None) -> ImportOutcome:
     refuse_what_is_not_an_article(candidate)
+    normalise_candidate(candidate)  # invisible characters, once, whatever the source
     resolve_language(candidate, defaults.explicit_language)
     default_section(defaults)
     return store(candidate, defaults, index=index, fingerprint=fingerprint)

@@ -1,5 +1,5 @@
 """Tidying what trafilatura keeps around images and teasers: captions folded into their figure,
-"less / … more" toggles and bare URLs dropped."""
+"less / … more" toggles and bare URLs dropped, lists of links that came in with an image dropped."""
 
 from __future__ import annotations
 
@@ -81,4 +81,26 @@ def tidy(root) -> None:
                     del img.attrib["title"]
                 else:
                     caption.text = " ".join(text.split())
+            drop_keep_tail(block)
+
+
+def _link_only(item) -> bool:
+    words = tokens("".join(item.itertext()))
+    linked = tokens(" ".join("".join(a.itertext()) for a in item.iter("a")))
+    return bool(words) and len(linked) >= len(words)
+
+
+def drop_link_lists_by_images(root) -> None:
+    """A list of nothing but links (related stories, often with their thumbnails) that came in
+    with an image: in it, or just before or after it. An image block never brings its neighbours'
+    link lists into the article."""
+    blocks = [el for el in root if isinstance(el.tag, str)]
+    for index, block in enumerate(blocks):
+        if block.tag not in ("ul", "ol"):
+            continue
+        items = [item for item in block if item.tag == "li" and "".join(item.itertext()).strip()]
+        if not items or not all(_link_only(item) for item in items):
+            continue
+        neighbours = [blocks[i] for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+        if block.find(".//img") is not None or any(n.tag == "figure" for n in neighbours):
             drop_keep_tail(block)

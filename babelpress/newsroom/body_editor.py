@@ -2,7 +2,10 @@
 
 The editor offers exactly the body format of ``sanitize.py`` that people write: h2/h3
 subheadings, paragraphs, bullet and numbered lists, quotes, links, images with alt text (and an
-optional caption), bold and italic, line breaks. Its schema is that list: whatever is pasted
+optional caption), bold and italic, line breaks, tables. A table's caption and its header rows,
+which the editor's table does not know, survive a save: the widget gives the editor the caption
+as the table's first row, one cell across it (``body_tables.for_editor``), and the body cleaner
+makes it a caption again (``body_tables.shape_tables``). Its schema is that list: whatever is pasted
 (Word, Google Docs, a web page) is parsed into it, and anything else is dropped in the browser.
 The server does not trust that: ``clean_body`` (nh3) cleans what is posted, as before
 (``BodyField.clean``, then ``Article.save``).
@@ -25,6 +28,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media, Script
 
 from babelpress import languages
+from babelpress.newsroom.body_tables import for_editor
 from babelpress.newsroom.sanitize import clean_body
 
 #: The editor's extensions (django-prose-editor's names): the body format, nothing more.
@@ -41,6 +45,11 @@ BODY_EXTENSIONS = {
     "Figure": True,
     "Image": True,
     "Caption": True,
+    # Tables: those of imported stories stay editable (caption and header rows: body_tables.py).
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
     "History": True,
     # django-prose-editor turns the browser's spelling checker off by default; editors want it.
     "NoSpellCheck": False,
@@ -95,10 +104,25 @@ EDITOR_STRINGS = {
     "Lowercase Roman numerals": _("i, ii, iii"),
     "Uppercase Roman numerals": _("I, II, III"),
     "Bullets": _("Bullets"),
+    # Tables: the toolbar and the new table's dialog.
+    "Insert table": _("Insert a table"),
+    "Insert Table": _("Insert a table"),
+    "Table Properties": _("Table"),
+    "Rows": _("Rows"),
+    "Columns": _("Columns"),
+    "Include header row": _("First row of headings"),
+    "Add column": _("Add a column"),
+    "Delete column": _("Delete the column"),
+    "Add row": _("Add a row"),
+    "Delete row": _("Delete the row"),
+    "Merge cells": _("Merge the cells"),
+    "Split cell": _("Split the cell"),
+    "Toggle header cell": _("Heading cell or data cell"),
+    "Delete table": _("Delete the table"),
 }
 
-BODY_HELP = _("Subheadings, lists, quotes, links, images with a description, bold and italic. Pasted text keeps "
-              "these and loses any other formatting.")
+BODY_HELP = _("Subheadings, lists, quotes, links, images with a description, tables, bold and italic. Pasted text "
+              "keeps these and loses any other formatting. A table's caption is shown as its first row.")
 
 _EMPTY = re.compile(r"^(<p>\s*(<br>)?\s*</p>\s*)*$")
 
@@ -133,6 +157,11 @@ class BodyEditorWidget(AdminProseEditorWidget):
         # A classic script: it runs before the editor's modules, so it hears each editor start.
         return super().media + Media(css={"all": ["newsroom/body_editor.css"]},
                                      js=[Script("newsroom/body_editor.js")])
+
+    def format_value(self, value):
+        # A table's caption, which the editor cannot hold, as a first row across the table.
+        value = super().format_value(value)
+        return for_editor(value) if value else value
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -76,7 +76,7 @@ class _Reader(HTMLParser):
                 self.links.append(value.strip())
         if tag in ("q", "blockquote"):
             self.quotations += 1
-        if tag in ("br", "p", "li", "h2", "h3", "blockquote", "figcaption"):
+        if tag in ("br", "p", "li", "h2", "h3", "blockquote", "figcaption", "caption", "tr", "th", "td"):
             self.text.append(" ")
 
     def handle_data(self, data):

@@ -28,11 +28,11 @@ def test_the_editor_offers_the_body_format_and_nothing_more():
     assert extensions["Heading"] == {"levels": [2, 3]}
     offered = {name for name, config in extensions.items() if config is not False} - {"History"}
     assert offered == {"Heading", "Bold", "Italic", "BulletList", "OrderedList", "ListItem", "Blockquote", "HardBreak",
-                       "Link", "Figure", "Image", "Caption"}
+                       "Link", "Figure", "Image", "Caption", "Table", "TableRow", "TableHeader", "TableCell"}
     # Every element the editor can write is one the body cleaner keeps: nothing typed is lost on save.
     produced = allowlist_from_extensions(expand_extensions(extensions))["tags"]
     assert produced <= sanitize.ALLOWED_TAGS
-    assert {"h1", "h4", "table", "u", "s", "code", "pre", "hr"}.isdisjoint(produced)
+    assert {"h1", "h4", "u", "s", "code", "pre", "hr", "div"}.isdisjoint(produced)
     assert extensions["Link"]["protocols"] == sorted(sanitize.URL_SCHEMES)
 
 
@@ -45,8 +45,8 @@ def test_the_field_cleans_what_the_browser_sends_with_the_body_cleaner():
     assert field.clean(posted) == sanitize.clean_body(posted)
     assert field.clean(posted) == (
         '<h2>Titre</h2><p>Texte <span>brut</span><a rel="noopener noreferrer">piège</a> '
-        '<a href="https://example.org/" rel="noopener noreferrer">lien</a></p>cellule'
-        '<img src="https://example.org/a.png" alt="Un pont">'
+        '<a href="https://example.org/" rel="noopener noreferrer">lien</a></p>'
+        '<table><tbody><tr><td>cellule</td></tr></tbody></table><img src="https://example.org/a.png" alt="Un pont">'
     )
 
 
@@ -141,3 +141,12 @@ class ElementsOf(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.found.append((tag, attrs))
+
+
+def test_the_editor_is_given_a_tables_caption_as_its_first_row_across_the_table():
+    body = ('<table><caption>Résultats</caption><thead><tr><th scope="col">Parti</th><th scope="col">Voix</th></tr>'
+            '</thead><tbody><tr><td>Verts</td><td>1 200</td></tr></tbody></table>')
+    shown = body_editor.BodyEditorWidget().format_value(body)
+    assert shown == ('<table><thead><tr><td colspan="2">Résultats</td></tr><tr><th scope="col">Parti</th>'
+                     '<th scope="col">Voix</th></tr></thead><tbody><tr><td>Verts</td><td>1 200</td></tr></tbody></table>')
+    assert sanitize.clean_body(shown) == body  # and saved, it is the caption again

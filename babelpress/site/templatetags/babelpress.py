@@ -1,8 +1,10 @@
-"""Template helpers: CLDR dates and numbers (Babel), plural-correct counts, JSON-LD."""
+"""Template helpers: CLDR dates and numbers (Babel), plural-correct counts, JSON-LD, the story body."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
@@ -11,8 +13,9 @@ from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
@@ -102,3 +105,24 @@ def absolute(context, path: str) -> str:
     """An absolute URL for ``path``: BABELPRESS_SITE_URL when set, else the request's host."""
     request = context.get("request")
     return absolute_url(request, path) if (request or settings.SITE_URL) else path
+
+
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.DOTALL | re.IGNORECASE)
+_CAPTION = re.compile(r"<caption>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+
+
+@register.filter
+def story_body(body: str) -> str:
+    """An article body (clean markup, ``newsroom.sanitize.clean_body``) as the page shows it: each
+    table in a region that scrolls sideways on a narrow screen, reachable from the keyboard and
+    named by the table's caption."""
+    if "<table" not in (body or ""):
+        return mark_safe(body or "")
+
+    def wrap(match: re.Match) -> str:
+        caption = _CAPTION.search(match.group(0))
+        name = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", caption.group(1))).split()) if caption else ""
+        return format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
+                           name or gettext("Table"), mark_safe(match.group(0)))
+
+    return mark_safe(_TABLE.sub(wrap, body))

@@ -7,8 +7,9 @@ attributes stay here, so an href is never sent); ``<xN/>`` stands for something 
 which comes back as the term's preferred target form.
 
 Plain fields (headline …) give one segment each; the body gives one segment per text block
-(h2, h3, p, li, blockquote, figcaption, and any loose text between blocks), each image's alt text
-its own segment, and ``pre`` blocks none. ``SegmentedArticle.rebuild`` puts translated segments
+(h2, h3, p, li, blockquote, figcaption, a table's caption and each of its cells, and any loose
+text between blocks), each image's alt text its own segment, and ``pre`` blocks none; a block with
+nothing to translate (a cell of figures, an address alone) none either: it is kept as it is. ``SegmentedArticle.rebuild`` puts translated segments
 back into the same block structure. Nothing here touches the database.
 
 The modules, in the order an article goes through them:

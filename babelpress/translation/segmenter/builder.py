@@ -1,6 +1,7 @@
 """Fields → units and segments: plain fields give one unit each; the body gives one per text block
-(h2, h3, p, li, blockquote, figcaption, and any loose text between blocks), each image's alt
-text its own, and ``pre`` blocks none. The body becomes a template of HTML strings, images and
+(h2, h3, p, li, blockquote, figcaption, a table's caption and each cell, and any loose text between
+blocks), each image's alt text its own, and ``pre`` blocks and blocks without words (numbers,
+addresses) none. The body becomes a template of HTML strings, images and
 unit slots, which ``SegmentedArticle.rebuild`` fills with the translations.
 """
 
@@ -190,8 +191,21 @@ class Builder:
             stripped = run[-1].rstrip(HTML_SPACE)
             suffix, run[-1] = run[-1][len(stripped):], stripped
         tokens = self.inline_tokens(run, images)
+        if not _words_in(tokens):
+            # Nothing an engine could translate (a table cell of figures, an address): kept as it is.
+            kept_images: list = []
+            parts.extend([prefix, *self.verbatim(run, kept_images), suffix])
+            self.add_alts(name, kept_images)
+            return
         self.block_count[name] = self.block_count.get(name, 0) + 1
         parts.append(prefix)
         parts.append(self.add_unit(name, f"{name}:{self.block_count[name]}", tokens, is_html=True))
         parts.append(suffix)
         self.add_alts(name, images)
+
+
+def _words_in(tokens: list) -> bool:
+    """Whether a block's tokens hold anything to translate: a letter in its text, or a glossary
+    term (put back in its target form). Numbers, addresses, line breaks and images alone do not."""
+    return any((kind == "text" and any(ch.isalpha() for ch in value)) or (kind == "x" and value.kind == "glossary")
+               for kind, value in tokens)
