@@ -1,54 +1,152 @@
-"""Publication dates as pages and feeds write them (ISO 8601, RFC 2822), made aware."""
+"""Publication dates as pages and feeds write them (ISO 8601, RFC 2822), made aware.
+
+Which date: ``publication_date`` takes the first of the values it is given that reads as a date;
+extract.py gives them most reliable first (docs/publishing.md, "The original publication date").
+
+Which zone, for a timestamp that states none ("2019-03-12T10:00"): never silently UTC. In order,
+
+1. the page's own zone: the offset of another timestamp on the same page (its dateModified, an
+   ``article:modified_time``, a ``<time datetime>``), read as the site's or the source's named zone
+   when that zone has this offset at that moment (so summer and winter time both come out right),
+   else as the fixed offset;
+2. the zone the caller knows (``fallback``): the feed's, when the page is a feed entry's and the
+   feed states an offset for it;
+3. the site's ``TIME_ZONE``.
+
+The warning added says which zone was assumed, for the editor to check.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 
 #: A publication date further ahead than this is a mistake of the page, not a date.
 FUTURE_TOLERANCE = timedelta(days=2)
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+NO_DATE = "no publication date found"
 
 
-def parse_datetime(value: str | None) -> tuple[datetime | None, str | None]:
-    """(aware datetime, note) from ISO 8601 or RFC 2822 text; the note says what was assumed."""
-    if not value:
+@dataclass(frozen=True)
+class Zone:
+    """A time zone assumed for times that state none, and how the editor is told where it came from."""
+
+    tz: tzinfo
+    said: str  # "the page's own (UTC+01:00, from its other timestamps)"
+
+
+def site_zone() -> Zone:
+    return Zone(ZoneInfo(settings.TIME_ZONE), f"the site's time zone ({settings.TIME_ZONE})")
+
+
+def offset_name(offset: timedelta) -> str:
+    """UTC+01:00, UTC-05:00, UTC+05:45."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _parse(value: str) -> datetime | None:
+    """Naive or aware, as written; None when it is not a timestamp."""
+    try:
+        return datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value)
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(value)  # naive for no zone and for "-0000" ("zone unknown", RFC 5322)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _aware(value) -> datetime | None:
+    parsed = _parse(value.strip()) if isinstance(value, str) and value.strip() else None
+    return parsed if parsed is not None and parsed.tzinfo is not None else None
+
+
+def stated_zone(value: str | None, whose: str, evidence: str) -> Zone | None:
+    """The zone ``value`` states by its offset, None when it states none or is not a date: the
+    site's zone when it has that offset at that moment (summer and winter time then both come out
+    right), else the fixed offset. Warnings name it "<whose> (<zone>, as <evidence>)"."""
+    parsed = _aware(value)
+    if parsed is None:
+        return None
+    offset, site = parsed.utcoffset(), ZoneInfo(settings.TIME_ZONE)
+    if site.utcoffset(parsed.replace(tzinfo=None)) == offset:
+        return Zone(site, f"{whose} ({settings.TIME_ZONE}, as {evidence}: {offset_name(offset)} on {parsed:%Y-%m-%d})")
+    return Zone(timezone(offset), f"{whose} ({offset_name(offset)}, as {evidence})")
+
+
+def page_zone(timestamps, fallback: Zone | None = None) -> Zone:
+    """The zone a page's zone-less times are in: the page's own (that of the first of its
+    ``timestamps`` stating an offset), else ``fallback`` (the feed's), else the site's."""
+    for value in timestamps:
+        found = stated_zone(value, "the page's own zone", "its other timestamps say")
+        if found is not None:
+            return found
+    return fallback or site_zone()
+
+
+def feed_zone(dates) -> Zone:
+    """The zone a feed's zone-less dates are in: that of the first of its ``dates`` stating an
+    offset, else the site's."""
+    for value in dates:
+        found = stated_zone(value, "the feed's zone", "its other dates say")
+        if found is not None:
+            return found
+    return site_zone()
+
+
+def feed_date(text: str | None, parsed: datetime | None, zone: Zone) -> tuple[datetime | None, str | None]:
+    """One date of a feed entry: feedparser's reading (``parsed``) of ``text``, unless ``text``
+    states no zone (feedparser then takes UTC, or drops an RFC 822 date): ``text`` read in ``zone``."""
+    if isinstance(text, str) and text.strip():
+        ours = _parse(text.strip())
+        if ours is not None and ours.tzinfo is None:
+            return parse_datetime(text, zone)
+    return parsed, None
+
+
+def parse_datetime(value: str | None, zone: Zone | None = None) -> tuple[datetime | None, str | None]:
+    """(aware datetime, note) from ISO 8601 or RFC 2822 text; the note says what was assumed: a
+    date without a time is 12:00 UTC (the same calendar day in every zone); a time without a zone is
+    in ``zone`` (by default the site's)."""
+    if not value or not isinstance(value, str):
         return None, None
     value = value.strip()
-    parsed = None
-    try:
-        parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value)
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None, None
+    parsed = _parse(value)
     if parsed is None:
         return None, None
-    note = None
-    if len(value) <= 10 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        # A date without a time: noon UTC is the same calendar day in every time zone.
-        parsed = parsed.replace(hour=12, tzinfo=timezone.utc)
-        note = "the publication date has no time; 12:00 UTC assumed"
-    elif parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-        note = "the publication time has no time zone; UTC assumed"
-    return parsed, note
+    if len(value) <= 10 and _DATE_ONLY.fullmatch(value):
+        return parsed.replace(hour=12, tzinfo=timezone.utc), "the publication date has no time; 12:00 UTC assumed"
+    if parsed.tzinfo is not None:
+        return parsed, None
+    zone = zone or site_zone()
+    # ZoneInfo resolves a wall time that happens twice (autumn) or never (spring) by fold=0: the earlier.
+    aware = parsed.replace(tzinfo=zone.tz)
+    note = (f"the publication time {parsed.strftime('%Y-%m-%d %H:%M')} gives no time zone: {zone.said} "
+            "was assumed; check the time")
+    return aware, note
 
 
-def publication_date(values, warnings: list[str]) -> datetime | None:
-    """The first of ``values`` that reads as a date, unless it lies in the future; what was assumed
-    (no time, no time zone), ignored or missing is added to ``warnings``."""
+def publication_date(values, warnings: list[str], zone: Zone | None = None) -> datetime | None:
+    """The first of ``values`` that reads as a date, unless it lies in the future; a time without
+    a zone is read in ``zone`` (``page_zone``); what was assumed (no time, which zone), ignored or
+    missing is added to ``warnings``."""
     published_at, note = None, None
     for value in values:
-        published_at, note = parse_datetime(value)
+        published_at, note = parse_datetime(value, zone)
         if published_at is not None:
             break
     if published_at is not None and published_at > datetime.now(timezone.utc) + FUTURE_TOLERANCE:
         warnings.append(f"publication date {published_at.isoformat()} is in the future; ignored")
         published_at, note = None, None
     if published_at is None:
-        warnings.append("no publication date found")
+        warnings.append(NO_DATE)
     elif note:
         warnings.append(note)
     return published_at

@@ -27,7 +27,7 @@ from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .bylines import clean_byline
-from .dates import parse_datetime
+from .dates import Zone, feed_date, feed_zone, parse_datetime, stated_zone
 from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
@@ -58,6 +58,8 @@ class FeedEntry:
     content_html: str
     language: str | None
     updated_at: datetime | None = None
+    zone: Zone | None = None  # the zone of the entry's page's zone-less times, when the feed tells (dates.py)
+    date_note: str | None = None  # the zone assumed for the entry's own date, for the editor
 
 
 @dataclass
@@ -304,7 +306,9 @@ def parse_feed(
     feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
     feed_link = _link(feed.get("link"), url)
 
-    entries, skipped = _entries(all_entries[:max_entries], url, feed_language)
+    zone = feed_zone([dict.get(feed, "updated"), dict.get(feed, "published")]
+                     + [dict.get(e, key) for e in all_entries[:max_entries] for key in ("published", "updated")])
+    entries, skipped = _entries(all_entries[:max_entries], url, feed_language, zone)
     _count_warnings(warnings, len(all_entries), max_entries, skipped)
     return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
                       warnings=warnings, format=version)
@@ -332,12 +336,12 @@ def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str) -> None:
     )
 
 
-def _entries(raw_entries, url: str, feed_language: str | None) -> tuple[list[FeedEntry], int]:
+def _entries(raw_entries, url: str, feed_language: str | None, zone: Zone) -> tuple[list[FeedEntry], int]:
     """The usable entries, and how many were skipped (neither link nor title)."""
     entries: list[FeedEntry] = []
     skipped = 0
     for raw in raw_entries:
-        entry = _entry(raw, url, feed_language)
+        entry = _entry(raw, url, feed_language, zone)
         if entry is None:
             skipped += 1
         else:
@@ -351,7 +355,7 @@ def _detail_text(value, detail) -> str:
     return _html_field_text(value) if _is_html(detail) else _plain(value)
 
 
-def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
+def _entry(raw, base: str, feed_language: str | None, zone: Zone) -> FeedEntry | None:
     link = _link(raw.get("link"), base)
     if link is None:
         for candidate in raw.get("links") or []:
@@ -374,8 +378,10 @@ def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
         author = "; ".join(a.get("name", "") for a in raw["authors"] if isinstance(a, Mapping) and a.get("name"))
     # dict.get: FeedParserDict answers a missing "updated_parsed" with the published date (and a
     # DeprecationWarning per entry); we want to know there is none.
-    published = _struct_time(dict.get(raw, "published_parsed")) or _struct_time(dict.get(raw, "created_parsed"))
-    updated = _struct_time(dict.get(raw, "updated_parsed"))
+    # A date stating no zone is read in the feed's (dates.feed_date), not taken as UTC.
+    published, note = feed_date(dict.get(raw, "published"), _struct_time(dict.get(raw, "published_parsed")), zone)
+    published = published or _struct_time(dict.get(raw, "created_parsed"))
+    updated, updated_note = feed_date(dict.get(raw, "updated"), _struct_time(dict.get(raw, "updated_parsed")), zone)
     language = None
     for key in ("content", "summary_detail", "title_detail"):
         detail = raw.get(key)
@@ -395,4 +401,7 @@ def _entry(raw, base: str, feed_language: str | None) -> FeedEntry | None:
         content_html=content_html,
         language=language or feed_language,
         updated_at=updated,
+        zone=stated_zone(dict.get(raw, "published") or dict.get(raw, "updated"), "the feed's zone",
+                         "its date for this entry says") or zone,
+        date_note=note if published else updated_note,
     )
