@@ -18,6 +18,7 @@ The warning added says which zone was assumed, for the editor to check.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -89,6 +90,30 @@ def page_zone(timestamps, fallback: Zone | None = None) -> Zone:
         if found is not None:
             return found
     return fallback or site_zone()
+
+
+def from_struct_time(value) -> datetime | None:
+    """feedparser's parsed date (a UTC struct_time) as an aware datetime."""
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def entry_dates(raw, zone: Zone) -> tuple[datetime | None, datetime | None, Zone, str | None]:
+    """A feed entry's publication and update dates (feedparser's entry ``raw``), a date stating no
+    zone read in ``zone`` (``feed_zone``); the zone of the zone-less times of the entry's page (its
+    date's, else ``zone``); what was assumed, for the editor."""
+    # dict.get: FeedParserDict answers a missing "updated" with the published date (and a
+    # DeprecationWarning per entry); we want to know there is none.
+    published, note = feed_date(dict.get(raw, "published"), from_struct_time(dict.get(raw, "published_parsed")), zone)
+    published = published or from_struct_time(dict.get(raw, "created_parsed"))
+    updated, updated_note = feed_date(dict.get(raw, "updated"), from_struct_time(dict.get(raw, "updated_parsed")), zone)
+    page = stated_zone(dict.get(raw, "published") or dict.get(raw, "updated"), "the feed's zone",
+                       "its date for this entry says")
+    return published, updated, page or zone, note if published else updated_note
 
 
 def feed_zone(dates) -> Zone:

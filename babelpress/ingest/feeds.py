@@ -9,7 +9,6 @@ on (for an HTML page, the feeds it advertises are listed).
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import html as html_lib
 import io
@@ -17,7 +16,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 
 import feedparser
 
@@ -27,7 +26,7 @@ from babelpress.html_text import html_to_text
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from .bylines import clean_byline
-from .dates import Zone, feed_date, feed_zone, parse_datetime, stated_zone
+from .dates import Zone, entry_dates, feed_zone, parse_datetime
 from .language import normalize_language
 
 DEFAULT_MAX_ENTRIES = 500
@@ -134,15 +133,6 @@ def _absolutize(html: str, base: str) -> str:
 def _link(value, base: str | None) -> str | None:
     """An absolute http(s) URL, or None (javascript:, data:, mailto: and junk are dropped)."""
     return resolve(value, base)
-
-
-def _struct_time(value) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
 
 
 def _guid(value, link: str | None, title: str, summary: str) -> str:
@@ -376,12 +366,8 @@ def _entry(raw, base: str, feed_language: str | None, zone: Zone) -> FeedEntry |
     author = raw.get("author")
     if not author and raw.get("authors"):
         author = "; ".join(a.get("name", "") for a in raw["authors"] if isinstance(a, Mapping) and a.get("name"))
-    # dict.get: FeedParserDict answers a missing "updated_parsed" with the published date (and a
-    # DeprecationWarning per entry); we want to know there is none.
-    # A date stating no zone is read in the feed's (dates.feed_date), not taken as UTC.
-    published, note = feed_date(dict.get(raw, "published"), _struct_time(dict.get(raw, "published_parsed")), zone)
-    published = published or _struct_time(dict.get(raw, "created_parsed"))
-    updated, updated_note = feed_date(dict.get(raw, "updated"), _struct_time(dict.get(raw, "updated_parsed")), zone)
+    # A date stating no zone is read in the feed's, not taken as UTC; the page's zone (dates.py).
+    published, updated, page_zone, date_note = entry_dates(raw, zone)
     language = None
     for key in ("content", "summary_detail", "title_detail"):
         detail = raw.get(key)
@@ -401,7 +387,6 @@ def _entry(raw, base: str, feed_language: str | None, zone: Zone) -> FeedEntry |
         content_html=content_html,
         language=language or feed_language,
         updated_at=updated,
-        zone=stated_zone(dict.get(raw, "published") or dict.get(raw, "updated"), "the feed's zone",
-                         "its date for this entry says") or zone,
-        date_note=note if published else updated_note,
+        zone=page_zone,
+        date_note=date_note,
     )
