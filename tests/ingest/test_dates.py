@@ -178,3 +178,17 @@ def test_the_page_of_a_feed_entry_takes_the_feed_s_zone_when_it_shows_none(monke
     candidate = source.entry_story(entry, Defaults.of(language="fr"))
     assert candidate.published_at == datetime(2019, 3, 12, 6, 5, tzinfo=timezone.utc)
     assert any("the feed's zone (UTC+04:00, as its date for this entry says)" in w for w in candidate.warnings)
+
+
+# --- Stored: the original date on the article, the assumed zone on the import record ---------------------------
+
+
+def test_an_imported_page_keeps_its_original_date_on_the_article_and_says_the_zone_assumed(sections):
+    from babelpress.ingest import pipeline
+
+    outcome = pipeline.import_file(page(json_ld("2019-03-12T10:00:00")), filename="pont.html", language="fr")
+    assert outcome.status == "new", outcome.reason
+    assert outcome.article.originally_published_at == datetime(2019, 3, 12, 9, 0, tzinfo=timezone.utc)
+    assert outcome.item.original_published_at == outcome.article.originally_published_at
+    assert any("the site's time zone (Europe/Paris) was assumed" in w for w in outcome.item.warnings)
+    assert outcome.article.published_at is None  # in review: its date on the site is the editor's choice
