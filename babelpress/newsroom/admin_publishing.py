@@ -20,11 +20,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.template.response import TemplateResponse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
-from babelpress.newsroom import permissions, publication, scheduling
+from babelpress.newsroom import admin_time_zone, permissions, publication, scheduling
 from babelpress.newsroom.models import Article
 
 # The article page's publishing buttons (admin/newsroom/article/submit_line.html), by their name.
@@ -32,9 +32,9 @@ PUBLISH_NOW, UNPUBLISH, SCHEDULE = "_publish_now", "_unpublish", "_schedule"
 
 
 def when(moment) -> str:
-    """A time as editors read it: in the site's time zone, with the zone's name."""
-    local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    """A time as editors read it: in the site's time zone, with the zone's name (admin_time_zone.shown;
+    the date formats already end with the zone)."""
+    return admin_time_zone.shown(moment)
 
 
 def publication_state(article) -> str:
