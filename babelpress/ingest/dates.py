@@ -26,6 +26,7 @@ from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 #: A publication date further ahead than this is a mistake of the page, not a date.
 FUTURE_TOLERANCE = timedelta(days=2)
@@ -41,8 +42,17 @@ class Zone:
     said: str  # "the page's own (UTC+01:00, from its other timestamps)"
 
 
+def site_zone_name() -> str:
+    """The site's TIME_ZONE; UTC where no Babelpress settings can be read (a script such as the bench)."""
+    try:
+        return settings.TIME_ZONE
+    except ImproperlyConfigured:
+        return "UTC"
+
+
 def site_zone() -> Zone:
-    return Zone(ZoneInfo(settings.TIME_ZONE), f"the site's time zone ({settings.TIME_ZONE})")
+    name = site_zone_name()
+    return Zone(ZoneInfo(name), f"the site's time zone ({name})")
 
 
 def offset_name(offset: timedelta) -> str:
@@ -52,8 +62,14 @@ def offset_name(offset: timedelta) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+_UTC_WORD = re.compile(r"(\d)\s*(?:UTC|GMT)$", re.IGNORECASE)
+
+
 def _parse(value: str) -> datetime | None:
-    """Naive or aware, as written; None when it is not a timestamp."""
+    """Naive or aware, as written; None when it is not a timestamp. "2019-11-19 02:24:00 UTC" is UTC."""
+    if _UTC_WORD.search(value) and value[:4].isdigit():
+        parsed = _parse(_UTC_WORD.sub(r"\1", value).strip())
+        return parsed.replace(tzinfo=timezone.utc) if parsed is not None and parsed.tzinfo is None else parsed
     try:
         return datetime.fromisoformat(value.replace(" ", "T", 1) if len(value) > 10 else value)
     except ValueError:
@@ -76,9 +92,9 @@ def stated_zone(value: str | None, whose: str, evidence: str) -> Zone | None:
     parsed = _aware(value)
     if parsed is None:
         return None
-    offset, site = parsed.utcoffset(), ZoneInfo(settings.TIME_ZONE)
+    offset, site = parsed.utcoffset(), site_zone().tz
     if site.utcoffset(parsed.replace(tzinfo=None)) == offset:
-        return Zone(site, f"{whose} ({settings.TIME_ZONE}, as {evidence}: {offset_name(offset)} on {parsed:%Y-%m-%d})")
+        return Zone(site, f"{whose} ({site.key}, as {evidence}: {offset_name(offset)} on {parsed:%Y-%m-%d})")
     return Zone(timezone(offset), f"{whose} ({offset_name(offset)}, as {evidence})")
 
 
@@ -134,6 +150,18 @@ def feed_date(text: str | None, parsed: datetime | None, zone: Zone) -> tuple[da
         if ours is not None and ours.tzinfo is None:
             return parse_datetime(text, zone)
     return parsed, None
+
+
+def with_time(value: str | None, others) -> str | None:
+    """``value``; when it is a date without a time, the first of ``others`` (the page's other
+    statements of its publication) that gives a time on that same day."""
+    if not isinstance(value, str) or not _DATE_ONLY.fullmatch(value.strip()):
+        return value
+    for other in others:
+        if isinstance(other, str) and other.strip()[:10] == value.strip() and len(other.strip()) > 10 \
+                and _parse(other.strip()) is not None:
+            return other.strip()
+    return value
 
 
 def parse_datetime(value: str | None, zone: Zone | None = None) -> tuple[datetime | None, str | None]:

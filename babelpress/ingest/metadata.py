@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from .dates import with_time
+
 _DATE_META = (
     "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
     "article.published", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued",
@@ -103,11 +105,14 @@ def main_article(objects: list[dict], address: str | None) -> dict | None:
 
 def _publication(tree: HtmlElement, meta: dict, main: dict | None, objects: list[dict]) -> tuple[str | None, list]:
     """The page's publication timestamp, most reliable first: JSON-LD datePublished of the main
-    article, the meta tags (_DATE_META, in order), ``<time itemprop="datePublished">``; and every
-    other timestamp the page states (dates.page_zone reads its zone from them)."""
+    article, the meta tags (_DATE_META, in order), ``<time itemprop="datePublished">`` — a date
+    without a time completed by another of the page's publication dates giving a time that day;
+    and every other timestamp the page states (dates.page_zone reads its zone from them)."""
     times = [str(t) for t in tree.xpath('//time[@itemprop="datePublished" or @pubdate][@datetime]/@datetime')]
     stated = [_ld_text(main.get("datePublished")) if main else None] + [meta.get(key) for key in _DATE_META] + times[:1]
     published = next((value for value in stated if value), None)
+    pages = [o for o in objects if _is_story(o, ("Article", "Posting", "Report", "WebPage"))]
+    published = with_time(published, [_ld_text(o.get("datePublished")) for o in pages] + stated)
     others = [_ld_text(main.get(key)) for key in ("dateModified", "dateCreated")] if main else []
     others += [meta.get(key) for key in _MODIFIED_META] + stated
     others += [_ld_text(o.get(key)) for o in objects for key in ("datePublished", "dateModified")]

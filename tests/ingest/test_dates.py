@@ -71,6 +71,19 @@ def test_the_main_article_of_the_json_ld_wins_over_a_related_story_listed_first(
     assert extract_article(page(head), URL).published_at == datetime(2019, 3, 12, 9, 0, tzinfo=timezone.utc)
 
 
+def test_a_date_without_a_time_is_completed_by_another_statement_of_the_same_day():
+    # The page's own article says only the day; a second JSON-LD block (a CMS plug-in) and the meta tag give times.
+    own = ('<script type="application/ld+json">{"@type": "BlogPosting", "mainEntityOfPage": "' + URL + '", '
+           '"datePublished": "2019-03-12"}</script>')
+    plugin = ('<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "url": "' + URL + '", '
+              '"datePublished": "2019-03-12T10:15:00+01:00"}]}</script>')
+    meta = '<meta property="article:published_time" content="2019-03-12T08:00:00+00:00">'
+    assert extract_article(page(own + plugin + meta), URL).published_at == datetime(2019, 3, 12, 9, 15, tzinfo=timezone.utc)
+    assert extract_article(page(own + meta), URL).published_at == datetime(2019, 3, 12, 8, 0, tzinfo=timezone.utc)
+    other_day = '<meta property="article:published_time" content="2019-03-13T08:00:00+00:00">'
+    assert extract_article(page(own + other_day), URL).published_at == datetime(2019, 3, 12, 12, 0, tzinfo=timezone.utc)
+
+
 # --- Which zone, for a time that states none --------------------------------------------------------
 
 
@@ -95,6 +108,13 @@ def test_the_page_own_offset_is_used_before_the_site_zone():
     assert result.published_at == datetime(2019, 3, 12, 6, 0, tzinfo=timezone.utc)  # 10:00 at UTC+04:00
     [warning] = [w for w in result.warnings if "no time zone" in w]
     assert "the page's own zone" in warning and "UTC+04:00" in warning
+
+
+def test_a_time_element_that_names_utc_in_words_tells_the_zone():
+    element = '<p><time datetime="2019-03-12 10:00:00 UTC">12 mars</time></p>'
+    result = extract_article(page('<meta property="article:published_time" content="2019-03-12 10:00:00">', element), URL)
+    assert result.published_at == datetime(2019, 3, 12, 10, 0, tzinfo=timezone.utc)
+    assert any("the page's own zone (UTC+00:00" in w for w in result.warnings)
 
 
 def test_the_offset_of_a_modified_meta_tag_or_a_time_element_tells_the_zone_too():
