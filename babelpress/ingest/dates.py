@@ -1,16 +1,19 @@
 """Publication dates as pages and feeds write them (ISO 8601, RFC 2822), made aware.
 
 Which date: ``publication_date`` takes the first of the values it is given that reads as a date;
-extract.py gives them most reliable first (docs/publishing.md, "The original publication date").
+extract.py gives them most reliable first — the JSON-LD ``datePublished`` of the page's own
+article, the publication meta tags, ``<time itemprop="datePublished">`` (metadata.py), then
+htmldate's guess — and a date without a time is completed by another of the page's statements
+giving a time that same day (``with_time``). docs/publishing.md, "An imported story's date".
 
 Which zone, for a timestamp that states none ("2019-03-12T10:00"): never silently UTC. In order,
 
 1. the page's own zone: the offset of another timestamp on the same page (its dateModified, an
-   ``article:modified_time``, a ``<time datetime>``), read as the site's or the source's named zone
-   when that zone has this offset at that moment (so summer and winter time both come out right),
-   else as the fixed offset;
+   ``article:modified_time``, a ``<time datetime>``, "… UTC"), read as the site's named zone when
+   that zone has this offset at that moment (so summer and winter time both come out right), else
+   as the fixed offset;
 2. the zone the caller knows (``fallback``): the feed's, when the page is a feed entry's and the
-   feed states an offset for it;
+   feed states an offset (``feed_zone``, ``entry_dates``);
 3. the site's ``TIME_ZONE``.
 
 The warning added says which zone was assumed, for the editor to check.
@@ -39,7 +42,7 @@ class Zone:
     """A time zone assumed for times that state none, and how the editor is told where it came from."""
 
     tz: tzinfo
-    said: str  # "the page's own (UTC+01:00, from its other timestamps)"
+    said: str  # "the page's own zone (UTC+04:00, as its other timestamps say)"
 
 
 def site_zone_name() -> str:
