@@ -25,7 +25,7 @@ from babelpress.newsroom.sanitize import clean_body, clean_text
 from .body import BodyWriter, drop_keep_tail, prune, text_of
 from .captions import PageCaptions, gather_figures
 from .charsets import decode_bytes
-from .dates import publication_date
+from .dates import Zone, page_zone, publication_date
 from .invisible import normalise_line
 from .language import page_language
 from .metadata import page_metadata
@@ -47,7 +47,7 @@ class ExtractionError(ValueError):
 class Extracted:
     headline: str  # "" when none was found (see warnings)
     author: str | None  # cleaned byline: "Jane Doe, John Roe" (None when it credits the outlet: page_bylines.py)
-    published_at: datetime | None  # aware; a date without a time is 12:00 UTC (with a warning)
+    published_at: datetime | None  # aware; what was assumed (no time, which zone) is warned: dates.py
     body_html: str  # our article body format (clean_body), links and images absolute
     text: str  # plain text of the body's prose: paragraphs split by a blank line, captions left out
     lead_image_url: str | None
@@ -93,16 +93,18 @@ def _load(html: str | bytes) -> HtmlElement:
     return tree
 
 
-def extract_article(html: str | bytes, url: str | None = None, *, declared_language: str | None = None) -> Extracted:
+def extract_article(html: str | bytes, url: str | None = None, *, declared_language: str | None = None,
+                    zone: Zone | None = None) -> Extracted:
     """Extract the article of one page. ``url`` is where it came from (for absolute links);
-    ``declared_language`` overrides what the page declares (e.g. the partner's configured language).
+    ``declared_language`` overrides what the page declares (e.g. the partner's configured language);
+    ``zone`` is the zone its zone-less times are in when the page itself does not tell (the feed's).
 
     Pass ``FetchResult.text`` when you have it (decoded with the HTTP charset); bytes are decoded
     here from BOM, <meta charset> or sniffing.
     """
     tree = _load(html)
     document = _main_text(tree, url)
-    page = page_metadata(tree)
+    page = page_metadata(tree, url)
     meta = page["meta"]
     warnings: list[str] = []
 
@@ -121,7 +123,9 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
                          headline=headline)
     if not byline.names and not byline.outlet:
         warnings.append("no author found")
-    published_at = publication_date((page["published"], document.date), warnings)
+    # Most reliable first: the page's JSON-LD, meta tags, <time> (metadata.py), then htmldate's guess (trafilatura's).
+    zone = page_zone(page["timestamps"], zone)
+    published_at = publication_date((page["published"], document.date), warnings, zone)
     language = page_language(declared_language, (page["html_lang"], meta.get("content-language"), page["ld_language"],
                                                  meta.get("og:locale"), meta.get("language"), meta.get("dc.language")),
                              text, warnings)

@@ -7,12 +7,10 @@ Every piece of HTML that leaves here has been through ``clean_body``, every text
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import html as html_lib
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
 
 from babelpress.absolute_urls import join, resolve
 from babelpress.html_text import html_to_text
@@ -93,16 +91,6 @@ def link(value, base: str | None) -> str | None:
     if not isinstance(value, str):
         return None
     return resolve(web_addresses.normalise(value), base)
-
-
-def struct_time(value) -> datetime | None:
-    """feedparser's parsed date (a UTC struct_time) as an aware datetime."""
-    if not value:
-        return None
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
 
 
 def guid(value, link: str | None, title: str, summary: str) -> str:

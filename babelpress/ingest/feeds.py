@@ -26,7 +26,7 @@ from babelpress.binary import looks_binary
 from . import feed_fields as fields
 from .bylines import clean_byline
 from .charsets import charset_from_content_type
-from .dates import parse_datetime
+from .dates import Zone, entry_dates, feed_zone, parse_datetime
 from .document_kind import sniff, without_prologue_junk
 from .language import normalize_language
 
@@ -59,6 +59,8 @@ class FeedEntry:
     updated_at: datetime | None = None
     author_is_the_feeds: bool = False  # the entry names no author: ``author`` is the feed's
     unusable_link: str = ""  # the link the entry gave, when it is no web address (``link`` is None)
+    zone: Zone | None = None  # the zone of the entry's page's zone-less times, when the feed tells (dates.py)
+    date_note: str | None = None  # the zone assumed for the entry's own date, for the editor
 
 
 @dataclass
@@ -221,8 +223,10 @@ def parse_feed(
     feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
     feed_link = fields.link(feed.get("link"), url)
 
+    zone = feed_zone([dict.get(feed, "updated"), dict.get(feed, "published")]
+                     + [dict.get(e, key) for e in all_entries[:max_entries] for key in ("published", "updated")])
     # The feed's authors (Atom's feed/author; RSS's channel dc:creator, author, managingEditor).
-    entries, skipped = _entries(all_entries[:max_entries], url, feed_language, fields.byline(feed))
+    entries, skipped = _entries(all_entries[:max_entries], url, feed_language, fields.byline(feed), zone)
     _count_warnings(warnings, len(all_entries), max_entries, skipped)
     return ParsedFeed(title=feed_title, link=feed_link, language=feed_language, entries=entries,
                       warnings=warnings, format=version)
@@ -261,12 +265,13 @@ def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) 
     )
 
 
-def _entries(raw_entries, url: str, feed_language: str | None, feed_author: str | None) -> tuple[list[FeedEntry], int]:
+def _entries(raw_entries, url: str, feed_language: str | None, feed_author: str | None,
+             zone: Zone) -> tuple[list[FeedEntry], int]:
     """The usable entries, and how many were skipped (neither link nor title)."""
     entries: list[FeedEntry] = []
     skipped = 0
     for raw in raw_entries:
-        entry = _entry(raw, url, feed_language, feed_author)
+        entry = _entry(raw, url, feed_language, feed_author, zone)
         if entry is None:
             skipped += 1
         else:
@@ -280,7 +285,7 @@ def _detail_text(value, detail) -> str:
     return fields.html_field_text(value) if fields.is_html(detail) else fields.plain(value)
 
 
-def _entry(raw, base: str, feed_language: str | None, feed_author: str | None) -> FeedEntry | None:
+def _entry(raw, base: str, feed_language: str | None, feed_author: str | None, zone: Zone) -> FeedEntry | None:
     link, unusable_link = _entry_link(raw, base)
     title = _detail_text(raw.get("title"), raw.get("title_detail"))
     if not link and not title:
@@ -295,10 +300,8 @@ def _entry(raw, base: str, feed_language: str | None, feed_author: str | None) -
     # The entry's own authors; else, for an entry copied from another feed, that feed's (Atom's
     # <source>); else the feed's own, which apply to every entry naming none (RFC 4287 4.2.1).
     author = fields.byline(raw) or fields.byline(raw.get("source"))
-    # dict.get: FeedParserDict answers a missing "updated_parsed" with the published date (and a
-    # DeprecationWarning per entry); we want to know there is none.
-    published = fields.struct_time(dict.get(raw, "published_parsed")) or fields.struct_time(dict.get(raw, "created_parsed"))
-    updated = fields.struct_time(dict.get(raw, "updated_parsed"))
+    # A date stating no zone is read in the feed's, not taken as UTC; the page's zone (dates.py).
+    published, updated, page_zone, date_note = entry_dates(raw, zone)
     return FeedEntry(
         guid=fields.guid(raw.get("id"), link, title, summary_html or content_html),
         link=link,
@@ -311,6 +314,8 @@ def _entry(raw, base: str, feed_language: str | None, feed_author: str | None) -
         updated_at=updated,
         author_is_the_feeds=not author and bool(feed_author),
         unusable_link=unusable_link,
+        zone=page_zone,
+        date_note=date_note,
     )
 
 

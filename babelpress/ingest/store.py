@@ -91,6 +91,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         language=candidate.language, headline=headline_of(candidate), standfirst=standfirst_of(candidate),
         body=candidate.body_html, section=section, author=authors[0] if authors else None, source=source,
         original_url=original_url_of(candidate, warnings), status=status,
+        originally_published_at=candidate.published_at,  # the source's date: readers see it, an old story keeps it
         created_by=defaults.user if getattr(defaults.user, "pk", None) else None,
     )
     revisions.attribute(article, user=defaults.user, reason="import")

@@ -115,6 +115,8 @@ class ArticleForm(ArticleFormLayout, forms.ModelForm):
     )
     # The version the editor started from; a save based on an older one is refused.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An old imported story's date on the site: its original date, or now (shown only then: admin_publishing.py).
+    site_date = admin_publishing.site_date_field()
     # Whether the publishing buttons may act: set per person and article by the admin (admin_permissions.py).
     may_publish = False
 
@@ -134,6 +136,7 @@ class ArticleForm(ArticleFormLayout, forms.ModelForm):
                                                           "summary"], select="language")
         if "published_at" in self.fields:
             self.fields["published_at"].help_text = admin_publishing.published_at_help()
+        admin_publishing.describe_site_date(self)
 
     def clean(self):
         data = super().clean()
@@ -204,7 +207,8 @@ class ArticleAdmin(ArticleAdminDesk, admin.ModelAdmin):
         "content": (None, {"fields": ["language", "headline", "alternative_headline", "slug", "standfirst", "body",
                                       "summary"]}),
         "placement": (_("Placement"), {"fields": ["section", "tags", "status", "published_at"]}),
-        "credits": (_("Credits"), {"fields": ["author", "coauthors", "source", "original_url"]}),
+        "credits": (_("Credits"), {"fields": ["author", "coauthors", "source", "original_url",
+                                              "originally_published_at"]}),
         "translations": (_("Translations"), {"fields": ["translation_of", "translated_from", "translation_method",
                                                          "translation_engine", "reviewed_by", "reviewed_at"]}),
         "record": (_("Record"), {"classes": ["collapse"], "fields": ["translation_key", "version", "created_at",
@@ -228,7 +232,8 @@ class ArticleAdmin(ArticleAdminDesk, admin.ModelAdmin):
         return admin_publishing.publication_state(obj)  # "Scheduled for …" when its time lies ahead
 
     def get_fieldsets(self, request, obj=None):
-        return admin_extensions.with_panels(self.article_fieldsets)
+        # An old imported story asks which date the site gives it (admin_publishing.with_site_date).
+        return admin_publishing.with_site_date(admin_extensions.with_panels(self.article_fieldsets), request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *admin_extensions.panels()]

@@ -20,10 +20,11 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.template.response import TemplateResponse
-from django.utils import formats, timezone
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _, gettext_lazy, ngettext
 
-from babelpress.newsroom import permissions, publication, scheduling
+from babelpress.newsroom import admin_time_zone, permissions, publication, scheduling
 from babelpress.newsroom.models import Article
 
 # The article page's publishing buttons (admin/newsroom/article/submit_line.html), by their name.
@@ -31,9 +32,9 @@ PUBLISH_NOW, UNPUBLISH, SCHEDULE = "_publish_now", "_unpublish", "_schedule"
 
 
 def when(moment) -> str:
-    """A time as editors read it: in the site's time zone, with the zone's name."""
-    local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} {local.tzname()}"
+    """A time as editors read it: in the site's time zone, with the zone's name (admin_time_zone.shown;
+    the date formats already end with the zone)."""
+    return admin_time_zone.shown(moment)
 
 
 def publication_state(article) -> str:
@@ -59,7 +60,10 @@ def apply_button(form, data: dict) -> None:
         form.add_error("status" if "status" in form.fields else None, _(
             "Only an editor can publish. Choose “In review” to submit the article: an editor then publishes it."))
     elif PUBLISH_NOW in form.data:
-        data["status"], data["published_at"] = Article.Status.PUBLISHED, timezone.now()
+        data["status"], data["published_at"] = Article.Status.PUBLISHED, _dated_now(form, data)
+    elif data.get("status") == Article.Status.PUBLISHED and data.get("published_at") is None and (
+            data.get(SITE_DATE) == NOW):
+        data["published_at"] = timezone.now()  # else the model's rule dates an old story (publication.fill_time)
     elif UNPUBLISH in form.data:
         data["status"] = Article.Status.DRAFT
     elif SCHEDULE in form.data:
@@ -71,12 +75,84 @@ def apply_button(form, data: dict) -> None:
             data["status"] = Article.Status.PUBLISHED
 
 
+# --- An old story's date on the site (publication.old_story_date; docs/publishing.md) -----------------
+
+#: The article page's choice, for an old imported story not published yet: its original date (the
+#: default: empty, or not shown, means the same) or now.
+SITE_DATE, ORIGINAL, NOW = "site_date", "original", "now"
+
+
+def site_date_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=gettext_lazy("Publication date on the site"), required=False, initial=ORIGINAL,
+                             widget=forms.RadioSelect, choices=[(ORIGINAL, ORIGINAL), (NOW, NOW)])
+
+
+def asks_site_date(request, article) -> bool:
+    """Whether the article page asks which date the site gives this story: an old story, not
+    published yet, shown to someone who may publish it."""
+    return (article is not None and article.status != Article.Status.PUBLISHED
+            and publication.is_old_story(article.originally_published_at)
+            and permissions.may_publish(request.user, article))
+
+
+def with_site_date(fieldsets: list, request, article) -> list:
+    """``fieldsets`` with the choice after "Published at", when the page asks it (``asks_site_date``)."""
+    if not asks_site_date(request, article):
+        return fieldsets
+    placed = []
+    for title, options in fieldsets:
+        fields = list(options["fields"])
+        if "published_at" in fields:
+            fields.insert(fields.index("published_at") + 1, SITE_DATE)
+        placed.append((title, {**options, "fields": fields}))
+    return placed
+
+
+def describe_site_date(form) -> None:
+    """The choice's words, with the story's original date and source (the article form's __init__)."""
+    article, field = form.instance, form.fields.get(SITE_DATE)
+    if field is None or article.originally_published_at is None:
+        return
+    original = when(article.originally_published_at)
+    dated = publication.old_story_date(article) or article.originally_published_at
+    if dated == article.originally_published_at:
+        kept = _("Its original date, %(date)s: it takes its place among the stories of that time, not at the top "
+                 "of the home page (recommended)") % {"date": original}
+    else:
+        kept = _("The date its story already has on this site, %(date)s (its first language published here): it "
+                 "takes its place among the stories of that time, not at the top of the home page (recommended)") % {
+            "date": when(dated)}
+    field.choices = [(ORIGINAL, kept), (NOW, _("Now: it appears as the newest story, at the top of the home page"))]
+    if article.source_id:
+        field.help_text = _("%(source)s first published this story on %(date)s, %(age)s ago. Which date does this "
+                            "site give it? “Publish now” and “Published” use this choice; a time typed in "
+                            "“Published at” wins.") % {
+            "source": article.source.name, "date": original, "age": timesince(article.originally_published_at)}
+    else:
+        field.help_text = _("This story was first published on %(date)s, %(age)s ago. Which date does this site "
+                            "give it? “Publish now” and “Published” use this choice; a time typed in “Published "
+                            "at” wins.") % {"date": original, "age": timesince(article.originally_published_at)}
+
+
+def _dated_now(form, data: dict):
+    """The time "Publish now" gives: now, but an old story's date unless the editor chose "now"."""
+    now = timezone.now()
+    if data.get(SITE_DATE) == NOW:
+        return now
+    return publication.old_story_date(form.instance, now, data.get("originally_published_at")) or now
+
+
 def tell(request, before: tuple, article) -> None:
     """Say what a save did to the article's publication (``before``: its status and time then)."""
     status, published_at = before
     was_live = status == Article.Status.PUBLISHED and published_at is not None and published_at <= timezone.now()
     if publication.is_scheduled(article) and (status, published_at) != (article.status, article.published_at):
         messages.info(request, _("“%(headline)s” is scheduled for %(time)s: it goes live then by itself.") % {
+            "headline": article.headline, "time": when(article.published_at)})
+    elif article.is_published and not was_live and article.originally_published_at and publication.is_old_story(
+            article.published_at):
+        messages.info(request, _("“%(headline)s” is published, dated %(time)s: readers can see it now, among the "
+                                 "stories of that time, not at the top of the home page.") % {
             "headline": article.headline, "time": when(article.published_at)})
     elif article.is_published and not was_live:
         messages.info(request, _("“%(headline)s” is published: readers can see it now.") % {
@@ -142,6 +218,16 @@ def publish_now(modeladmin, request, queryset):
     modeladmin.message_user(request, ngettext("%(count)d article published: readers can see it now.",
                                               "%(count)d articles published: readers can see them now.",
                                               len(done)) % {"count": len(done)}, messages.SUCCESS)
+    old = [a for a in done if a.originally_published_at and publication.is_old_story(a.published_at)]
+    if old:
+        modeladmin.message_user(request, ngettext(
+            "%(count)d imported story keeps the date it has on the site, its source's: %(list)s. It takes its place "
+            "among the stories of that time, not at the top of the home page. To date it today, open it and choose "
+            "“Now” under “Publication date on the site”.",
+            "%(count)d imported stories keep the date they have on the site, their source's: %(list)s. They take "
+            "their place among the stories of that time, not at the top of the home page. To date one today, open "
+            "it and choose “Now” under “Publication date on the site”.", len(old)) % {
+            "count": len(old), "list": "; ".join(f"{a} — {when(a.published_at)}" for a in old)}, messages.WARNING)
     later = _still_scheduled(done)
     if later:
         modeladmin.message_user(request, _("Other languages of these stories stay scheduled: %(list)s. To publish "

@@ -21,6 +21,7 @@ from babelpress.newsroom.revision_fields import article_history
 from babelpress.newsroom.language_assignments import LanguageAssignment  # noqa: F401  (a model of this app)
 from babelpress.newsroom.sanitize import clean_body, clean_text
 from babelpress.newsroom.slugs import make_slug
+from babelpress.newsroom.story_versions import StoryVersions
 from babelpress.newsroom.untranslated_copies import not_published_as_is
 from babelpress.newsroom.web_addresses import WebAddressField
 
@@ -150,7 +151,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(language=language)
 
 
-class Article(constraints.FieldBoundConstraints, models.Model):
+class Article(StoryVersions, constraints.FieldBoundConstraints, models.Model):
     """One story in one language.
 
     Writes are version-checked (optimistic locking): ``save()`` refuses with StaleEdit when the
@@ -198,6 +199,11 @@ class Article(constraints.FieldBoundConstraints, models.Model):
         Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="articles", verbose_name=_("source")
     )
     original_url = WebAddressField(_("original URL"), max_length=1000, blank=True)
+    # Filled by the importer; translations inherit it. Readers see "First published by <source> on <date>".
+    originally_published_at = models.DateTimeField(
+        _("originally published at"), null=True, blank=True,
+        help_text=_("When its source first published the story (filled in on import). Readers see it on the article "
+                    "page, with the source."))
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
@@ -247,60 +253,6 @@ class Article(constraints.FieldBoundConstraints, models.Model):
 
     def __str__(self) -> str:
         return f"{self.headline} [{self.language}]"
-
-    # --- translations ---------------------------------------------------------------------
-
-    def translations(self, published_only: bool = False, include_self: bool = False):
-        """The other language versions of this story (a queryset ordered by language).
-
-        With ``published_only`` only those readers can see; with ``include_self`` this row too.
-        """
-        qs = Article.objects.filter(translation_key=self.translation_key)
-        if not include_self:
-            qs = qs.exclude(pk=self.pk)
-        if published_only:
-            qs = qs.published()
-        return qs.order_by("language")
-
-    def get_translation(self, language: str, fallback: bool = False) -> Article | None:
-        """This story in ``language``.
-
-        Returns the row itself when ``language`` is its own. When no row exists in ``language``:
-        with ``fallback=False`` returns None; with ``fallback=True`` returns the version in the
-        site's default language, else the original (the row others were translated from),
-        else this row — so a caller always has something to show.
-        """
-        if language == self.language:
-            return self
-        found = {a.language: a for a in self.translations()}
-        if language in found:
-            return found[language]
-        if not fallback:
-            return None
-        default = settings.BABELPRESS_DEFAULT_LANGUAGE
-        if default == self.language:
-            return self
-        if default in found:
-            return found[default]
-        original = next((a for a in found.values() if not a.translation_method), None)
-        return original or self
-
-    def create_translation(self, language: str, **fields) -> Article:
-        """Start a draft in ``language`` sharing this story's key (content copied unless given)."""
-        if language == self.language or self.translations().filter(language=language).exists():
-            raise ValidationError(
-                _("This story already exists in %(language)s.") % {"language": languages.language_name(language)}
-            )
-        copy = {
-            "headline": self.headline, "alternative_headline": self.alternative_headline,
-            "standfirst": self.standfirst, "body": self.body, "summary": self.summary,
-            "section": self.section, "author": self.author, "source": self.source,
-            "original_url": self.original_url,
-            "translated_from": self, "translation_method": Article.TranslationMethod.HUMAN,
-            "status": Article.Status.DRAFT,
-        }
-        copy.update(fields)
-        return Article.objects.create(translation_key=self.translation_key, language=language, **copy)
 
     # --- saving ---------------------------------------------------------------------------
 

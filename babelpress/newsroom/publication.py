@@ -3,6 +3,13 @@
 
 - **Published without a time** takes one: the story's embargo when another language version of it
   is scheduled for later (``story_embargo``), else now. So "Publish" never fails for want of a date.
+- **An old story keeps its date**: a story whose source first published it more than
+  ``OLD_STORY_AGE`` ago (``Article.originally_published_at``, set on import) is not dated "now" when
+  it is published without a time, nor by "Publish now", but takes the date the story already has
+  on the site (its first language version published here), else its original date
+  (``old_story_date``): it sorts among the stories of its time and never silently becomes the lead
+  story of the home page. The editor who wants it dated today says so ("now" on the article page,
+  admin_publishing.py), which gives it an explicit time. Decision: docs/decisions.md.
 - **A time in the future schedules** the article: status Published, ``published_at`` later than
   now. Readers see it from that moment on (``ArticleQuerySet.published()`` compares with the clock,
   and the page cache notices the time passing: babelpress/site/cache.py). Until then the article
@@ -20,10 +27,13 @@ This module reads the clock through ``django.utils.timezone.now`` only, which te
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
+
+#: A story first published by its source longer ago than this is an *old story* (see above).
+OLD_STORY_AGE = timedelta(hours=48)
 
 
 def is_scheduled(article, now: datetime | None = None) -> bool:
@@ -44,9 +54,31 @@ def story_embargo(article, now: datetime | None = None) -> datetime | None:
     return others.aggregate(latest=Max("published_at"))["latest"]
 
 
+def is_old_story(originally_published_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether a story first published then by its source is an old story (``OLD_STORY_AGE``)."""
+    return originally_published_at is not None and originally_published_at < (now or timezone.now()) - OLD_STORY_AGE
+
+
+def old_story_date(article, now: datetime | None = None, originally: datetime | None = None) -> datetime | None:
+    """The date an old story takes on the site when published without one: that of its first
+    language version published here, else its original date; None for a story that is not old.
+    ``originally``: its original date as about to be saved (the article's by default)."""
+    now = now or timezone.now()
+    originally = originally or article.originally_published_at
+    if not is_old_story(originally, now):
+        return None
+    first = None
+    if article.translation_key:
+        others = type(article).objects.filter(translation_key=article.translation_key, status="published",
+                                              published_at__lte=now)
+        first = (others.exclude(pk=article.pk) if article.pk else others).aggregate(first=Min("published_at"))["first"]
+    return first or originally
+
+
 def fill_time(article) -> None:
-    """Give a published article without a time one: the story's embargo, else now."""
+    """Give a published article without a time one: the story's embargo, else an old story's date
+    (``old_story_date``), else now."""
     if article.status == "published" and article.published_at is None:
         now = timezone.now()
-        article.published_at = story_embargo(article, now) or now
+        article.published_at = story_embargo(article, now) or old_story_date(article, now) or now
 

@@ -26,9 +26,11 @@ from babelpress import languages
 from babelpress.newsroom.models import Article, Author, Section, Source
 
 TEXT_FIELDS = ("headline", "alternative_headline", "standfirst", "body", "summary")
-OTHER_FIELDS = ("language", "slug", "section", "tags", "author", "source", "original_url", "status", "published_at",
-                "translated_from", "translation_method", "translation_engine", "reviewed_by", "reviewed_at")
+OTHER_FIELDS = ("language", "slug", "section", "tags", "author", "source", "original_url", "originally_published_at",
+                "status", "published_at", "translated_from", "translation_method", "translation_engine", "reviewed_by",
+                "reviewed_at")
 FIELDS = TEXT_FIELDS + OTHER_FIELDS
+DATE_FIELDS = ("originally_published_at", "published_at", "reviewed_at")
 HTML_FIELDS = ("standfirst", "body", "summary")  # may hold markup (the rich-text editor's)
 
 # Unchanged blocks shown around a change; longer runs fold into one "…" row.
@@ -95,7 +97,7 @@ def _raw(revision, name):
     if name in ("section", "author", "source", "translated_from", "reviewed_by"):
         return getattr(revision, f"{name}_id")
     value = getattr(revision, name)
-    if name in ("published_at", "reviewed_at") and value is not None:
+    if name in DATE_FIELDS and value is not None:
         return value.replace(microsecond=0)  # the admin's date fields keep whole seconds: no change to show
     return value or "" if name in TEXT_FIELDS else value
 
@@ -264,7 +266,7 @@ class _Lookups:
             return languages.language_name(value)
         if name in ("status", "translation_method"):
             return str(dict(Article._meta.get_field(name).flatchoices).get(value, value))
-        if name in ("published_at", "reviewed_at"):
+        if name in DATE_FIELDS:
             return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
         return str(value)
 

@@ -31,7 +31,7 @@ Revision = Article.history.model
 #: What a restore brings back: the text, its placement in a section and tags, its credits. Status,
 #: publication time, language, slug (the page's address) and the translation links stay as they are.
 RESTORED = ("headline", "alternative_headline", "standfirst", "body", "summary", "section", "tags", "author",
-            "source", "original_url")
+            "source", "original_url", "originally_published_at")
 
 REASONS = {
     "translation": _("Machine translation"),
@@ -97,7 +97,8 @@ def restore(article_pk: int, revision, *, user, loaded_version: int) -> Article:
             raise StaleEdit(gettext(
                 "Someone else saved this article since you opened its history. Nothing was restored: look at "
                 "the history again, then restore."))
-        for name in ("headline", "alternative_headline", "standfirst", "body", "summary", "original_url"):
+        for name in ("headline", "alternative_headline", "standfirst", "body", "summary", "original_url",
+                     "originally_published_at"):
             setattr(article, name, getattr(revision, name))
         article.section_id = _still_there(Section, revision.section_id) or article.section_id
         article.author_id = _still_there(Author, revision.author_id)

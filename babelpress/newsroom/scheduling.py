@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from babelpress.newsroom import publication
 from babelpress.newsroom.models import Article
 from babelpress.newsroom.signals import article_went_live
 
@@ -69,9 +70,11 @@ def _each(articles, change) -> list[Article]:
 
 
 def publish_now(articles) -> list[Article]:
-    """Publish now, whatever time they had: what "Publish now" says."""
+    """Publish now, whatever time they had: what "Publish now" says. Readers see them at once; an
+    old story is dated as its story is on the site, not now (publication.old_story_date)."""
     def change(article):
-        article.status, article.published_at = Article.Status.PUBLISHED, timezone.now()
+        now = timezone.now()
+        article.status, article.published_at = Article.Status.PUBLISHED, publication.old_story_date(article, now) or now
     return _each(articles, change)
 
 

@@ -295,11 +295,8 @@ def save(source: Article, target_language: str, target: Article | None, state: T
          planned: Plan, draft: Draft, decision: Decision, result: Result) -> None:
     """Write what was decided: the target article (created if new), its state, its segment rows."""
     if target is None:
-        target = Article(
-            translation_key=source.translation_key, language=target_language, section=source.section,
-            author=source.author, source=source.source, original_url=source.original_url,
-            status=Article.Status.REVIEW,
-        )
+        target = Article(translation_key=source.translation_key, language=target_language, status=Article.Status.REVIEW,
+                         **source.inherited())  # section and credits, the original date of publication too
     if decision.apply:
         revisions.attribute(target, user=result.requested_by, reason="translation")
         _apply(target, draft.rebuilt, source, result.engine, decision.go_live)

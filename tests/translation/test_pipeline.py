@@ -317,6 +317,21 @@ def test_a_new_translation_records_its_provenance(bridge_story):
     assert target.body == "<p>LE PONT ROUVRE.</p><p>LES VOITURES PASSENT.</p><p>LE MAIRE PARLE.</p>"
 
 
+def test_a_new_translation_inherits_the_credits_and_the_original_date_of_its_original(phrasebook, make_story):
+    from datetime import datetime, timezone
+
+    from babelpress.newsroom.models import Source
+
+    story = make_story(["Le pont rouvre."], language="fr", headline="Le pont")
+    story.source = Source.objects.create(name="Le Quotidien du Sud")
+    story.original_url = "https://quotidien-du-sud.example/2019/pont"
+    story.originally_published_at = datetime(2019, 3, 12, 9, tzinfo=timezone.utc)
+    story.save()
+    target = pipeline.translate_article(story, "en").article
+    assert (target.source, target.original_url, target.originally_published_at) == (
+        story.source, story.original_url, story.originally_published_at)
+
+
 def test_markup_links_and_numbers_survive_the_round_trip(phrasebook, make_story):
     story = make_story(['Voir <a href="https://example.org/x">le rapport</a> de 2026.'], language="fr",
                        headline="Rapport")

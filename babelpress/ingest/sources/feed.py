@@ -97,7 +97,7 @@ class FeedSource(ImportSource):
             raise ImportFailed(f"{page.url} is a feed, not an article page.")
         candidate = candidate_from_html(page.text or page.content, page.url, origin=ImportedItem.Origin.PAGE,
                                         declared_language=explicit, requested=entry.link, headline=entry.title,
-                                        author=entry.author, published_at=entry.published_at)
+                                        author=entry.author, published_at=entry.published_at, zone=entry.zone)
         candidate.warnings = list(page.warnings) + candidate.warnings
         return candidate
 
@@ -143,6 +143,8 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
             warnings.append(f"{DETECTED_PREFIX}: {detected} ({confidence:.0%} confidence)")
     if not entry.author:
         warnings.append("no author found")
+    if entry.date_note:
+        warnings.append(entry.date_note)
     if len(text) < 400:
         warnings.append(f"body very short ({len(text)} characters): the feed may carry only a summary")
     return Candidate(

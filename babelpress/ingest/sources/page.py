@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.html import format_html
 
+from ..dates import NO_DATE, Zone
 from ..extract import ExtractionError, Extracted, extract_article
 from ..fetch import HTML_ACCEPT
 from ..language import DETECTED_PREFIX
@@ -52,9 +53,10 @@ class PageSource(ImportSource):
 
 
 def candidate_from_html(html: str | bytes, url: str, *, origin: str, declared_language: str | None,
-                        requested: str | None = None, **listed) -> Candidate:
-    """The story of an article page at ``url``. Raises ExtractionError (no article) and ImportFailed."""
-    extracted = extract_article(html, url, declared_language=declared_language)
+                        requested: str | None = None, zone: Zone | None = None, **listed) -> Candidate:
+    """The story of an article page at ``url``; ``zone``: its zone-less times' when the page does
+    not tell (the feed's, dates.py). Raises ExtractionError (no article) and ImportFailed."""
+    extracted = extract_article(html, url, declared_language=declared_language, zone=zone)
     return candidate_from_extracted(extracted, url=url, origin=origin, requested=requested, **listed)
 
 
@@ -76,6 +78,8 @@ def candidate_from_extracted(ex: Extracted, *, url: str | None, origin: str, req
     if len(canonical) > MAX_URL_LENGTH:
         warnings.append(f"the page's canonical address is longer than {MAX_URL_LENGTH} characters: it was ignored")
         canonical = ""
+    if ex.published_at is None and published_at is not None and NO_DATE in warnings:
+        warnings[warnings.index(NO_DATE)] = "the page gives no publication date: the feed's date of the entry was used"
     declared = not any(w.startswith(DETECTED_PREFIX) for w in ex.warnings)
     lead_image = ex.lead_image_url if ex.lead_image_url and len(ex.lead_image_url) <= MAX_URL_LENGTH else ""
     body_html = ex.body_html
