@@ -89,7 +89,7 @@ def _main_entity(items: list[dict], addresses: set[str], headline: str) -> dict 
     for article in articles:
         own = article.get("mainEntityOfPage")
         own = own.get("@id") if isinstance(own, dict) else own
-        if addresses & {_address(article.get(key)) for key in ("url", "@id")} | {_address(own)}:
+        if addresses & ({_address(article.get(key)) for key in ("url", "@id")} | {_address(own)}):
             return article
     for article in articles:
         if _same_headline(article.get("headline") or article.get("name"), headline):

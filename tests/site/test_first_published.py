@@ -69,7 +69,7 @@ def test_a_story_of_our_own_has_no_such_line(client, newsroom):
 
 
 def test_the_line_costs_no_query(client, old_story, django_assert_max_num_queries):
-    with django_assert_max_num_queries(6):  # as any article page (tests/site/test_article_page.py)
+    with django_assert_max_num_queries(7):  # as any article page (tests/site/test_article_page.py)
         first_published(doc_of(client, old_story.get_absolute_url()))
 
 
