@@ -26,11 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_noop
+
 from . import conf
 from .dedup import SimilarityIndex
 from .draft_limits import refuse_what_is_not_an_article
 from .fetch import FetchError, HTTPStatusError
 from .invisible import normalise_candidate
+from .messages import Message, load, of as said
 from .models import Feed, SeenEntry, guid_digest
 from .outcomes import FAILED, UNCHANGED, ImportFailed, ImportOutcome, Report, failed
 from .sources import registry
@@ -82,7 +85,7 @@ def import_story(document: Document, defaults: Defaults, *, source=None,
                                "`babelpress import`.")
         return _store(entries[0].read(), defaults, index=index or SimilarityIndex())
     except ImportFailed as exc:
-        return failed(document.shown, str(exc))
+        return failed(document.shown, said(exc))
 
 
 def import_stories(document: Document, defaults: Defaults, *, source=None, report: Report | None = None,
@@ -98,7 +101,7 @@ def import_stories(document: Document, defaults: Defaults, *, source=None, repor
         report.warnings.extend(listing.warnings)
         default_section(defaults)
     except ImportFailed as exc:
-        report.error = str(exc)
+        report.error = said(exc)
         return report
     limit = conf.max_items_per_poll() if limit is None else limit
     _import_entries(listing.entries, defaults, report, progress, limit, index or SimilarityIndex())
@@ -129,9 +132,10 @@ def _seen_before(known: SeenEntry | None, fingerprint: str | None, entry: Entry)
     if known is None or known.fingerprint != fingerprint:
         return None
     if known.outcome != FAILED:
-        return ImportOutcome(UNCHANGED, url=entry.shown, reason="entry unchanged since last seen")
+        return ImportOutcome(UNCHANGED, url=entry.shown, reason=Message(gettext_noop("entry unchanged since last seen")))
     if known.attempts >= MAX_ENTRY_ATTEMPTS:
-        return failed(entry.shown, f"{known.reason} (failed {known.attempts} times; tried again when the entry changes)")
+        return failed(entry.shown, Message(gettext_noop("%(reason)s (failed %(attempts)s times; tried again when the entry "
+                                                         "changes)"), reason=load(known.reason), attempts=known.attempts))
     return None
 
 
@@ -141,7 +145,7 @@ def import_entry(entry: Entry, defaults: Defaults, *, index: SimilarityIndex,
     try:
         return _store(entry.read(), defaults, index=index, fingerprint=fingerprint)
     except ImportFailed as exc:
-        outcome = failed(entry.shown or entry.guid, str(exc))
+        outcome = failed(entry.shown or entry.guid, said(exc))
     record_failure(defaults.feed, entry.guid, fingerprint, outcome)
     return outcome
 
@@ -172,7 +176,7 @@ def import_feed(feed: Feed, *, progress: Progress | None = None, limit: int | No
         report.error = exc.message
         return report
     except ImportFailed as exc:
-        report.error = str(exc)
+        report.error = said(exc)
         return report
     defaults = Defaults.of(feed=feed, trusted=feed.trusted, respect_robots=feed.respect_robots)
     return import_stories(document, defaults, source=source, report=report, progress=progress, limit=limit,

@@ -20,6 +20,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from babelpress.newsroom import revisions, web_addresses
 from babelpress.newsroom.coauthors import set_coauthors
@@ -28,6 +29,7 @@ from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from . import clusters, dedup
 from .attribution import authors_for, source_for
+from .messages import Message, of as said, stored_all, stored_text
 from .models import Feed, ImportedItem, SeenEntry, guid_digest
 from .outcomes import DUPLICATE, FAILED, NEW, PENDING, UNCHANGED, UPDATED, ImportFailed, ImportOutcome
 from .sources.base import Candidate, Defaults
@@ -99,7 +101,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
     try:
         cluster, best = clusters.cluster_for(near)
     except clusters.Busy as exc:
-        raise ImportFailed(str(exc)) from None  # the transaction rolls back: nothing half-written
+        raise ImportFailed(said(exc)) from None  # the transaction rolls back: nothing half-written
     # Not a stored warning: the import record shows it in the reader's language (same_story_html).
     near_duplicate = (Article.objects.get(import_record__pk=best.item_id), best.similarity) if best else None
     item = ImportedItem.objects.create(
@@ -107,7 +109,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         original_url=candidate.original_url, canonical_url=candidate.canonical_url, content_hash=chash,
         retrieved_at=timezone.now(), original_published_at=candidate.published_at,
         detected_language=candidate.language, language_declared=candidate.language_declared,
-        sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=warnings,
+        sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=stored_all(warnings),
         minhash=sig, cluster=cluster, near_duplicate_of_id=best.item_id if best else None,
         near_duplicate_similarity=best.similarity if best else None,
         imported_headline=article.headline, imported_standfirst=article.standfirst,
@@ -167,7 +169,7 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
             "headline": headline_of(candidate), "standfirst": standfirst_of(candidate),
             "body": clean_body(candidate.body_html), "content_hash": chash,
             "minhash": sig.hex() if sig else None, "retrieved_at": timezone.now().isoformat(),
-            "url": candidate.original_url, "warnings": candidate.warnings,
+            "url": candidate.original_url, "warnings": stored_all(candidate.warnings),
         }
         item.save(update_fields=["pending_update", "updated_at"])
         why = ("an editor changed the article since it was imported" if edited
@@ -179,7 +181,7 @@ def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | N
     revisions.attribute(article, reason="import-update")
     article.save_if_current(version)
     _mark_imported(item, article, chash, sig)
-    item.warnings, item.canonical_url = candidate.warnings, candidate.canonical_url or item.canonical_url
+    item.warnings, item.canonical_url = stored_all(candidate.warnings), candidate.canonical_url or item.canonical_url
     item.save()
     return ImportOutcome(UPDATED, article, item, "updated in place (no editor had changed it)")
 
@@ -225,11 +227,18 @@ def remember_entry(feed: Feed | None, guid: str, fingerprint: str | None, outcom
         feed=feed, guid_hash=guid_digest(guid),
         defaults={"guid": guid, "fingerprint": fingerprint, "outcome": outcome.status},
     )
-    seen.fingerprint, seen.outcome, seen.reason = fingerprint, outcome.status, outcome.reason[:2000]
+    seen.fingerprint, seen.outcome, seen.reason = fingerprint, outcome.status, _kept(outcome.reason)
     if outcome.item is not None:
         seen.item = outcome.item
     seen.attempts = seen.attempts + 1 if outcome.status == FAILED else 0
     seen.save()
+
+
+def _kept(reason) -> str:
+    """A reason as SeenEntry keeps it: the message (rendered when shown), or its first 2,000
+    characters in English when it is too long to keep whole."""
+    text = stored_text(reason)
+    return text if len(text) <= 4000 else str(reason)[:2000]
 
 
 def record_failure(feed: Feed | None, guid: str, fingerprint: str | None, outcome: ImportOutcome) -> None:
