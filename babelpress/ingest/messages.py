@@ -164,3 +164,9 @@ def of(exc: BaseException) -> Message | str:
     if exc.args and isinstance(exc.args[0], Message):
         return exc.args[0]
     return str(exc)
+
+
+def english(value) -> str:
+    """``value`` in English, whatever language is active: the CLI, logs, and tests that read it."""
+    with translation.override("en"):
+        return render(value)
