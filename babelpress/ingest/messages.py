@@ -54,9 +54,7 @@ class Message(str):
 
     def __new__(cls, msgid: str, **params):
         params = {key: _json_ready(value) for key, value in params.items()}
-        with translation.override("en"):
-            text = _render(msgid, params)
-        self = super().__new__(cls, text)
+        self = super().__new__(cls, _english(str(msgid), params))
         self.msgid, self.params = str(msgid), params
         return self
 
@@ -88,6 +86,24 @@ def _stored_param(value):
     if isinstance(value, list):
         return [_stored_param(item) for item in value]
     return value.as_json() if isinstance(value, Message) else value
+
+
+def _english(msgid: str, params: dict) -> str:
+    """The source text, without gettext (so a message can be made before the apps are ready)."""
+    if not params:
+        return msgid
+    shown = {}
+    for key, value in params.items():
+        if isinstance(value, dict) and "language" in value:
+            value = language_name(value["language"], "en")
+        elif isinstance(value, dict) and "percent" in value:
+            value = format_percent(value["percent"], locale="en")
+        elif isinstance(value, list):
+            value = "; ".join(str(item) for item in value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = format_decimal(value, locale="en")
+        shown[key] = value
+    return msgid % shown
 
 
 def _render(msgid: str, params: dict) -> str:
