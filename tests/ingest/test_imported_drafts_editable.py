@@ -156,7 +156,7 @@ def test_a_page_whose_canonical_address_is_too_long_imports_without_it(editor, s
     outcome = pipeline.import_file(html, filename="budget.html")
     assert outcome.status == "new", outcome.reason
     assert outcome.article.original_url == "" and outcome.item.canonical_url == ""
-    assert "the page's canonical address is longer than 1000 characters: it was ignored" in map(english, outcome.item.warnings)
+    assert "the page's canonical address is longer than 1,000 characters: it was ignored" in map(english, outcome.item.warnings)
     assert_saves_unchanged(editor, outcome.article, "long canonical address")
 
 

@@ -41,7 +41,7 @@ MIN_FEED_TEXT_CHARS = 40
 class FeedSource(ImportSource):
     """Feeds: imported whole by `babelpress import`, followed in the admin (Feeds) and polled."""
 
-    label = "a feed (RSS, Atom or JSON Feed)"
+    label = gettext_noop("a feed (RSS, Atom or JSON Feed)")
     accept = FEED_ACCEPT
     media_types = ("application/rss+xml", "application/atom+xml")
     many = True
@@ -160,6 +160,6 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
     return Candidate(
         headline=headline[:300], body_html=body, text=text, origin=ImportedItem.Origin.FEED, standfirst=lead,
         author=entry.author, published_at=entry.published_at, language=normalize_language(language) or language,
-        language_declared=declared, original_url=checked_url(entry.link or "", "entry link"),
+        language_declared=declared, original_url=checked_url(entry.link or "", gettext_noop("entry link")),
         guid=entry.guid, warnings=warnings,
     )
