@@ -6,6 +6,10 @@ import re
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from django.utils.translation import gettext_noop
+
+from .messages import Message
+
 #: A publication date further ahead than this is a mistake of the page, not a date.
 FUTURE_TOLERANCE = timedelta(days=2)
 
@@ -29,10 +33,10 @@ def parse_datetime(value: str | None) -> tuple[datetime | None, str | None]:
     if len(value) <= 10 and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         # A date without a time: noon UTC is the same calendar day in every time zone.
         parsed = parsed.replace(hour=12, tzinfo=timezone.utc)
-        note = "the publication date has no time; 12:00 UTC assumed"
+        note = Message(gettext_noop("the publication date has no time; 12:00 UTC assumed"))
     elif parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-        note = "the publication time has no time zone; UTC assumed"
+        note = Message(gettext_noop("the publication time has no time zone; UTC assumed"))
     return parsed, note
 
 
@@ -45,10 +49,11 @@ def publication_date(values, warnings: list[str]) -> datetime | None:
         if published_at is not None:
             break
     if published_at is not None and published_at > datetime.now(timezone.utc) + FUTURE_TOLERANCE:
-        warnings.append(f"publication date {published_at.isoformat()} is in the future; ignored")
+        warnings.append(Message(gettext_noop("publication date %(date)s is in the future; ignored"),
+                                date=published_at.isoformat()))
         published_at, note = None, None
     if published_at is None:
-        warnings.append("no publication date found")
+        warnings.append(Message(gettext_noop("no publication date found")))
     elif note:
         warnings.append(note)
     return published_at

@@ -67,8 +67,9 @@ def import_file(content: str | bytes, *, url: str | None = None, filename: str |
     defaults = Defaults.of(section, language, source, None, trusted, user)
     document = Document.from_file(content, filename=filename or "", url=url or "")
     if isinstance(content, (bytes, bytearray)) and len(content) > conf.max_bytes():
-        return failed(document.shown, f"{document.shown} is larger than the {conf.max_bytes():,} bytes allowed "
-                                      "(BABELPRESS_IMPORT_MAX_BYTES).")
+        return failed(document.shown, Message(gettext_noop("%(address)s is larger than the %(limit)s bytes allowed "
+                                                           "(BABELPRESS_IMPORT_MAX_BYTES)."),
+                                              address=document.shown, limit=conf.max_bytes()))
     return import_story(document, defaults, index=index)
 
 
@@ -81,8 +82,8 @@ def import_story(document: Document, defaults: Defaults, *, source=None,
             return failed(document.shown, source.not_one_story(document))
         entries = source.read(document, defaults).entries
         if len(entries) != 1:
-            raise ImportFailed(f"{document.shown} holds {len(entries)} stories, not one: import it with "
-                               "`babelpress import`.")
+            raise ImportFailed(Message(gettext_noop("%(address)s holds %(count)s stories, not one: import it with "
+                                                    "`babelpress import`."), address=document.shown, count=len(entries)))
         return _store(entries[0].read(), defaults, index=index or SimilarityIndex())
     except ImportFailed as exc:
         return failed(document.shown, said(exc))
@@ -199,12 +200,14 @@ def resolve_language(candidate: Candidate, explicit: str | None) -> None:
         candidate.language, candidate.language_declared = explicit, True
     if not candidate.language:
         raise ImportFailed(
-            "The language of this story could not be determined (none declared, text too short to detect): "
-            f"choose it when importing (one of {', '.join(allowed)}), or set the feed's language."
+            Message(gettext_noop("The language of this story could not be determined (none declared, text too short "
+                                 "to detect): choose it when importing (one of %(languages)s), or set the feed's "
+                                 "language."), languages=", ".join(allowed))
         )
     if candidate.language not in allowed:
         raise ImportFailed(
-            f"language {candidate.language!r} is not one of this site's languages ({', '.join(allowed)}). "
-            "Translate it elsewhere first, or, if the page is mislabelled, import it again choosing its language."
+            Message(gettext_noop("language %(language)s is not one of this site's languages (%(languages)s). Translate "
+                                 "it elsewhere first, or, if the page is mislabelled, import it again choosing its "
+                                 "language."), language=repr(candidate.language), languages=", ".join(allowed))
         )
 
