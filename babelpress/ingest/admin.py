@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
@@ -54,6 +54,11 @@ class FeedForm(forms.ModelForm):
         if value < 5:
             raise forms.ValidationError(_("Poll at most every 5 minutes: partners do not like being hammered."))
         return value
+
+
+#: What each count of a poll's report is, in the editor's language ("nouveaux : 2").
+POLL_COUNTS = {"new": _("new"), "updated": _("updated"), "pending_update": _("newer version waiting"),
+               "duplicate": _("duplicates"), "unchanged": _("unchanged"), "failed": _("failed")}
 
 
 @admin.register(Feed)
@@ -100,7 +105,8 @@ class FeedAdmin(admin.ModelAdmin):
         counts = report.get("counts") or {}
         if not counts and not report.get("error"):
             return _("Not polled yet: the worker (`babelpress worker`) polls it within a minute.")
-        text = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n) or _("nothing new")
+        text = ", ".join(gettext("%(status)s: %(count)s") % {"status": POLL_COUNTS.get(k, k), "count": n}
+                         for k, n in counts.items() if n) or _("nothing new")
         failed = report.get("failed") or []
         return format_html("<p>{}</p>{}", text, format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", ((link, render(reason)) for link, reason in failed))) if failed else "")
