@@ -25,7 +25,7 @@ from babelpress.newsroom.models import StaleEdit
 from . import admin_import, polling, store
 from .admin_import import article_url as _article_url, language_choices as _language_choices
 from .admin_panels import pending_diff_html, same_story_html
-from .messages import render, render_all
+from .messages import of as said, render, render_all
 from .models import Feed, ImportedItem
 from .outcomes import ImportFailed
 
@@ -285,7 +285,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         except ImportFailed as exc:
-            messages.error(request, str(exc))
+            messages.error(request, render(said(exc)))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         messages.success(request, _("The newer version replaced the article's text."))
         return HttpResponseRedirect(_article_url(article))

@@ -23,7 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.newsroom.admin_forms import SectionChoiceField
