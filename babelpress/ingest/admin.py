@@ -56,9 +56,9 @@ class FeedForm(forms.ModelForm):
         return value
 
 
-#: What each count of a poll's report is, in the editor's language ("nouveaux : 2").
-POLL_COUNTS = {"new": _("new"), "updated": _("updated"), "pending_update": _("newer version waiting"),
-               "duplicate": _("duplicates"), "unchanged": _("unchanged"), "failed": _("failed")}
+#: What each count of a poll's report is, in the editor's language ("2 new").
+POLL_COUNTS = {"new": _("new"), "updated": _("updated"), "pending_update": _("pending update"),
+               "duplicate": _("duplicate"), "unchanged": _("unchanged"), "failed": _("failed")}
 
 
 @admin.register(Feed)
@@ -105,7 +105,7 @@ class FeedAdmin(admin.ModelAdmin):
         counts = report.get("counts") or {}
         if not counts and not report.get("error"):
             return _("Not polled yet: the worker (`babelpress worker`) polls it within a minute.")
-        text = ", ".join(gettext("%(status)s: %(count)s") % {"status": POLL_COUNTS.get(k, k), "count": n}
+        text = ", ".join(gettext("%(count)s %(status)s") % {"status": POLL_COUNTS.get(k, k), "count": n}
                          for k, n in counts.items() if n) or _("nothing new")
         failed = report.get("failed") or []
         return format_html("<p>{}</p>{}", text, format_html(
