@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
@@ -25,6 +25,7 @@ from babelpress.newsroom.models import StaleEdit
 from . import admin_import, polling, store
 from .admin_import import article_url as _article_url, language_choices as _language_choices
 from .admin_panels import pending_diff_html, same_story_html
+from .messages import of as said, render, render_all
 from .models import Feed, ImportedItem
 from .outcomes import ImportFailed
 
@@ -55,6 +56,11 @@ class FeedForm(forms.ModelForm):
         return value
 
 
+#: What each count of a poll's report is, in the editor's language ("2 new").
+POLL_COUNTS = {"new": _("new"), "updated": _("updated"), "pending_update": _("pending update"),
+               "duplicate": _("duplicate"), "unchanged": _("unchanged"), "failed": _("failed")}
+
+
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
     form = FeedForm
@@ -64,12 +70,12 @@ class FeedAdmin(admin.ModelAdmin):
     search_fields = ["url", "title"]
     autocomplete_fields = ["source"]
     actions = ["poll_now", "reset_backoff"]
-    readonly_fields = ["last_status", "last_error", "last_polled_at", "last_success_at", "next_poll_at", "failures",
+    readonly_fields = ["last_status", "last_error_text", "last_polled_at", "last_success_at", "next_poll_at", "failures",
                        "items_seen", "report_panel", "created_at"]
     fieldsets = [
         (None, {"fields": ["url", "title", "source", "section", "language", "interval_minutes", "trusted", "active",
                            "respect_robots"]}),
-        (_("Polling"), {"fields": ["last_status", "last_error", "report_panel", "last_polled_at", "last_success_at",
+        (_("Polling"), {"fields": ["last_status", "last_error_text", "report_panel", "last_polled_at", "last_success_at",
                                    "next_poll_at", "failures", "items_seen", "created_at"]}),
     ]
 
@@ -86,7 +92,12 @@ class FeedAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("last error"))
     def short_error(self, obj):
-        return obj.last_error[:160] + ("…" if len(obj.last_error) > 160 else "")
+        error = render(obj.last_error)
+        return error[:160] + ("…" if len(error) > 160 else "")
+
+    @admin.display(description=_("last error"))
+    def last_error_text(self, obj):
+        return render(obj.last_error) or "-"
 
     @admin.display(description=_("last poll"))
     def report_panel(self, obj):
@@ -94,10 +105,11 @@ class FeedAdmin(admin.ModelAdmin):
         counts = report.get("counts") or {}
         if not counts and not report.get("error"):
             return _("Not polled yet: the worker (`babelpress worker`) polls it within a minute.")
-        text = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items() if n) or _("nothing new")
+        text = ", ".join(gettext("%(count)s %(status)s") % {"status": POLL_COUNTS.get(k, k), "count": n}
+                         for k, n in counts.items() if n) or _("nothing new")
         failed = report.get("failed") or []
         return format_html("<p>{}</p>{}", text, format_html(
-            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", failed)) if failed else "")
+            "<ul>{}</ul>", format_html_join("", "<li>{}: {}</li>", ((link, render(reason)) for link, reason in failed))) if failed else "")
 
     def save_model(self, request, obj, form, change):
         if change and ("url" in form.changed_data or ("active" in form.changed_data and obj.active)):
@@ -208,7 +220,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
     def warnings_list(self, obj):
         if not obj.warnings:
             return _("None")
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in obj.warnings)))
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in render_all(obj.warnings))))
 
     @admin.display(description=_("same story"))
     def same_story_panel(self, obj):
@@ -273,7 +285,7 @@ class ImportedItemAdmin(admin.ModelAdmin):
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         except ImportFailed as exc:
-            messages.error(request, str(exc))
+            messages.error(request, render(said(exc)))
             return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[pk]))
         messages.success(request, _("The newer version replaced the article's text."))
         return HttpResponseRedirect(_article_url(article))

@@ -23,12 +23,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext, gettext_lazy as _, ngettext, to_locale
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from babelpress import languages
 from babelpress.newsroom.admin_forms import SectionChoiceField
 
 from . import conf, outcomes, pipeline, tasks
+from .messages import render, ui_locale
 from .models import ImportedItem, ImportJob, StoryCluster
 from .sources import registry
 
@@ -36,11 +37,6 @@ from .sources import registry
 REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
 #: A job still waiting for a worker after this long gets a hint that none may be running.
 NO_WORKER_HINT_AFTER = 15
-
-
-def ui_locale() -> str:
-    """The Babel locale of the admin's language, for numbers and percentages."""
-    return to_locale(get_language() or settings.LANGUAGE_CODE)
 
 
 def language_choices(empty_label):
@@ -119,7 +115,7 @@ def import_view(model_admin, request):
                                   language=data["language"] or None, user=request.user)
     if outcome.ok:
         return after_import(request, outcome)
-    return _form_page(model_admin, request, form, outcome.reason)
+    return _form_page(model_admin, request, form, render(outcome.reason))
 
 
 def import_job_view(model_admin, request, job_id):
@@ -135,7 +131,7 @@ def import_job_view(model_admin, request, job_id):
         return after_import(request, outcomes.ImportOutcome(
             status=job.outcome, article=job.article, item=job.item, reason=job.reason, warnings=job.warnings))
     if job.status == ImportJob.Status.FAILED:
-        error = job.reason or gettext("The import stopped because of an internal error; the worker's log has the "
+        error = render(job.reason) or gettext("The import stopped because of an internal error; the worker's log has the "
                                  "details. Try again; if it happens again, tell whoever runs Babelpress.")
         return _form_page(model_admin, request, retry_form, error, job.url)
     if tasks.abandoned(job):
@@ -183,15 +179,15 @@ def after_import(request, outcome):
         messages.success(request, _("Imported “%(headline)s” (%(status)s). Check it against the original, then "
                                     "publish.") % {"headline": article.headline, "status": state})
         for warning in outcome.warnings:
-            messages.warning(request, warning)
+            messages.warning(request, render(warning))
         if note := near_duplicate_message(outcome.item):
             messages.warning(request, note)
         return HttpResponseRedirect(article_url(article))
     if outcome.status == outcomes.PENDING and outcome.item is not None:
-        messages.warning(request, outcome.reason)
+        messages.warning(request, render(outcome.reason))
         return HttpResponseRedirect(reverse("admin:ingest_importeditem_change", args=[outcome.item.pk]))
     labels = {outcomes.UPDATED: _("Already imported; updated with the latest version."),
               outcomes.UNCHANGED: _("Already imported, and unchanged since: here it is."),
               outcomes.DUPLICATE: _("This story was already imported: here it is.")}
-    messages.info(request, f"{labels.get(outcome.status, '')} ({outcome.reason})")
+    messages.info(request, f"{labels.get(outcome.status, '')} ({render(outcome.reason)})")
     return HttpResponseRedirect(article_url(article))

@@ -16,7 +16,8 @@ from babelpress.html_text import html_to_text
 from babelpress.newsroom import admin_time_zone
 
 from . import clusters
-from .admin_import import article_url as _article_url, ui_locale as _locale
+from .admin_import import article_url as _article_url
+from .messages import render_all, ui_locale as _locale
 from .models import ImportedItem
 
 # --- Same story ----------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ def provenance_html(article) -> str:
     if item.feed_id:
         rows.append((_("Feed"), format_html("{}", item.feed)))
     if item.warnings:
-        rows.append((_("Warnings"), format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in item.warnings)))))
+        rows.append((_("Warnings"), format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((w,) for w in render_all(item.warnings))))))
     same = same_story_html(item, limit=5)
     if same:
         rows.append((_("Same story"), same))

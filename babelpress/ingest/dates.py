@@ -31,10 +31,14 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from django.utils.translation import gettext_noop
+
+from .messages import Message
+
 #: A publication date further ahead than this is a mistake of the page, not a date.
 FUTURE_TOLERANCE = timedelta(days=2)
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
-NO_DATE = "no publication date found"
+NO_DATE = Message(gettext_noop("no publication date found"))
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Zone:
     """A time zone assumed for times that state none, and how the editor is told where it came from."""
 
     tz: tzinfo
-    said: str  # "the page's own zone (UTC+04:00, as its other timestamps say)"
+    said: Message  # "the page's own zone (UTC+04:00, as its other timestamps say)"
 
 
 def site_zone_name() -> str:
@@ -55,7 +59,7 @@ def site_zone_name() -> str:
 
 def site_zone() -> Zone:
     name = site_zone_name()
-    return Zone(ZoneInfo(name), f"the site's time zone ({name})")
+    return Zone(ZoneInfo(name), Message(gettext_noop("the site's time zone (%(name)s)"), name=name))
 
 
 def offset_name(offset: timedelta) -> str:
@@ -88,7 +92,7 @@ def _aware(value) -> datetime | None:
     return parsed if parsed is not None and parsed.tzinfo is not None else None
 
 
-def stated_zone(value: str | None, whose: str, evidence: str) -> Zone | None:
+def stated_zone(value: str | None, whose: Message, evidence: Message) -> Zone | None:
     """The zone ``value`` states by its offset, None when it states none or is not a date: the
     site's zone when it has that offset at that moment (summer and winter time then both come out
     right), else the fixed offset. Warnings name it "<whose> (<zone>, as <evidence>)"."""
@@ -97,15 +101,19 @@ def stated_zone(value: str | None, whose: str, evidence: str) -> Zone | None:
         return None
     offset, site = parsed.utcoffset(), site_zone().tz
     if site.utcoffset(parsed.replace(tzinfo=None)) == offset:
-        return Zone(site, f"{whose} ({site.key}, as {evidence}: {offset_name(offset)} on {parsed:%Y-%m-%d})")
-    return Zone(timezone(offset), f"{whose} ({offset_name(offset)}, as {evidence})")
+        return Zone(site, Message(gettext_noop("%(whose)s (%(zone)s, as %(evidence)s: %(offset)s on %(date)s)"),
+                                  whose=whose, zone=site.key, evidence=evidence, offset=offset_name(offset),
+                                  date=f"{parsed:%Y-%m-%d}"))
+    return Zone(timezone(offset), Message(gettext_noop("%(whose)s (%(offset)s, as %(evidence)s)"), whose=whose,
+                                          offset=offset_name(offset), evidence=evidence))
 
 
 def page_zone(timestamps, fallback: Zone | None = None) -> Zone:
     """The zone a page's zone-less times are in: the page's own (that of the first of its
     ``timestamps`` stating an offset), else ``fallback`` (the feed's), else the site's."""
     for value in timestamps:
-        found = stated_zone(value, "the page's own zone", "its other timestamps say")
+        found = stated_zone(value, Message(gettext_noop("the page's own zone")),
+                            Message(gettext_noop("its other timestamps say")))
         if found is not None:
             return found
     return fallback or site_zone()
@@ -130,8 +138,8 @@ def entry_dates(raw, zone: Zone) -> tuple[datetime | None, datetime | None, Zone
     published, note = feed_date(dict.get(raw, "published"), from_struct_time(dict.get(raw, "published_parsed")), zone)
     published = published or from_struct_time(dict.get(raw, "created_parsed"))
     updated, updated_note = feed_date(dict.get(raw, "updated"), from_struct_time(dict.get(raw, "updated_parsed")), zone)
-    page = stated_zone(dict.get(raw, "published") or dict.get(raw, "updated"), "the feed's zone",
-                       "its date for this entry says")
+    page = stated_zone(dict.get(raw, "published") or dict.get(raw, "updated"), Message(gettext_noop("the feed's zone")),
+                       Message(gettext_noop("its date for this entry says")))
     return published, updated, page or zone, note if published else updated_note
 
 
@@ -139,7 +147,7 @@ def feed_zone(dates) -> Zone:
     """The zone a feed's zone-less dates are in: that of the first of its ``dates`` stating an
     offset, else the site's."""
     for value in dates:
-        found = stated_zone(value, "the feed's zone", "its other dates say")
+        found = stated_zone(value, Message(gettext_noop("the feed's zone")), Message(gettext_noop("its other dates say")))
         if found is not None:
             return found
     return site_zone()
@@ -178,14 +186,15 @@ def parse_datetime(value: str | None, zone: Zone | None = None) -> tuple[datetim
     if parsed is None:
         return None, None
     if len(value) <= 10 and _DATE_ONLY.fullmatch(value):
-        return parsed.replace(hour=12, tzinfo=timezone.utc), "the publication date has no time; 12:00 UTC assumed"
+        return parsed.replace(hour=12, tzinfo=timezone.utc), Message(
+            gettext_noop("the publication date has no time; 12:00 UTC assumed"))
     if parsed.tzinfo is not None:
         return parsed, None
     zone = zone or site_zone()
     # ZoneInfo resolves a wall time that happens twice (autumn) or never (spring) by fold=0: the earlier.
     aware = parsed.replace(tzinfo=zone.tz)
-    note = (f"the publication time {parsed.strftime('%Y-%m-%d %H:%M')} gives no time zone: {zone.said} "
-            "was assumed; check the time")
+    note = Message(gettext_noop("the publication time %(time)s gives no time zone: %(zone)s was assumed; "
+                                "check the time"), time=parsed.strftime("%Y-%m-%d %H:%M"), zone=zone.said)
     return aware, note
 
 
@@ -199,7 +208,8 @@ def publication_date(values, warnings: list[str], zone: Zone | None = None) -> d
         if published_at is not None:
             break
     if published_at is not None and published_at > datetime.now(timezone.utc) + FUTURE_TOLERANCE:
-        warnings.append(f"publication date {published_at.isoformat()} is in the future; ignored")
+        warnings.append(Message(gettext_noop("publication date %(date)s is in the future; ignored"),
+                                date=published_at.isoformat()))
         published_at, note = None, None
     if published_at is None:
         warnings.append(NO_DATE)

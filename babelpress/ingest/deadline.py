@@ -11,6 +11,9 @@ import time
 
 import httpcore
 
+from django.utils.translation import gettext_noop
+
+from .messages import Message
 from .errors import Timeout
 
 SETTING_BUDGET = "BABELPRESS_IMPORT_FETCH_BUDGET"
@@ -31,9 +34,10 @@ class Budget:
 
     def error(self, url: str) -> Timeout:
         return Timeout(
-            f"{url}: the fetch took longer than the {self.seconds:g} s allowed for it (connecting, headers "
-            "and body together); the server is too slow or keeps the connection open without finishing. "
-            f"Try again later; if this site is always this slow, raise {SETTING_BUDGET}.",
+            Message(gettext_noop("%(address)s: the fetch took longer than the %(seconds)s s allowed for it (connecting, "
+                                 "headers and body together); the server is too slow or keeps the connection open "
+                                 "without finishing. Try again later; if this site is always this slow, raise "
+                                 "%(setting)s."), address=url, seconds=self.seconds, setting=SETTING_BUDGET),
             url,
         )
 

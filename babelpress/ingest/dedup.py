@@ -15,6 +15,9 @@ from datasketch import MinHash
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from .messages import Message
 
 NUM_PERM = 64
 SHINGLE_WORDS = 5
@@ -189,8 +192,8 @@ def find_existing(candidate, feed):
         # Some sites give every page the same canonical URL (a section page, say): a match on it
         # alone must not turn a different story into an "update" of the first one.
         candidate.warnings.append(
-            f"the page names {candidate.canonical_url} as its canonical address, like another imported "
-            "story with a different text: imported separately")
+            Message(gettext_noop("the page names %(address)s as its canonical address, like another imported story "
+                                 "with a different text: imported separately"), address=candidate.canonical_url))
         return None
     return found
 

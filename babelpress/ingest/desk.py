@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from babelpress.newsroom.desk import Entry, Rows, first_rows
 
+from .messages import render
 from .models import Feed, ImportedItem, ImportJob
 
 # "Recently": imports of the last RECENT_DAYS days.
@@ -75,7 +76,7 @@ def failed_imports(request, limit: int) -> Rows | None:
     entries = [
         Entry(title=job.url, url=reverse("admin:ingest_import_job", args=[job.pk]),
               when=job.finished_at or job.created_at, when_label=gettext("failed"),
-              note=Truncator(job.reason.strip() or internal).chars(REASON_CHARS), tone="error")
+              note=Truncator(render(job.reason).strip() or internal).chars(REASON_CHARS), tone="error")
         for job in found
     ]
     return Rows(entries, total, reverse("admin:ingest_import"), gettext("Import a story"))
@@ -93,7 +94,7 @@ def failing_feeds(request, limit: int) -> Rows | None:
               when=feed.last_polled_at, when_label=gettext("last poll"),
               details=(ngettext("%(count)d failure in a row", "%(count)d failures in a row", feed.failures)
                        % {"count": feed.failures},),
-              note=Truncator(feed.last_error.strip() or gettext("No reason was recorded.")).chars(REASON_CHARS),
+              note=Truncator(render(feed.last_error).strip() or gettext("No reason was recorded.")).chars(REASON_CHARS),
               tone="error")
         for feed in found
     ]

@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
+
 from babelpress.html_text import html_to_text
 
+from .messages import Message, percent
 from .models import ImportedItem
 from .outcomes import ImportFailed
 from .sources.base import Candidate
@@ -46,35 +49,42 @@ _NAMES = f"(?:{_ELEMENTS}|{_ELEMENTS.upper()})"
 _TAG_AS_TEXT = re.compile(rf"</?{_NAMES}(?:\s[^<>]{{0,2000}})?/?>|&lt;/?{_NAMES}\b")
 _CODE_BLOCKS = re.compile(r"<(pre|code)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 
-_IF_A_FEED = ("If it is a feed, follow it as a feed (admin → Import → Feeds → Add) or import its entries with "
-              "`babelpress import`;")
+_IF_A_FEED = gettext_noop("If it is a feed, follow it as a feed (admin → Import → Feeds → Add) or import its entries "
+                          "with `babelpress import`;")
 
 
 def refuse_what_is_not_an_article(candidate: Candidate) -> None:
     """ImportFailed, saying what the document looks like and what to do, for a candidate far larger
     than an article or whose prose is mostly markup shown as text."""
     from_feed = candidate.origin == ImportedItem.Origin.FEED
-    what = "The entry" if from_feed else "The page" if candidate.origin == ImportedItem.Origin.PAGE else "The file"
+    what = Message(gettext_noop("The entry") if from_feed else gettext_noop("The page")
+                   if candidate.origin == ImportedItem.Origin.PAGE else gettext_noop("The file"))
     text_chars, html_chars = len(candidate.text or ""), len(candidate.body_html or "")
     if text_chars > MAX_TEXT_CHARS or html_chars > MAX_BODY_HTML_CHARS:
-        amount = (f"{text_chars:,} characters of text" if text_chars > MAX_TEXT_CHARS
-                  else f"{html_chars:,} characters of HTML")
-        limits = f"at most {MAX_TEXT_CHARS:,} characters of text and {MAX_BODY_HTML_CHARS:,} of HTML are imported"
+        amount = (Message(gettext_noop("%(count)s characters of text"), count=text_chars) if text_chars > MAX_TEXT_CHARS
+                  else Message(gettext_noop("%(count)s characters of HTML"), count=html_chars))
+        limits = Message(gettext_noop("at most %(text)s characters of text and %(html)s of HTML are imported"),
+                         text=MAX_TEXT_CHARS, html=MAX_BODY_HTML_CHARS)
         if from_feed:
-            raise ImportFailed(f"{what} holds {amount}, far more than an article ({limits}). Ask the publisher to "
-                               "fix the feed, or import the story from its page's address.")
-        raise ImportFailed(f"{what} holds {amount}, far more than an article ({limits}): it looks like a whole "
-                           f"feed, an archive or a book, not one story. {_IF_A_FEED} otherwise import the story "
-                           "from its own page.")
+            raise ImportFailed(Message(gettext_noop(
+                "%(what)s holds %(amount)s, far more than an article (%(limits)s). Ask the publisher to fix the feed, "
+                "or import the story from its page's address."), what=what, amount=amount, limits=limits))
+        raise ImportFailed(Message(gettext_noop(
+            "%(what)s holds %(amount)s, far more than an article (%(limits)s): it looks like a whole feed, an archive "
+            "or a book, not one story. %(if_a_feed)s otherwise import the story from its own page."),
+            what=what, amount=amount, limits=limits, if_a_feed=Message(_IF_A_FEED)))
     tags, share = markup_as_text(candidate)
     if tags >= MANY_TAGS_AS_TEXT or (tags >= MIN_TAGS_AS_TEXT and share >= MARKUP_SHARE):
-        shown = f"{tags:,} HTML tags written out as text, {share:.0%} of it"
+        shown = Message(gettext_noop("%(count)s HTML tags written out as text, %(share)s of it"), count=tags,
+                        share=percent(share))
         if from_feed:
-            raise ImportFailed(f"{what}'s text is mostly markup ({shown}): the feed escapes its HTML twice. Ask the "
-                               "publisher to fix the feed, or import the story from its page's address.")
-        raise ImportFailed(f"{what}'s text is mostly markup ({shown}), not an article: it looks like a feed (RSS or "
-                           f"Atom) read as a web page. {_IF_A_FEED} if it is an article, ask the publisher to fix "
-                           "the page, or paste its text into a new article.")
+            raise ImportFailed(Message(gettext_noop(
+                "%(what)s's text is mostly markup (%(shown)s): the feed escapes its HTML twice. Ask the publisher to "
+                "fix the feed, or import the story from its page's address."), what=what, shown=shown))
+        raise ImportFailed(Message(gettext_noop(
+            "%(what)s's text is mostly markup (%(shown)s), not an article: it looks like a feed (RSS or Atom) read as "
+            "a web page. %(if_a_feed)s if it is an article, ask the publisher to fix the page, or paste its text into "
+            "a new article."), what=what, shown=shown, if_a_feed=Message(_IF_A_FEED)))
 
 
 def markup_as_text(candidate: Candidate) -> tuple[int, float]:

@@ -18,10 +18,13 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
+from django.utils.translation import gettext_noop
+
 from babelpress.absolute_urls import resolve
 from babelpress.binary import looks_binary
 from babelpress.newsroom.sanitize import clean_body, clean_text
 
+from .messages import Message
 from .body import BodyWriter, drop_keep_tail, prune, text_of
 from .captions import PageCaptions, gather_figures
 from .charsets import decode_bytes
@@ -35,8 +38,9 @@ from .tables import PageTables
 from .tidy import drop_link_lists_by_images, tidy, tokens
 
 SHORT_BODY_CHARS = 400
-NO_ARTICLE = ("No article text was found on this page: it may be a home page, a list of links, a login or consent "
-              "wall, or built by JavaScript. Import the address of the article itself, or paste its text.")
+NO_ARTICLE = Message(gettext_noop("No article text was found on this page: it may be a home page, a list of links, a "
+                                  "login or consent wall, or built by JavaScript. Import the address of the article "
+                                  "itself, or paste its text."))
 
 
 class ExtractionError(ValueError):
@@ -75,21 +79,21 @@ def _same_text(a: str, b: str) -> bool:
 
 def _load(html: str | bytes) -> HtmlElement:
     if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
-        raise ExtractionError("The page is empty: there is no text to import.")
+        raise ExtractionError(Message(gettext_noop("The page is empty: there is no text to import.")))
     if isinstance(html, bytes):
         head = html[:1024]
         if head.startswith(b"%PDF"):
-            raise ExtractionError("This is a PDF document, not a web page; import the article's web page.")
+            raise ExtractionError(Message(gettext_noop("This is a PDF document, not a web page; import the article's web page.")))
         if looks_binary(head):
-            raise ExtractionError("This is a binary file (an image, archive or the like), not a web page.")
+            raise ExtractionError(Message(gettext_noop("This is a binary file (an image, archive or the like), not a web page.")))
         html, _encoding = decode_bytes(html)
     elif looks_binary(html[:1024].encode("utf-8", "surrogatepass")):
-        raise ExtractionError("This is binary data, not a web page.")
+        raise ExtractionError(Message(gettext_noop("This is binary data, not a web page.")))
     if "<" not in html[:65536]:
-        raise ExtractionError("This is plain text, not an HTML page: there is no markup to find an article in.")
+        raise ExtractionError(Message(gettext_noop("This is plain text, not an HTML page: there is no markup to find an article in.")))
     tree = load_html(html)
     if tree is None or len(tree) == 0:
-        raise ExtractionError("This document could not be read as an HTML page.")
+        raise ExtractionError(Message(gettext_noop("This document could not be read as an HTML page.")))
     return tree
 
 
@@ -112,17 +116,18 @@ def extract_article(html: str | bytes, url: str | None = None, *, declared_langu
     canonical = resolve(page["canonical"], base) or resolve(document.url, None) or resolve(url, None)
     headline = clean_text(document.title or "") or clean_text(meta.get("og:title", ""))
     if not headline:
-        warnings.append("no headline found")
+        warnings.append(Message(gettext_noop("no headline found")))
 
     writer = _write_body(document, base, headline, tree)
     text, body_html = _text_and_html(writer.root)
     if len(text) < SHORT_BODY_CHARS:
-        warnings.append(f"body very short ({len(text)} characters): check that the whole article was found")
+        warnings.append(Message(gettext_noop("body very short (%(count)s characters): check that the whole article "
+                                             "was found"), count=len(text)))
 
     byline = main_byline(tree, found_author=document.author, sitename=document.sitename, url=url, canonical=canonical,
                          headline=headline)
     if not byline.names and not byline.outlet:
-        warnings.append("no author found")
+        warnings.append(Message(gettext_noop("no author found")))
     # Most reliable first: the page's JSON-LD, meta tags, <time> (metadata.py), then htmldate's guess (trafilatura's).
     zone = page_zone(page["timestamps"], zone)
     published_at = publication_date((page["published"], document.date), warnings, zone)
@@ -179,12 +184,12 @@ def _text_and_html(root) -> tuple[str, str]:
     """The body's plain text and its HTML; ExtractionError when it holds no prose, only links."""
     text = text_of(root)
     if not text:
-        raise ExtractionError("The page has an article structure but no text in it (images or video only?).")
+        raise ExtractionError(Message(gettext_noop("The page has an article structure but no text in it (images or video only?).")))
     link_chars = sum(len("".join(a.itertext())) for a in root.iter("a"))
     if len(tokens(text)) < 3 or (len(text) < 1000 and link_chars >= 0.8 * len(text.replace("\n", ""))):
         raise ExtractionError(
-            "No article text was found on this page, only links (a menu, a list of headlines). "
-            "Import the address of the article itself, or paste its text."
+            Message(gettext_noop("No article text was found on this page, only links (a menu, a list of headlines). "
+                                 "Import the address of the article itself, or paste its text."))
         )
     return text, clean_body("".join(etree.tostring(child, encoding="unicode", method="html") for child in root))
 

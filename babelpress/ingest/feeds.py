@@ -21,8 +21,11 @@ from datetime import datetime
 
 import feedparser
 
+from django.utils.translation import gettext_noop
+
 from babelpress.binary import looks_binary
 
+from .messages import Message
 from . import feed_fields as fields
 from .bylines import clean_byline
 from .charsets import charset_from_content_type
@@ -101,19 +104,21 @@ def _parse_json_feed(content: bytes, url: str, max_entries: int) -> ParsedFeed:
     try:
         data = json.loads(content.decode("utf-8-sig", "replace"))
     except (ValueError, RecursionError) as exc:
-        raise FeedError(f"{url} looks like JSON but cannot be read ({exc}); it is not a valid JSON Feed.", url) from None
+        raise FeedError(Message(gettext_noop("%(address)s looks like JSON but cannot be read (%(error)s); it is not a "
+                                             "valid JSON Feed."), address=url, error=str(exc)), url) from None
     version = data.get("version", "") if isinstance(data, dict) else ""
     if not isinstance(data, dict) or not (
         (isinstance(version, str) and "jsonfeed.org" in version) or isinstance(data.get("items"), list)
     ):
         raise FeedError(
-            f"{url} is JSON but not a JSON Feed (no jsonfeed.org version, no items). Use the site's "
-            "RSS, Atom or JSON Feed address.",
+            Message(gettext_noop("%(address)s is JSON but not a JSON Feed (no jsonfeed.org version, no items). Use the "
+                                 "site's RSS, Atom or JSON Feed address."), address=url),
             url,
         )
     warnings: list[str] = []
     if not (isinstance(version, str) and "jsonfeed.org" in version):
-        warnings.append("the JSON feed does not declare a jsonfeed.org version; read as JSON Feed 1.1")
+        warnings.append(Message(gettext_noop("the JSON feed does not declare a jsonfeed.org version; read as JSON Feed "
+                                             "1.1")))
     home = fields.link(data.get("home_page_url"), url)
     language = normalize_language(data.get("language") if isinstance(data.get("language"), str) else None)
     items = data.get("items") if isinstance(data.get("items"), list) else []
@@ -164,9 +169,12 @@ def _json_authors(obj: dict) -> str | None:
 
 def _count_warnings(warnings: list[str], total: int, max_entries: int, skipped: int) -> None:
     if total > max_entries:
-        warnings.append(f"the feed has {total} entries; only the first {max_entries} were read")
-    if skipped:
-        warnings.append(f"{skipped} entr{'y' if skipped == 1 else 'ies'} without link or title skipped")
+        warnings.append(Message(gettext_noop("the feed has %(total)s entries; only the first %(count)s were read"),
+                                total=total, count=max_entries))
+    if skipped == 1:
+        warnings.append(Message(gettext_noop("1 entry without link or title skipped")))
+    elif skipped:
+        warnings.append(Message(gettext_noop("%(count)s entries without link or title skipped"), count=skipped))
 
 
 # --- XML feeds -----------------------------------------------------------------------------------
@@ -188,9 +196,11 @@ def parse_feed(
     if isinstance(content, str):
         content = content.encode("utf-8")
     if not content or not content.strip():
-        raise FeedError(f"{url} is empty: there is no feed to read. Check the address, or try again later.", url)
+        raise FeedError(Message(gettext_noop("%(address)s is empty: there is no feed to read. Check the address, or try "
+                                             "again later."), address=url), url)
     if looks_binary(content[:1024]):
-        raise FeedError(f"{url} is binary data (an image, archive or the like), not a feed. Check the address.", url)
+        raise FeedError(Message(gettext_noop("%(address)s is binary data (an image, archive or the like), not a feed. "
+                                             "Check the address."), address=url), url)
     sniffed = sniff(content)
     if sniffed.json:
         return _parse_json_feed(content, url, max_entries)
@@ -212,10 +222,11 @@ def parse_feed(
     warnings: list[str] = []
     if parsed.get("bozo"):
         problem = parsed.get("bozo_exception")
-        warnings.append(f"the feed is malformed ({type(problem).__name__}: {problem}); "
-                        f"{len(all_entries)} entr{'y' if len(all_entries) == 1 else 'ies'} recovered")
+        said = (gettext_noop("the feed is malformed (%(problem)s); %(count)s entry recovered") if len(all_entries) == 1
+                else gettext_noop("the feed is malformed (%(problem)s); %(count)s entries recovered"))
+        warnings.append(Message(said, problem=f"{type(problem).__name__}: {problem}", count=len(all_entries)))
     if not all_entries:
-        warnings.append("the feed has no entries")
+        warnings.append(Message(gettext_noop("the feed has no entries")))
 
     feed_language = normalize_language(feed.get("language")) or normalize_language(
         (feed.get("title_detail") or {}).get("language")
@@ -253,14 +264,17 @@ def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) 
         return
     if looks_html:
         alternates = discover_feeds(content[:200_000].decode("utf-8", "replace"), url)
-        hint = (f" The page advertises these feeds: {', '.join(alternates[:3])}." if alternates
-                else " Look on the site for an RSS or Atom link.")
-        raise FeedError(f"{url} is a web page (HTML), not a feed.{hint}", url, alternates)
+        said = (Message(gettext_noop("%(address)s is a web page (HTML), not a feed. The page advertises these feeds: "
+                                     "%(feeds)s."), address=url, feeds=", ".join(alternates[:3])) if alternates
+                else Message(gettext_noop("%(address)s is a web page (HTML), not a feed. Look on the site for an RSS or "
+                                          "Atom link."), address=url))
+        raise FeedError(said, url, alternates)
     problem = parsed.get("bozo_exception")
     detail = f" ({problem})" if problem else ""
     raise FeedError(
-        f"{url} is not a readable feed{detail}: no entries and no feed title could be recovered. "
-        "Check the address, or ask the publisher to fix the feed (an XML validator shows where it breaks).",
+        Message(gettext_noop("%(address)s is not a readable feed%(detail)s: no entries and no feed title could be "
+                             "recovered. Check the address, or ask the publisher to fix the feed (an XML validator "
+                             "shows where it breaks)."), address=url, detail=detail),
         url,
     )
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import zlib
 
+from django.utils.translation import gettext_noop
+
+from .messages import Message
 from .errors import ContentDecodingError
 
 
@@ -71,9 +74,10 @@ def decoders(content_encoding: str | None, url: str) -> list[Inflater]:
             stages.append(Inflater("deflate"))
         else:
             raise ContentDecodingError(
-                f"{url} was sent with Content-Encoding {coding!r}, which Babelpress did not ask for and "
-                "cannot decode (it accepts gzip and deflate). The server is misconfigured; ask the "
-                "publisher to honour Accept-Encoding.",
+                Message(gettext_noop("%(address)s was sent with Content-Encoding %(coding)s, which Babelpress did not "
+                                     "ask for and cannot decode (it accepts gzip and deflate). The server is "
+                                     "misconfigured; ask the publisher to honour Accept-Encoding."),
+                        address=url, coding=repr(coding)),
                 url,
             )
     return list(reversed(stages))  # applied in reverse order of listing

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext_noop
+
 from babelpress import language_detection
+
+from .messages import Message, percent
 
 #: Below this, detecting a language from the text is guesswork.
 MIN_DETECT_CHARS = 40
@@ -55,11 +59,16 @@ def page_language(declared: str | None, candidates, text: str, warnings: list[st
     if language is None:
         if detected and confidence >= MIN_DETECT_CONFIDENCE:
             language = detected
-            warnings.append(f"{DETECTED_PREFIX}: {detected} ({confidence:.0%} confidence)")
+            warnings.append(detected_warning(detected, confidence))
         else:
-            warnings.append("language not declared and could not be detected: set it by hand")
+            warnings.append(Message(gettext_noop("language not declared and could not be detected: set it by hand")))
     elif detected and detected != language and confidence >= MISMATCH_CONFIDENCE and len(text) >= MISMATCH_MIN_CHARS:
-        warnings.append(
-            f"the page declares language {language!r} but the text looks like {detected!r}: check it"
-        )
+        warnings.append(Message(gettext_noop("the page declares language %(declared)s but the text looks like "
+                                             "%(detected)s: check it"), declared=repr(language), detected=repr(detected)))
     return language
+
+
+def detected_warning(detected: str, confidence: float) -> Message:
+    """The warning for a language found from the text (it starts with ``DETECTED_PREFIX`` in English)."""
+    return Message(gettext_noop("language detected, not declared: %(code)s (%(confidence)s confidence)"),
+                   code=detected, confidence=percent(confidence))

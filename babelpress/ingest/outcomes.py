@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from babelpress.newsroom.models import Article
 
+from .messages import stored, stored_all
 from .models import ImportedItem
 
 NEW, UPDATED, PENDING, DUPLICATE, UNCHANGED, FAILED = (
@@ -94,8 +95,8 @@ class Report:
 
     def as_dict(self) -> dict:
         return {
-            "counts": dict(self.counts), "failed": [list(f) for f in self.failed[:20]],
-            "warnings": self.warnings[:20], "error": self.error, "not_modified": self.not_modified,
+            "counts": dict(self.counts), "failed": [[link, stored(reason)] for link, reason in self.failed[:20]],
+            "warnings": stored_all(self.warnings[:20]), "error": stored(self.error), "not_modified": self.not_modified,
             "entries": self.entries, "remaining": self.remaining,
         }
 

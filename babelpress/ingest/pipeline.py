@@ -26,11 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext_noop
+
 from . import conf
 from .dedup import SimilarityIndex
 from .draft_limits import refuse_what_is_not_an_article
 from .fetch import FetchError, HTTPStatusError
 from .invisible import normalise_candidate
+from .messages import Message, load, of as said
 from .models import Feed, SeenEntry, guid_digest
 from .outcomes import FAILED, UNCHANGED, ImportFailed, ImportOutcome, Report, failed
 from .sources import registry
@@ -64,8 +67,9 @@ def import_file(content: str | bytes, *, url: str | None = None, filename: str |
     defaults = Defaults.of(section, language, source, None, trusted, user)
     document = Document.from_file(content, filename=filename or "", url=url or "")
     if isinstance(content, (bytes, bytearray)) and len(content) > conf.max_bytes():
-        return failed(document.shown, f"{document.shown} is larger than the {conf.max_bytes():,} bytes allowed "
-                                      "(BABELPRESS_IMPORT_MAX_BYTES).")
+        return failed(document.shown, Message(gettext_noop("%(address)s is larger than the %(limit)s bytes allowed "
+                                                           "(BABELPRESS_IMPORT_MAX_BYTES)."),
+                                              address=document.shown, limit=conf.max_bytes()))
     return import_story(document, defaults, index=index)
 
 
@@ -78,11 +82,11 @@ def import_story(document: Document, defaults: Defaults, *, source=None,
             return failed(document.shown, source.not_one_story(document))
         entries = source.read(document, defaults).entries
         if len(entries) != 1:
-            raise ImportFailed(f"{document.shown} holds {len(entries)} stories, not one: import it with "
-                               "`babelpress import`.")
+            raise ImportFailed(Message(gettext_noop("%(address)s holds %(count)s stories, not one: import it with "
+                                                    "`babelpress import`."), address=document.shown, count=len(entries)))
         return _store(entries[0].read(), defaults, index=index or SimilarityIndex())
     except ImportFailed as exc:
-        return failed(document.shown, str(exc))
+        return failed(document.shown, said(exc))
 
 
 def import_stories(document: Document, defaults: Defaults, *, source=None, report: Report | None = None,
@@ -98,7 +102,7 @@ def import_stories(document: Document, defaults: Defaults, *, source=None, repor
         report.warnings.extend(listing.warnings)
         default_section(defaults)
     except ImportFailed as exc:
-        report.error = str(exc)
+        report.error = said(exc)
         return report
     limit = conf.max_items_per_poll() if limit is None else limit
     _import_entries(listing.entries, defaults, report, progress, limit, index or SimilarityIndex())
@@ -129,9 +133,10 @@ def _seen_before(known: SeenEntry | None, fingerprint: str | None, entry: Entry)
     if known is None or known.fingerprint != fingerprint:
         return None
     if known.outcome != FAILED:
-        return ImportOutcome(UNCHANGED, url=entry.shown, reason="entry unchanged since last seen")
+        return ImportOutcome(UNCHANGED, url=entry.shown, reason=Message(gettext_noop("entry unchanged since last seen")))
     if known.attempts >= MAX_ENTRY_ATTEMPTS:
-        return failed(entry.shown, f"{known.reason} (failed {known.attempts} times; tried again when the entry changes)")
+        return failed(entry.shown, Message(gettext_noop("%(reason)s (failed %(attempts)s times; tried again when the entry "
+                                                         "changes)"), reason=load(known.reason), attempts=known.attempts))
     return None
 
 
@@ -141,7 +146,7 @@ def import_entry(entry: Entry, defaults: Defaults, *, index: SimilarityIndex,
     try:
         return _store(entry.read(), defaults, index=index, fingerprint=fingerprint)
     except ImportFailed as exc:
-        outcome = failed(entry.shown or entry.guid, str(exc))
+        outcome = failed(entry.shown or entry.guid, said(exc))
     record_failure(defaults.feed, entry.guid, fingerprint, outcome)
     return outcome
 
@@ -172,7 +177,7 @@ def import_feed(feed: Feed, *, progress: Progress | None = None, limit: int | No
         report.error = exc.message
         return report
     except ImportFailed as exc:
-        report.error = str(exc)
+        report.error = said(exc)
         return report
     defaults = Defaults.of(feed=feed, trusted=feed.trusted, respect_robots=feed.respect_robots)
     return import_stories(document, defaults, source=source, report=report, progress=progress, limit=limit,
@@ -195,12 +200,14 @@ def resolve_language(candidate: Candidate, explicit: str | None) -> None:
         candidate.language, candidate.language_declared = explicit, True
     if not candidate.language:
         raise ImportFailed(
-            "The language of this story could not be determined (none declared, text too short to detect): "
-            f"choose it when importing (one of {', '.join(allowed)}), or set the feed's language."
+            Message(gettext_noop("The language of this story could not be determined (none declared, text too short "
+                                 "to detect): choose it when importing (one of %(languages)s), or set the feed's "
+                                 "language."), languages=", ".join(allowed))
         )
     if candidate.language not in allowed:
         raise ImportFailed(
-            f"language {candidate.language!r} is not one of this site's languages ({', '.join(allowed)}). "
-            "Translate it elsewhere first, or, if the page is mislabelled, import it again choosing its language."
+            Message(gettext_noop("language %(language)s is not one of this site's languages (%(languages)s). Translate "
+                                 "it elsewhere first, or, if the page is mislabelled, import it again choosing its "
+                                 "language."), language=repr(candidate.language), languages=", ".join(allowed))
         )
 

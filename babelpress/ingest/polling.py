@@ -25,9 +25,11 @@ from datetime import timedelta
 from django.db import connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from babelpress.retry_after import parse_retry_after
 
+from .messages import Message, stored_text
 from .models import Feed, SeenEntry
 from .outcomes import Report
 
@@ -111,7 +113,8 @@ def _record_or_note(feed: Feed, report) -> None:
         now = timezone.now()
         Feed.objects.filter(pk=feed.pk).update(
             last_status=Feed.Status.ERROR, failures=F("failures") + 1, queued_at=None, last_polled_at=now,
-            last_error=f"Internal error while recording the poll: {exc!r}. See the worker's log.",
+            last_error=stored_text(Message(gettext_noop("Internal error while recording the poll: %(error)s. See the "
+                                                      "worker's log."), error=repr(exc))),
             next_poll_at=now + backoff_delay(feed.interval_minutes, feed.failures + 1), updated_at=now)
         raise
 
@@ -123,7 +126,7 @@ def record_poll(feed: Feed, report, now=None) -> None:
     feed.last_polled_at, feed.queued_at, feed.last_report = now, None, report.as_dict()
     if report.error:
         feed.failures += 1
-        feed.last_status, feed.last_error = Feed.Status.ERROR, report.error
+        feed.last_status, feed.last_error = Feed.Status.ERROR, stored_text(report.error)
         delay = backoff_delay(feed.interval_minutes, feed.failures)
         # The partner's own wish, when it is readable and longer; a hostile value is clamped or ignored.
         asked = parse_retry_after(report.retry_after, now=now, maximum=MAX_BACKOFF.total_seconds())
@@ -136,9 +139,15 @@ def record_poll(feed: Feed, report, now=None) -> None:
             feed.last_status, feed.last_error = Feed.Status.NOT_MODIFIED, ""
         elif report.failed:
             feed.last_status = Feed.Status.PARTIAL
-            shown = "; ".join(f"{link}: {reason}" for link, reason in report.failed[:5])
-            more = f" (and {len(report.failed) - 5} more)" if len(report.failed) > 5 else ""
-            feed.last_error = f"{len(report.failed)} item(s) failed: {shown}{more}"
+            shown = [Message(gettext_noop("%(link)s: %(reason)s"), link=link, reason=reason)
+                     for link, reason in report.failed[:5]]
+            if len(report.failed) > 5:
+                failures = Message(gettext_noop("%(count)s item(s) failed: %(shown)s (and %(more)s more)"),
+                                   count=len(report.failed), shown=shown, more=len(report.failed) - 5)
+            else:
+                failures = Message(gettext_noop("%(count)s item(s) failed: %(shown)s"), count=len(report.failed),
+                                   shown=shown)
+            feed.last_error = stored_text(failures)
         else:
             feed.last_status, feed.last_error = Feed.Status.OK, ""
         if report.remaining:

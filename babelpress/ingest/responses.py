@@ -10,6 +10,9 @@ from collections.abc import Collection
 
 import httpx
 
+from django.utils.translation import gettext_noop
+
+from .messages import Message
 from .deadline import Budget, BudgetSpent
 from .errors import ConnectionFailed, ContentDecodingError, FetchError, HTTPStatusError, Timeout, TLSError, TooLarge
 from .inflate import Overflow, decoders
@@ -43,46 +46,56 @@ def translate_error(exc: BaseException, url: str, timeout: httpx.Timeout, budget
     if isinstance(exc, httpx.TimeoutException) and (isinstance(exc.__cause__, BudgetSpent) or budget.spent()):
         return budget.error(url)
     if isinstance(exc, httpx.TimeoutException):
-        kind = {
-            httpx.ConnectTimeout: f"could not connect within {timeout.connect} s",
-            httpx.ReadTimeout: f"sent nothing for {timeout.read} s",
-            httpx.WriteTimeout: "did not accept the request in time",
-            httpx.PoolTimeout: "no connection was available in time",
-        }.get(type(exc), "timed out")
-        return Timeout(f"{url}: the server {kind}. It may be down or overloaded; try again later.", url)
+        said = {
+            httpx.ConnectTimeout: Message(gettext_noop("%(address)s: the server could not connect within %(seconds)s s. "
+                                                       "It may be down or overloaded; try again later."),
+                                          address=url, seconds=timeout.connect),
+            httpx.ReadTimeout: Message(gettext_noop("%(address)s: the server sent nothing for %(seconds)s s. It may be "
+                                                    "down or overloaded; try again later."),
+                                       address=url, seconds=timeout.read),
+            httpx.WriteTimeout: Message(gettext_noop("%(address)s: the server did not accept the request in time. It "
+                                                     "may be down or overloaded; try again later."), address=url),
+            httpx.PoolTimeout: Message(gettext_noop("%(address)s: no connection was available in time. It "
+                                                    "may be down or overloaded; try again later."), address=url),
+        }.get(type(exc)) or Message(gettext_noop("%(address)s: the server timed out. It may be down or overloaded; "
+                                                 "try again later."), address=url)
+        return Timeout(said, url)
     if isinstance(exc, httpx.ConnectError):
         if is_tls_error(exc):
             return TLSError(
-                f"{url}: the secure connection failed ({exc}). The site's certificate is invalid or does "
-                "not match its name; Babelpress does not import over unverified connections. Tell the "
-                "publisher, or use their http:// address if they offer one.",
+                Message(gettext_noop("%(address)s: the secure connection failed (%(error)s). The site's certificate "
+                                     "is invalid or does not match its name; Babelpress does not import over "
+                                     "unverified connections. Tell the publisher, or use their http:// address if "
+                                     "they offer one."), address=url, error=str(exc)),
                 url,
             )
         return ConnectionFailed(
-            f"Could not connect to {url} ({exc or 'connection refused'}). Check the address and that the "
-            "site is up; try again later.",
+            Message(gettext_noop("Could not connect to %(address)s (%(error)s). Check the address and that the site is "
+                                 "up; try again later."), address=url, error=str(exc) or "connection refused"),
             url,
         )
     if isinstance(exc, (httpx.RemoteProtocolError, httpx.LocalProtocolError)):
         return ConnectionFailed(
-            f"{url}: the server broke the HTTP protocol ({exc}). Try again later; if it persists the "
-            "server is misconfigured.",
+            Message(gettext_noop("%(address)s: the server broke the HTTP protocol (%(error)s). Try again later; if it "
+                                 "persists the server is misconfigured."), address=url, error=str(exc)),
             url,
             "protocol_error",
         )
     if isinstance(exc, httpx.HTTPError):
-        return ConnectionFailed(f"{url}: {type(exc).__name__}: {exc}. Try again later.", url)
+        return ConnectionFailed(Message(gettext_noop("%(address)s: %(error)s. Try again later."), address=url,
+                                        error=f"{type(exc).__name__}: {exc}"), url)
     if isinstance(exc, OSError):
-        return ConnectionFailed(f"{url}: network error ({exc}). Try again later.", url)
+        return ConnectionFailed(Message(gettext_noop("%(address)s: network error (%(error)s). Try again later."),
+                                        address=url, error=str(exc)), url)
     return exc
 
 
 _STATUS_ADVICE = {
-    401: "the page needs a login; Babelpress only imports public pages",
-    403: "the server refused access; the publisher may block automated clients",
-    404: "the page does not exist; check the address",
-    410: "the page was removed for good",
-    429: "the server asks us to slow down; try again later",
+    401: gettext_noop("the page needs a login; Babelpress only imports public pages"),
+    403: gettext_noop("the server refused access; the publisher may block automated clients"),
+    404: gettext_noop("the page does not exist; check the address"),
+    410: gettext_noop("the page was removed for good"),
+    429: gettext_noop("the server asks us to slow down; try again later"),
 }
 
 
@@ -90,19 +103,23 @@ def status_error(response: httpx.Response, url: str) -> HTTPStatusError:
     status = response.status_code
     advice = _STATUS_ADVICE.get(status)
     if advice is None:
-        advice = "the server failed; try again later" if status >= 500 else "the server refused the request"
+        advice = (gettext_noop("the server failed; try again later") if status >= 500
+                  else gettext_noop("the server refused the request"))
     retry_after = response.headers.get("retry-after")
     # Shown as sent (short): record_poll reads it with babelpress.retry_after, defensively.
     extra = f" (Retry-After: {retry_after[:64]})" if retry_after else ""
     reason = f" {response.reason_phrase}" if response.reason_phrase else ""
-    return HTTPStatusError(f"{url} answered HTTP {status}{reason}: {advice}{extra}.", url, status, retry_after)
+    said = Message(gettext_noop("%(address)s answered HTTP %(status)s: %(advice)s%(extra)s."), address=url,
+                   status=f"{status}{reason}", advice=Message(advice), extra=extra)
+    return HTTPStatusError(said, url, status, retry_after)
 
 
 def read_body(response: httpx.Response, url: str, max_bytes: int, budget: Budget) -> bytes:
     def too_large(what: str) -> TooLarge:
         return TooLarge(
-            f"{url} is larger than the {max_bytes:,} bytes allowed{what}; it was not downloaded further. "
-            "If it really is a page or feed you need, raise max_bytes for this source.",
+            Message(gettext_noop("%(address)s is larger than the %(limit)s bytes allowed%(what)s; it was not downloaded "
+                                 "further. If it really is a page or feed you need, raise max_bytes for this source."),
+                    address=url, limit=max_bytes, what=what),
             url,
         )
 
@@ -131,11 +148,11 @@ def read_body(response: httpx.Response, url: str, max_bytes: int, budget: Budget
             tail += stage.flush(limit - len(tail))
         body += tail
     except Overflow:
-        raise too_large(" once decompressed") from None
+        raise too_large(Message(gettext_noop(" once decompressed"))) from None
     except zlib.error as exc:
         raise ContentDecodingError(
-            f"{url}: the compressed body is corrupt ({exc}). Try again later; if it persists the server "
-            "is misconfigured.",
+            Message(gettext_noop("%(address)s: the compressed body is corrupt (%(error)s). Try again later; if it "
+                                 "persists the server is misconfigured."), address=url, error=str(exc)),
             url,
         ) from None
     if len(body) > max_bytes:

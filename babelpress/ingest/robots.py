@@ -17,8 +17,11 @@ import httpx
 from cachetools import TLRUCache
 from protego import Protego
 
+from django.utils.translation import gettext_noop
+
 from babelpress.user_agent import PRODUCT
 
+from .messages import Message
 from .errors import EmptyResponse, FetchError, HTTPStatusError
 
 log = logging.getLogger("babelpress.ingest")
@@ -83,7 +86,8 @@ def _load_robots(robots_url: str, load: Loader, warnings: list[str]) -> tuple[Pr
     else:
         # Decoded whatever its Content-Type: robots.txt is UTF-8 by RFC 9309, often mislabelled.
         return Protego.parse(content.decode("utf-8", "replace")), ROBOTS_CACHE_SECONDS
-    message = f"{robots_url} could not be read ({problem}); fetched as allowed."
+    message = Message(gettext_noop("%(robots)s could not be read (%(problem)s); fetched as allowed."),
+                      robots=robots_url, problem=problem)
     log.warning(message)
     warnings.append(message)
     return None, ROBOTS_RETRY_SECONDS

@@ -25,8 +25,11 @@ from urllib.parse import unquote
 import httpx
 from django.core.exceptions import ImproperlyConfigured
 
+from django.utils.translation import gettext_noop
+
 from babelpress.booleans import is_boolean_word, parse_bool
 
+from .messages import Message
 from .errors import ConnectionFailed, ForbiddenAddress, InvalidURL, Timeout
 
 SETTING_ALLOW_PRIVATE = "BABELPRESS_IMPORT_ALLOW_PRIVATE"
@@ -169,25 +172,28 @@ def _address_refusal(ip: IPAddress, allowed) -> str | None:
     return kind
 
 
-def _forbidden_message(url: str, host: str, ip: IPAddress, kind: str) -> str:
+def _forbidden_message(url: str, host: str, ip: IPAddress, kind: str) -> Message:
     try:
         literal = ipaddress.ip_address(host) == ip
     except ValueError:
         literal = False
-    what = f"{host} is" if literal else f"{host} resolves to {ip}, which is"
+    what = (Message(gettext_noop("%(host)s is"), host=host) if literal
+            else Message(gettext_noop("%(host)s resolves to %(ip)s, which is"), host=host, ip=str(ip)))
     plain = str(ip).split("%", 1)[0]
     only_this = f"{plain}/{32 if ip.version == 4 else 128}"
     if kind.split(" (", 1)[0] in _PRIVATE_KINDS:
-        how = (f"set {SETTING_ALLOW_PRIVATE} to the networks to open, e.g. {SETTING_ALLOW_PRIVATE}={only_this} "
-               f"for this address only (or true for every private network)")
+        how = Message(gettext_noop("set %(setting)s to the networks to open, e.g. %(setting)s=%(network)s for this "
+                                   "address only (or true for every private network)"),
+                      setting=SETTING_ALLOW_PRIVATE, network=only_this)
     else:
-        how = (f"list its network in {SETTING_ALLOW_PRIVATE}, e.g. {SETTING_ALLOW_PRIVATE}={only_this} "
-               f"(true does not open {kind.split(' (', 1)[0]} addresses)")
-    return (
-        f"Refusing to fetch {url}: {what} a {kind} address, not a public internet one. "
-        "Babelpress only imports from public addresses so that an imported URL cannot reach "
-        f"internal services. If this is a trusted partner on your own network, {how}."
-    )
+        how = Message(gettext_noop("list its network in %(setting)s, e.g. %(setting)s=%(network)s (true does not "
+                                   "open %(kind)s addresses)"),
+                      setting=SETTING_ALLOW_PRIVATE, network=only_this, kind=kind.split(" (", 1)[0])
+    return Message(
+        gettext_noop("Refusing to fetch %(address)s: %(what)s a %(kind)s address, not a public internet one. "
+                     "Babelpress only imports from public addresses so that an imported URL cannot reach internal "
+                     "services. If this is a trusted partner on your own network, %(how)s."),
+        address=url, what=what, kind=kind, how=how)
 
 
 def is_ip_literal(host: str) -> bool:
@@ -225,7 +231,8 @@ def _resolve(host: str, port: int, url: str, timeout: float = DNS_TIMEOUT) -> li
         except OSError:
             pass
     if not _HOST_RE.match(host):
-        raise InvalidURL(f"{url} has an invalid host name {host!r}. Check the address.", url, "invalid_host")
+        raise InvalidURL(Message(gettext_noop("%(address)s has an invalid host name %(host)s. Check the address."),
+                                 address=url, host=repr(host)), url, "invalid_host")
     try:
         # getaddrinfo has no timeout of its own: run it aside so a dead resolver cannot hold the
         # fetch past its budget. (socket.getaddrinfo is looked up at call time: tests fake it.)
@@ -233,14 +240,16 @@ def _resolve(host: str, port: int, url: str, timeout: float = DNS_TIMEOUT) -> li
         infos = future.result(timeout=timeout)
     except concurrent.futures.TimeoutError:
         raise Timeout(
-            f"Looking up the host name {host!r} of {url} took more than {timeout:g} s. The site's DNS "
-            "may be down; try again later.",
+            Message(gettext_noop("Looking up the host name %(host)s of %(address)s took more than %(seconds)s s. The "
+                                 "site's DNS may be down; try again later."), host=repr(host), address=url,
+                    seconds=timeout),
             url,
         ) from None
     except (socket.gaierror, UnicodeError, OSError) as exc:
         raise ConnectionFailed(
-            f"Could not resolve the host name {host!r} of {url} ({exc}). Check the address for typos; "
-            "if it is right, the site's DNS may be down: try again later.",
+            Message(gettext_noop("Could not resolve the host name %(host)s of %(address)s (%(error)s). Check the "
+                                 "address for typos; if it is right, the site's DNS may be down: try again later."),
+                    host=repr(host), address=url, error=str(exc)),
             url,
             "dns_error",
         ) from None
@@ -250,37 +259,41 @@ def _resolve(host: str, port: int, url: str, timeout: float = DNS_TIMEOUT) -> li
         if ip not in addresses:
             addresses.append(ip)
     if not addresses:
-        raise ConnectionFailed(f"The host name {host!r} of {url} has no address.", url, "dns_error")
+        raise ConnectionFailed(Message(gettext_noop("The host name %(host)s of %(address)s has no address."),
+                                       host=repr(host), address=url), url, "dns_error")
     return addresses
 
 
 def check_url(url: str) -> httpx.URL:
     """Parse a URL and refuse what we never fetch (other schemes, credentials, no host)."""
     if not isinstance(url, str) or not url.strip():
-        raise InvalidURL("No URL given: paste the full address, starting with https://.", str(url))
+        raise InvalidURL(Message(gettext_noop("No URL given: paste the full address, starting with https://.")), str(url))
     url = url.strip()
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise InvalidURL(f"{url!r} is not a valid URL ({exc}). Check the address.", url) from None
+        raise InvalidURL(Message(gettext_noop("%(address)s is not a valid URL (%(error)s). Check the address."),
+                                 address=repr(url), error=str(exc)), url) from None
     if parsed.scheme not in ("http", "https"):
         scheme = parsed.scheme or "(none)"
         raise InvalidURL(
-            f"Refusing to fetch {url}: only http:// and https:// addresses can be imported, "
-            f"not {scheme}:. Use the web address of the page or feed.",
+            Message(gettext_noop("Refusing to fetch %(address)s: only http:// and https:// addresses can be imported, "
+                                 "not %(scheme)s:. Use the web address of the page or feed."), address=url,
+                    scheme=scheme),
             url,
             "unsupported_scheme",
         )
     if parsed.userinfo:
         raise InvalidURL(
-            f"Refusing to fetch {parsed.copy_with(username=None, password=None)}: the address contains a "
-            "user name or password. Remove the credentials from the URL; Babelpress does not send "
-            "credentials to partner sites.",
+            Message(gettext_noop("Refusing to fetch %(address)s: the address contains a user name or password. Remove "
+                                 "the credentials from the URL; Babelpress does not send credentials to partner "
+                                 "sites."), address=str(parsed.copy_with(username=None, password=None))),
             str(parsed.copy_with(username=None, password=None)),
             "credentials_in_url",
         )
     if not parsed.host:
-        raise InvalidURL(f"{url!r} has no host name. Check the address.", url, "invalid_host")
+        raise InvalidURL(Message(gettext_noop("%(address)s has no host name. Check the address."), address=repr(url)),
+                         url, "invalid_host")
     return parsed.copy_with(fragment=None)
 
 

@@ -20,6 +20,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from babelpress.newsroom import revisions, web_addresses
 from babelpress.newsroom.coauthors import set_coauthors
@@ -28,6 +29,7 @@ from babelpress.newsroom.sanitize import clean_body, clean_text
 
 from . import clusters, dedup
 from .attribution import authors_for, source_for
+from .messages import Message, of as said, stored_all, stored_text
 from .models import Feed, ImportedItem, SeenEntry, guid_digest
 from .outcomes import DUPLICATE, FAILED, NEW, PENDING, UNCHANGED, UPDATED, ImportFailed, ImportOutcome
 from .sources.base import Candidate, Defaults
@@ -40,7 +42,8 @@ def default_section(defaults: Defaults) -> Section:
     section = defaults.section or (defaults.feed.section if defaults.feed and defaults.feed.section_id else None)
     section = section or Section.objects.order_by("position", "key").first()
     if section is None:
-        raise ImportFailed("There is no section to put the story in: create one first (admin → Sections).")
+        raise ImportFailed(Message(gettext_noop("There is no section to put the story in: create one first (admin → "
+                                                "Sections).")))
     return section
 
 
@@ -59,9 +62,10 @@ def store(candidate: Candidate, defaults: Defaults, *, index: dedup.SimilarityIn
             else:
                 twin = ImportedItem.objects.filter(content_hash=chash).select_related("article").first()
                 if twin is not None:
-                    where = twin.original_url or "a file"
-                    outcome = ImportOutcome(DUPLICATE, twin.article, twin,
-                                            f"the same text was already imported from {where}")
+                    said = (Message(gettext_noop("the same text was already imported from %(address)s"),
+                                    address=twin.original_url) if twin.original_url
+                            else Message(gettext_noop("the same text was already imported from a file")))
+                    outcome = ImportOutcome(DUPLICATE, twin.article, twin, said)
                 else:
                     outcome = _create(candidate, defaults, chash, sig, near, index)
             outcome.url = outcome.url or candidate.original_url or candidate.headline
@@ -73,7 +77,8 @@ def store(candidate: Candidate, defaults: Defaults, *, index: dedup.SimilarityIn
         twin = ImportedItem.objects.filter(
             Q(content_hash=chash) | Q(original_url=candidate.original_url or "\x00")).select_related("article").first()
         return ImportOutcome(DUPLICATE, twin.article if twin else None, twin,
-                             "imported at the same moment by another worker", url=candidate.original_url)
+                             Message(gettext_noop("imported at the same moment by another worker")),
+                             url=candidate.original_url)
     outcome.warnings = outcome.warnings or candidate.warnings
     return outcome
 
@@ -84,7 +89,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
     source = source_for(candidate, defaults)
     warnings = list(candidate.warnings)
     if source is None:
-        warnings.append("no source found to credit: set the source before publishing")
+        warnings.append(Message(gettext_noop("no source found to credit: set the source before publishing")))
     status = Article.Status.PUBLISHED if defaults.trusted else Article.Status.REVIEW
     authors = authors_for(candidate, source)
     article = Article(
@@ -100,7 +105,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
     try:
         cluster, best = clusters.cluster_for(near)
     except clusters.Busy as exc:
-        raise ImportFailed(str(exc)) from None  # the transaction rolls back: nothing half-written
+        raise ImportFailed(said(exc)) from None  # the transaction rolls back: nothing half-written
     # Not a stored warning: the import record shows it in the reader's language (same_story_html).
     near_duplicate = (Article.objects.get(import_record__pk=best.item_id), best.similarity) if best else None
     item = ImportedItem.objects.create(
@@ -108,7 +113,7 @@ def _create(candidate: Candidate, defaults: Defaults, chash: str, sig: bytes | N
         original_url=candidate.original_url, canonical_url=candidate.canonical_url, content_hash=chash,
         retrieved_at=timezone.now(), original_published_at=candidate.published_at,
         detected_language=candidate.language, language_declared=candidate.language_declared,
-        sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=warnings,
+        sitename=candidate.sitename[:300], lead_image_url=candidate.lead_image_url, warnings=stored_all(warnings),
         minhash=sig, cluster=cluster, near_duplicate_of_id=best.item_id if best else None,
         near_duplicate_similarity=best.similarity if best else None,
         imported_headline=article.headline, imported_standfirst=article.standfirst,
@@ -128,7 +133,8 @@ def headline_of(candidate: Candidate) -> str:
     limit = Article._meta.get_field("headline").max_length
     headline = clean_text(candidate.headline)[:limit].strip()
     if not headline:
-        raise ImportFailed("The story has no headline and no text to make one from: there is nothing to import.")
+        raise ImportFailed(Message(gettext_noop("The story has no headline and no text to make one from: there is "
+                                                "nothing to import.")))
     return headline
 
 
@@ -142,7 +148,8 @@ def original_url_of(candidate: Candidate, warnings: list[str]) -> str:
     with translation.override("en"):  # stored warnings are in English, like the others
         why = web_addresses.problem(url, Article._meta.get_field("original_url").max_length)
     if why:
-        warnings.append(f"the original address was not kept on the article ({url[:200]}): {why}")
+        warnings.append(Message(gettext_noop("the original address was not kept on the article (%(address)s): "
+                                             "%(reason)s"), address=url[:200], reason=why))
         return ""
     return url
 
@@ -158,31 +165,33 @@ def _same(current: str, imported: str) -> bool:
 def _update(item: ImportedItem, candidate: Candidate, chash: str, sig: bytes | None, *, trusted: bool) -> ImportOutcome:
     article = Article.objects.select_for_update().get(pk=item.article_id)
     if chash == item.content_hash:
-        return ImportOutcome(UNCHANGED, article, item, "no change since the last import")
+        return ImportOutcome(UNCHANGED, article, item, Message(gettext_noop("no change since the last import")))
     edited = not (_same(article.headline, item.imported_headline) and _same(article.standfirst, item.imported_standfirst)
                   and _same(article.body, item.imported_body))
     if edited or (article.status == Article.Status.PUBLISHED and not trusted):
         if item.pending_update and item.pending_update.get("content_hash") == chash:
-            return ImportOutcome(UNCHANGED, article, item, "this newer version is already waiting for an editor")
+            return ImportOutcome(UNCHANGED, article, item,
+                                 Message(gettext_noop("this newer version is already waiting for an editor")))
         item.pending_update = {
             "headline": headline_of(candidate), "standfirst": standfirst_of(candidate),
             "body": clean_body(candidate.body_html), "content_hash": chash,
             "minhash": sig.hex() if sig else None, "retrieved_at": timezone.now().isoformat(),
-            "url": candidate.original_url, "warnings": candidate.warnings,
+            "url": candidate.original_url, "warnings": stored_all(candidate.warnings),
         }
         item.save(update_fields=["pending_update", "updated_at"])
-        why = ("an editor changed the article since it was imported" if edited
-               else "the article is already published and its source is not trusted")
-        return ImportOutcome(PENDING, article, item,
-                             f"a newer version was found but {why}: it waits on the import record as a diff")
+        said = (gettext_noop("a newer version was found but an editor changed the article since it was imported: it "
+                             "waits on the import record as a diff") if edited
+                else gettext_noop("a newer version was found but the article is already published and its source is "
+                                  "not trusted: it waits on the import record as a diff"))
+        return ImportOutcome(PENDING, article, item, Message(said))
     version = article.version
     article.headline, article.standfirst, article.body = headline_of(candidate), standfirst_of(candidate), candidate.body_html
     revisions.attribute(article, reason="import-update")
     article.save_if_current(version)
     _mark_imported(item, article, chash, sig)
-    item.warnings, item.canonical_url = candidate.warnings, candidate.canonical_url or item.canonical_url
+    item.warnings, item.canonical_url = stored_all(candidate.warnings), candidate.canonical_url or item.canonical_url
     item.save()
-    return ImportOutcome(UPDATED, article, item, "updated in place (no editor had changed it)")
+    return ImportOutcome(UPDATED, article, item, Message(gettext_noop("updated in place (no editor had changed it)")))
 
 
 def _mark_imported(item: ImportedItem, article: Article, chash: str, sig: bytes | None) -> None:
@@ -202,7 +211,7 @@ def apply_pending_update(item: ImportedItem, *, expected_version: int | None = N
         item = ImportedItem.objects.select_for_update().get(pk=item.pk)
         pending = item.pending_update
         if not pending:
-            raise ImportFailed("There is no newer version waiting for this article.")
+            raise ImportFailed(Message(gettext_noop("There is no newer version waiting for this article.")))
         article = Article.objects.select_for_update().get(pk=item.article_id)
         version = article.version if expected_version is None else expected_version
         article.headline, article.standfirst, article.body = pending["headline"], pending["standfirst"], pending["body"]
@@ -226,11 +235,18 @@ def remember_entry(feed: Feed | None, guid: str, fingerprint: str | None, outcom
         feed=feed, guid_hash=guid_digest(guid),
         defaults={"guid": guid, "fingerprint": fingerprint, "outcome": outcome.status},
     )
-    seen.fingerprint, seen.outcome, seen.reason = fingerprint, outcome.status, outcome.reason[:2000]
+    seen.fingerprint, seen.outcome, seen.reason = fingerprint, outcome.status, _kept(outcome.reason)
     if outcome.item is not None:
         seen.item = outcome.item
     seen.attempts = seen.attempts + 1 if outcome.status == FAILED else 0
     seen.save()
+
+
+def _kept(reason) -> str:
+    """A reason as SeenEntry keeps it: the message (rendered when shown), or its first 2,000
+    characters in English when it is too long to keep whole."""
+    text = stored_text(reason)
+    return text if len(text) <= 4000 else str(reason)[:2000]
 
 
 def record_failure(feed: Feed | None, guid: str, fingerprint: str | None, outcome: ImportOutcome) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import conf, polling
+from .messages import stored_all, stored_text
 from .models import Feed, ImportJob
 
 log = logging.getLogger("babelpress.ingest")
@@ -72,7 +73,7 @@ def import_story(job_id: str) -> str:
         raise
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.DONE if outcome.ok else ImportJob.Status.FAILED, outcome=outcome.status,
-        article=outcome.article, item=outcome.item, reason=outcome.reason, warnings=list(outcome.warnings),
+        article=outcome.article, item=outcome.item, reason=stored_text(outcome.reason), warnings=stored_all(outcome.warnings),
         finished_at=timezone.now())
     return f"{outcome.status}: {job.url}" + (f" ({outcome.reason})" if outcome.reason else "")
 

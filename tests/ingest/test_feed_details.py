@@ -14,6 +14,7 @@ from html import escape
 import pytest
 
 from babelpress.ingest import pipeline
+from babelpress.ingest.messages import english
 from babelpress.ingest.feeds import parse_feed
 from babelpress.ingest.models import Feed
 from babelpress.newsroom.coauthors import credited_authors
@@ -46,7 +47,7 @@ def import_feed(partner, body: bytes, content_type: str = "application/rss+xml")
 def credited(headline: str) -> tuple[str | None, list[str]]:
     article = Article.objects.get(headline=headline)
     names = ", ".join(author.name for author in credited_authors(article)) or None
-    return names, article.import_record.warnings
+    return names, [english(w) for w in article.import_record.warnings]
 
 
 # --- The feed's author ---------------------------------------------------------------------------
@@ -156,7 +157,7 @@ def test_an_entry_whose_link_is_no_web_address_imports_its_feed_text_with_a_warn
     assert article.headline == "Text in the feed" and article.original_url == ""
     assert ("the entry's link (javascript:alert(1)) is not a web address Babelpress can open (an http:// or https:// "
             "address): the text comes from the feed, and the draft has no original link; add it before publishing"
-            ) in article.import_record.warnings
+            ) in [english(w) for w in article.import_record.warnings]
     assert report.failed == [("Nothing else", "The entry's link (ftp://partner.example/x) is not a web address "
                               "Babelpress can open, and the entry has too little text to make an article of. Ask the "
                               "publisher to fix the link, or import the story from its page's address.")]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from babelpress.ingest import pipeline, polling
+from babelpress.ingest.messages import english
 from babelpress.ingest.models import Feed, ImportedItem, SeenEntry
 from babelpress.ingest.tasks import poll_feed
 from babelpress.newsroom.models import Article, Source
@@ -151,7 +152,7 @@ def test_failing_polls_back_off_and_show_their_error_then_recover(partner):
     assert poll_feed.call(feed.pk).startswith("failed: ")
     feed.refresh_from_db()
     assert (feed.failures, feed.last_status) == (1, "error")
-    assert "HTTP 503 Service Unavailable: the server failed; try again later" in feed.last_error
+    assert "HTTP 503 Service Unavailable: the server failed; try again later" in english(feed.last_error)
     assert close_to(feed.next_poll_at, NOW() + timedelta(minutes=60))
 
     poll_feed.call(due(feed).pk)
@@ -194,7 +195,7 @@ def test_a_hostile_retry_after_is_recorded_as_the_failure_it_is(partner, editor,
 
     feed.refresh_from_db()
     assert (feed.last_status, feed.failures, feed.queued_at) == ("error", 1, None)
-    assert "HTTP 503 Service Unavailable: the server failed; try again later" in feed.last_error
+    assert "HTTP 503 Service Unavailable: the server failed; try again later" in english(feed.last_error)
     assert close_to(feed.next_poll_at, NOW() + expected_delay)
     feed_list = editor.get("/admin/ingest/feed/").content.decode()
     assert "HTTP 503 Service Unavailable" in feed_list
@@ -212,7 +213,7 @@ def test_a_feed_whose_poll_cannot_be_recorded_still_shows_an_error_and_is_not_he
 
     feed.refresh_from_db()
     assert (feed.last_status, feed.failures, feed.queued_at) == ("error", 1, None)
-    assert "Internal error while recording the poll: RuntimeError('disk full')" in feed.last_error
+    assert "Internal error while recording the poll: RuntimeError('disk full')" in english(feed.last_error)
     assert close_to(feed.next_poll_at, NOW() + timedelta(minutes=60))  # the backoff, not the 30-minute lease
 
 
@@ -226,7 +227,7 @@ def test_a_feed_that_dribbles_its_headers_fails_within_the_fetch_budget(partner,
 
     assert time.monotonic() - started < 2
     feed.refresh_from_db()
-    assert feed.last_status == "error" and "longer than the 1 s allowed" in feed.last_error
+    assert feed.last_status == "error" and "longer than the 1 s allowed" in english(feed.last_error)
 
 
 def test_some_failed_items_make_a_partial_poll_not_a_failure(partner):
@@ -236,8 +237,8 @@ def test_some_failed_items_make_a_partial_poll_not_a_failure(partner):
     poll_feed.call(feed.pk)
     feed.refresh_from_db()
     assert feed.last_status == "partial" and feed.failures == 0
-    assert feed.last_error.startswith(f"1 item(s) failed: {partner.url('/gone')}: ")
-    assert "HTTP 404" in feed.last_error
+    assert english(feed.last_error).startswith(f"1 item(s) failed: {partner.url('/gone')}: ")
+    assert "HTTP 404" in english(feed.last_error)
 
 
 def test_an_entry_that_keeps_failing_is_given_up_until_it_changes(partner):
@@ -246,7 +247,7 @@ def test_an_entry_that_keeps_failing_is_given_up_until_it_changes(partner):
     for _ in range(pipeline.MAX_ENTRY_ATTEMPTS + 2):
         poll_feed.call(due(feed).pk)
     assert partner.server.paths().count("/gone") == pipeline.MAX_ENTRY_ATTEMPTS
-    assert "(failed 3 times; tried again when the entry changes)" in Feed.objects.get().last_error
+    assert "(failed 3 times; tried again when the entry changes)" in english(Feed.objects.get().last_error)
 
 
 # --- Scheduling: once per turn, nothing lost, nothing twice -------------------------------------

@@ -16,6 +16,7 @@ import gzip
 import pytest
 
 from babelpress.ingest import pipeline
+from babelpress.ingest.messages import english
 from babelpress.ingest.fetch import FetchError
 from babelpress.ingest.sources.base import Defaults, Document
 from babelpress.ingest.sources.feed import FeedSource
@@ -145,7 +146,7 @@ def test_an_address_the_form_cannot_keep_never_reaches_the_article(editor, secti
     outcome = pipeline.import_file(html, filename="budget.html")
     assert outcome.status == "new", outcome.reason
     assert outcome.article.original_url == ""
-    warnings = [w for w in outcome.item.warnings if w.startswith("the original address was not kept on the article")]
+    warnings = [w for w in map(english, outcome.item.warnings) if w.startswith("the original address was not kept on the article")]
     assert bool(warnings) == warned, outcome.item.warnings
     assert_saves_unchanged(editor, outcome.article, canonical)
 
@@ -155,7 +156,7 @@ def test_a_page_whose_canonical_address_is_too_long_imports_without_it(editor, s
     outcome = pipeline.import_file(html, filename="budget.html")
     assert outcome.status == "new", outcome.reason
     assert outcome.article.original_url == "" and outcome.item.canonical_url == ""
-    assert "the page's canonical address is longer than 1000 characters: it was ignored" in outcome.item.warnings
+    assert "the page's canonical address is longer than 1,000 characters: it was ignored" in map(english, outcome.item.warnings)
     assert_saves_unchanged(editor, outcome.article, "long canonical address")
 
 

@@ -18,9 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.utils.translation import gettext_noop
+
 from babelpress.newsroom.models import Section, Source
 from babelpress.newsroom.sanitize import clean_text
 
+from ..messages import Message
 from .. import dedup
 from ..fetch import FetchResult, fetch
 from ..language import normalize_language
@@ -149,7 +152,7 @@ class ImportSource:
     ``CLASS(name=NAME, **OPTIONS)`` from BABELPRESS_IMPORT_SOURCES."""
 
     #: What the document is, in messages: "a feed (RSS, Atom or JSON Feed)".
-    label = "a document"
+    label = gettext_noop("a document")
     #: What it reads: WEB (a fetched URL), FILE (an upload or a local file), or both.
     reads = frozenset({WEB, FILE})
     #: The Accept header when a URL is fetched for this source alone.
@@ -180,9 +183,10 @@ class ImportSource:
         """The stories of ``document``: by default the one ``story()`` reads, when the pipeline asks."""
         return Listing([Entry(read=lambda: self.story(document, defaults), shown=document.shown)])
 
-    def not_one_story(self, document: Document) -> str:
+    def not_one_story(self, document: Document) -> Message:
         """Why "Import a story" does not take ``document`` (for sources that read many)."""
-        return f"{document.shown} is {self.label}, with several stories: import it with `babelpress import`."
+        return Message(gettext_noop("%(address)s is %(kind)s, with several stories: import it with `babelpress "
+                                    "import`."), address=document.shown, kind=Message(self.label))
 
     def fetch(self, url: str, defaults: Defaults, *, accept: str | None = None) -> Document:
         """``url`` fetched like every import: SSRF guard, budget, size limit, robots.txt as asked."""
@@ -222,9 +226,11 @@ def _starts_with(text: str, prefix: str) -> bool:
 
 
 def checked_url(url: str, what: str) -> str:
-    """``url`` as stored; ImportFailed when it is longer than the database holds."""
+    """``url`` as stored; ImportFailed when it is longer than the database holds (``what`` is a msgid:
+    "address", marked with gettext_noop)."""
     if url and len(url) > MAX_URL_LENGTH:
-        raise ImportFailed(f"The {what} is longer than {MAX_URL_LENGTH} characters; Babelpress cannot store it.")
+        raise ImportFailed(Message(gettext_noop("The %(what)s is longer than %(count)s characters; Babelpress cannot "
+                                                "store it."), what=Message(what), count=MAX_URL_LENGTH))
     return url or ""
 
 

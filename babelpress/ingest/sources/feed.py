@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 from functools import partial
 
+from django.utils.translation import gettext_noop
+
 from babelpress.html_text import html_to_text
 
+from ..messages import Message, of as said
 from ..document_kind import sniff
 from ..extract import ExtractionError
 from ..feeds import FeedEntry, FeedError, parse_feed
 from ..fetch import FEED_ACCEPT, HTML_ACCEPT, FetchError
-from ..language import DETECTED_PREFIX, MIN_DETECT_CONFIDENCE, detect_language, normalize_language
+from ..language import MIN_DETECT_CONFIDENCE, detected_warning, detect_language, normalize_language
 from ..models import ImportedItem
 from .base import (
     WEB,
@@ -38,7 +41,7 @@ MIN_FEED_TEXT_CHARS = 40
 class FeedSource(ImportSource):
     """Feeds: imported whole by `babelpress import`, followed in the admin (Feeds) and polled."""
 
-    label = "a feed (RSS, Atom or JSON Feed)"
+    label = gettext_noop("a feed (RSS, Atom or JSON Feed)")
     accept = FEED_ACCEPT
     media_types = ("application/rss+xml", "application/atom+xml")
     many = True
@@ -54,10 +57,11 @@ class FeedSource(ImportSource):
 
     def not_one_story(self, document: Document) -> str:
         if document.kind == WEB:
-            return (f"{document.url} is a feed (RSS, Atom or JSON Feed), not an article page. Follow it as a feed "
-                    "(admin → Import → Feeds), or import all its entries with `babelpress import URL`.")
-        return (f"{document.shown} is a feed, not an article page: import it with `babelpress import FILE`, "
-                "or follow the feed's address in the admin.")
+            return Message(gettext_noop("%(address)s is a feed (RSS, Atom or JSON Feed), not an article page. Follow it "
+                                        "as a feed (admin → Import → Feeds), or import all its entries with "
+                                        "`babelpress import URL`."), address=document.url)
+        return Message(gettext_noop("%(address)s is a feed, not an article page: import it with `babelpress import "
+                                    "FILE`, or follow the feed's address in the admin."), address=document.shown)
 
     def read(self, document: Document, defaults: Defaults) -> Listing:
         content_type = document.fetched.headers.get("content-type") if document.fetched is not None else None
@@ -81,11 +85,12 @@ class FeedSource(ImportSource):
             except FetchError as exc:
                 page_problem = exc.message
             except (ExtractionError, ImportFailed) as exc:
-                page_problem = f"{entry.link}: {exc}"
+                page_problem = Message(gettext_noop("%(address)s: %(reason)s"), address=entry.link, reason=said(exc))
         if candidate is None:
             candidate = candidate_from_entry(entry, page_problem, explicit)
         if entry.author_is_the_feeds and candidate.author == entry.author:
-            candidate.warnings.append(f"the entry names no author: the feed's ({entry.author}) is credited; check it")
+            candidate.warnings.append(Message(gettext_noop("the entry names no author: the feed's (%(author)s) is "
+                                                           "credited; check it"), author=entry.author))
         candidate.guid = entry.guid
         if entry.link and entry.link not in (candidate.original_url, *candidate.other_urls):
             candidate.other_urls.append(entry.link)
@@ -94,7 +99,7 @@ class FeedSource(ImportSource):
     def _page_story(self, entry: FeedEntry, explicit: str | None, defaults: Defaults) -> Candidate:
         page = self.fetch(entry.link, defaults, accept=HTML_ACCEPT)
         if sniff(page.content, page.content_type).is_feed:
-            raise ImportFailed(f"{page.url} is a feed, not an article page.")
+            raise ImportFailed(Message(gettext_noop("%(address)s is a feed, not an article page."), address=page.url))
         candidate = candidate_from_html(page.text or page.content, page.url, origin=ImportedItem.Origin.PAGE,
                                         declared_language=explicit, requested=entry.link, headline=entry.title,
                                         author=entry.author, published_at=entry.published_at, zone=entry.zone)
@@ -113,25 +118,31 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
     """The story from the feed's own text, when its page could not be used."""
     body = entry.content_html or entry.summary_html
     text = html_to_text(body, paragraphs=True)
-    unusable = (f"The entry's link ({entry.unusable_link}) is not a web address Babelpress can open"
-                if entry.unusable_link else "")
+    unusable = entry.unusable_link
     if len(text) < MIN_FEED_TEXT_CHARS:
         if page_problem:
-            raise ImportFailed(f"{page_problem} The feed entry has too little text to import instead.")
+            raise ImportFailed(Message(gettext_noop("%(reason)s The feed entry has too little text to import instead."),
+                                       reason=page_problem))
         if unusable:
-            raise ImportFailed(f"{unusable}, and the entry has too little text to make an article of. Ask the "
-                               "publisher to fix the link, or import the story from its page's address.")
-        raise ImportFailed("The entry has no link and too little text to make an article of.")
+            raise ImportFailed(Message(gettext_noop(
+                "The entry's link (%(link)s) is not a web address Babelpress can open, and the entry has too little "
+                "text to make an article of. Ask the publisher to fix the link, or import the story from its page's "
+                "address."), link=unusable))
+        raise ImportFailed(Message(gettext_noop("The entry has no link and too little text to make an article of.")))
     warnings = []
     if page_problem:
-        warnings.append(f"the text comes from the feed, not the page: {page_problem}")
+        warnings.append(Message(gettext_noop("the text comes from the feed, not the page: %(reason)s"),
+                                reason=page_problem))
     if unusable:
-        warnings.append(f"{unusable[0].lower()}{unusable[1:]} (an http:// or https:// address): the text comes "
-                        "from the feed, and the draft has no original link; add it before publishing")
+        warnings.append(Message(gettext_noop(
+            "the entry's link (%(link)s) is not a web address Babelpress can open (an http:// or https:// address): "
+            "the text comes from the feed, and the draft has no original link; add it before publishing"),
+            link=unusable))
     headline = entry.title
     if not headline:
         headline = first_words(text)
-        warnings.append("the entry has no title: the first words of the text were used; write a real one")
+        warnings.append(Message(gettext_noop("the entry has no title: the first words of the text were used; write a "
+                                             "real one")))
     lead = ""
     if entry.content_html and entry.summary_html:
         lead = standfirst(html_to_text(entry.summary_html), headline, text)
@@ -140,16 +151,17 @@ def candidate_from_entry(entry: FeedEntry, page_problem: str | None, explicit_la
         detected, confidence = detect_language(text)
         if detected and confidence >= MIN_DETECT_CONFIDENCE:
             language = detected
-            warnings.append(f"{DETECTED_PREFIX}: {detected} ({confidence:.0%} confidence)")
+            warnings.append(detected_warning(detected, confidence))
     if not entry.author:
-        warnings.append("no author found")
+        warnings.append(Message(gettext_noop("no author found")))
     if entry.date_note:
         warnings.append(entry.date_note)
     if len(text) < 400:
-        warnings.append(f"body very short ({len(text)} characters): the feed may carry only a summary")
+        warnings.append(Message(gettext_noop("body very short (%(count)s characters): the feed may carry only a "
+                                             "summary"), count=len(text)))
     return Candidate(
         headline=headline[:300], body_html=body, text=text, origin=ImportedItem.Origin.FEED, standfirst=lead,
         author=entry.author, published_at=entry.published_at, language=normalize_language(language) or language,
-        language_declared=declared, original_url=checked_url(entry.link or "", "entry link"),
+        language_declared=declared, original_url=checked_url(entry.link or "", gettext_noop("entry link")),
         guid=entry.guid, warnings=warnings,
     )

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils.html import format_html
+from django.utils.translation import gettext_noop
 
 from ..dates import NO_DATE, Zone
+from ..messages import Message, of as said
 from ..extract import ExtractionError, Extracted, extract_article
 from ..fetch import HTML_ACCEPT
 from ..language import DETECTED_PREFIX
@@ -33,7 +35,7 @@ from .base import (
 class PageSource(ImportSource):
     """Any fetched page no other source recognises, read as an article page."""
 
-    label = "a web page"
+    label = gettext_noop("a web page")
     reads = frozenset({WEB})
     accept = HTML_ACCEPT
     catch_all = True
@@ -47,7 +49,8 @@ class PageSource(ImportSource):
                                             origin=ImportedItem.Origin.PAGE, declared_language=defaults.language,
                                             requested=document.requested_url)
         except ExtractionError as exc:
-            raise ImportFailed(f"{document.url}: {exc}") from None
+            raise ImportFailed(Message(gettext_noop("%(address)s: %(reason)s"), address=document.url,
+                                       reason=said(exc))) from None
         candidate.warnings = list(document.warnings) + candidate.warnings
         return candidate
 
@@ -67,19 +70,22 @@ def candidate_from_extracted(ex: Extracted, *, url: str | None, origin: str, req
     what a listing (a feed entry) said of the story, used where the page says nothing."""
     warnings = list(ex.warnings)
     if author and not ex.author:  # the listing's byline stands in for the page's missing one
-        warnings = [w for w in warnings if w != "no author found"]  # extract.py's warning
+        warnings = [w for w in warnings if getattr(w, "msgid", w) != "no author found"]  # extract.py's warning
     headline = ex.headline or headline
     if not headline:
         headline = first_words(ex.text)
-        warnings.append("no headline found: the first words of the text were used; write a real one")
+        warnings.append(Message(gettext_noop("no headline found: the first words of the text were used; write a real "
+                                             "one")))
     canonical = ex.canonical_url or ""
     if canonical and site_root(canonical):
         canonical = ""  # a canonical pointing at the home page would merge every story of the site
     if len(canonical) > MAX_URL_LENGTH:
-        warnings.append(f"the page's canonical address is longer than {MAX_URL_LENGTH} characters: it was ignored")
+        warnings.append(Message(gettext_noop("the page's canonical address is longer than %(count)s characters: it was "
+                                             "ignored"), count=MAX_URL_LENGTH))
         canonical = ""
     if ex.published_at is None and published_at is not None and NO_DATE in warnings:
-        warnings[warnings.index(NO_DATE)] = "the page gives no publication date: the feed's date of the entry was used"
+        warnings[warnings.index(NO_DATE)] = Message(
+            gettext_noop("the page gives no publication date: the feed's date of the entry was used"))
     declared = not any(w.startswith(DETECTED_PREFIX) for w in ex.warnings)
     lead_image = ex.lead_image_url if ex.lead_image_url and len(ex.lead_image_url) <= MAX_URL_LENGTH else ""
     body_html = ex.body_html
@@ -93,7 +99,8 @@ def candidate_from_extracted(ex: Extracted, *, url: str | None, origin: str, req
         standfirst=standfirst(ex.description, headline, ex.text),
         author=ex.author or author, published_at=ex.published_at or published_at,
         language=ex.language, language_declared=bool(ex.language) and declared,
-        original_url=checked_url(url or canonical, "address"), canonical_url=checked_url(canonical, "canonical address"),
+        original_url=checked_url(url or canonical, gettext_noop("address")),
+        canonical_url=checked_url(canonical, gettext_noop("canonical address")),
         other_urls=[u for u in (requested,) if u and u != url and len(u) <= MAX_URL_LENGTH],
         sitename=ex.sitename or "", lead_image_url=lead_image, warnings=warnings,
     )

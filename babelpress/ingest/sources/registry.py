@@ -24,6 +24,9 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
+from django.utils.translation import gettext_noop
+
+from ..messages import Message
 from .base import FILE, WEB, Document, ImportFailed, ImportSource
 
 STORY, ANY, FOLLOWED = "story", "any", "followed"
@@ -81,10 +84,12 @@ def choose(document: Document, place: str) -> ImportSource:
                 return source
     if place == FOLLOWED and sources:
         return sources[0]  # its own error says what the address holds instead
-    labels = ", ".join(s.label for s in sources) or "none"
-    raise ImportFailed(f"{document.shown} is nothing Babelpress can import here (it reads {labels}). "
-                       f"Check the {'address' if document.kind == WEB else 'file'}, or add a source that reads "
-                       f"it to {SETTING}.")
+    labels = [Message(s.label) for s in sources] or Message(gettext_noop("none"))
+    said = (gettext_noop("%(address)s is nothing Babelpress can import here (it reads %(kinds)s). Check the address, "
+                         "or add a source that reads it to %(setting)s.") if document.kind == WEB
+            else gettext_noop("%(address)s is nothing Babelpress can import here (it reads %(kinds)s). Check the file, "
+                              "or add a source that reads it to %(setting)s."))
+    raise ImportFailed(Message(said, address=document.shown, kinds=labels, setting=SETTING))
 
 
 def accept(place: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
+from ..messages import Message, of as said
 from ..extract import ExtractionError, extract_article
 from ..models import ImportedItem
 from .base import FILE, MAX_URL_LENGTH, Candidate, Defaults, Document, ImportFailed, ImportSource
@@ -12,7 +15,7 @@ class UploadSource(ImportSource):
     """Any file no other source recognises, read as a saved article page. Its address is the one
     given with it, else the page's own canonical link."""
 
-    label = "an HTML file"
+    label = gettext_noop("an HTML file")
     reads = frozenset({FILE})
     file_types = (".html", ".htm", "text/html")
     catch_all = True
@@ -29,7 +32,9 @@ class UploadSource(ImportSource):
             candidate = candidate_from_extracted(extracted, url=document.url or canonical,
                                                  origin=ImportedItem.Origin.FILE)
         except ExtractionError as exc:
-            raise ImportFailed(f"{document.shown}: {exc}") from None
+            raise ImportFailed(Message(gettext_noop("%(address)s: %(reason)s"), address=document.shown,
+                                       reason=said(exc))) from None
         if not document.url and not candidate.original_url:
-            candidate.warnings.append("the file does not say where it was published: add the original link")
+            candidate.warnings.append(Message(gettext_noop("the file does not say where it was published: add the "
+                                                           "original link")))
         return candidate
