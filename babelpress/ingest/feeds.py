@@ -234,8 +234,7 @@ def parse_feed(
     feed_title = _detail_text(feed.get("title"), feed.get("title_detail"))
     feed_link = fields.link(feed.get("link"), url)
 
-    zone = feed_zone([dict.get(feed, "updated"), dict.get(feed, "published")]
-                     + [dict.get(e, key) for e in all_entries[:max_entries] for key in ("published", "updated")])
+    zone = _zone(feed, all_entries[:max_entries])
     # The feed's authors (Atom's feed/author; RSS's channel dc:creator, author, managingEditor).
     entries, skipped = _entries(all_entries[:max_entries], url, feed_language, fields.byline(feed), zone)
     _count_warnings(warnings, len(all_entries), max_entries, skipped)
@@ -277,6 +276,12 @@ def _refuse_what_is_not_a_feed(parsed, content: bytes, url: str, is_html: bool) 
                              "shows where it breaks)."), address=url, detail=detail),
         url,
     )
+
+
+def _zone(feed, entries) -> Zone:
+    """The zone of the feed's zone-less dates: that of the first of its dates stating one (dates.py)."""
+    return feed_zone([dict.get(feed, "updated"), dict.get(feed, "published")]
+                     + [dict.get(e, key) for e in entries for key in ("published", "updated")])
 
 
 def _entries(raw_entries, url: str, feed_language: str | None, feed_author: str | None,
