@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext, pgettext_lazy
 
 from babelpress import languages
 from babelpress.numbers import ascii_number
@@ -57,8 +57,10 @@ class FeedForm(forms.ModelForm):
 
 
 #: What each count of a poll's report is, in the editor's language ("2 new").
-POLL_COUNTS = {"new": _("new"), "updated": _("updated"), "pending_update": _("pending update"),
-               "duplicate": _("duplicate"), "unchanged": _("unchanged"), "failed": _("failed")}
+POLL_COUNTS = {"new": pgettext_lazy("poll count", "new"), "updated": pgettext_lazy("poll count", "updated"),
+               "pending_update": pgettext_lazy("poll count", "pending update"),
+               "duplicate": pgettext_lazy("poll count", "duplicate"), "unchanged": pgettext_lazy("poll count", "unchanged"),
+               "failed": pgettext_lazy("poll count", "failed")}
 
 
 @admin.register(Feed)

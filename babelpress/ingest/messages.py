@@ -24,7 +24,7 @@ import json
 from babel.numbers import format_decimal, format_percent
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import get_language, gettext, to_locale
+from django.utils.translation import get_language, gettext, pgettext, to_locale
 
 from babelpress.languages import language_name
 
@@ -124,7 +124,8 @@ def _render_param(value):
     if isinstance(value, dict) and "percent" in value:
         return format_percent(value["percent"], locale=ui_locale())
     if isinstance(value, list):  # several reasons, one after the other
-        return "; ".join(str(_render_param(item)) for item in value)
+        # The separator is the language's own ("؛ " in Arabic, " ; " in French).
+        return pgettext("separator between reasons", "; ").join(str(_render_param(item)) for item in value)
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):

@@ -156,5 +156,5 @@ def read_body(response: httpx.Response, url: str, max_bytes: int, budget: Budget
             url,
         ) from None
     if len(body) > max_bytes:
-        raise too_large(" once decompressed")
+        raise too_large(Message(gettext_noop(" once decompressed")))
     return bytes(body)
