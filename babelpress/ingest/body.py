@@ -11,6 +11,7 @@ from lxml import etree
 from babelpress.absolute_urls import resolve
 from babelpress.newsroom.sanitize import clean_text
 
+from .elements import append_text
 from .tables import PageTables, data_table, is_layout, table_text, xml_data_table, xml_is_layout
 
 _HI_TAGS = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sub": "sub", "#sup": "sup"}
@@ -44,7 +45,7 @@ class BodyWriter:
 
     def _text_into_block(self, dst, text) -> None:
         if text and text.strip():
-            _append_text(self._paragraph(dst), text)
+            append_text(self._paragraph(dst), text)
 
     @staticmethod
     def _end_paragraph(dst) -> None:
@@ -98,7 +99,7 @@ class BodyWriter:
 
     # content of li/blockquote: inline content and blocks may both appear
     def flow(self, src, dst) -> None:
-        _append_text(dst, src.text)
+        append_text(dst, src.text)
         for child in src:
             if isinstance(child.tag, str) and child.tag in ("p", "list", "quote", "figure", "code", "head"):
                 if child.tag == "head":
@@ -107,7 +108,7 @@ class BodyWriter:
                     self.block(child, dst)
             else:
                 self.inline(child, dst)
-            _append_text(dst, child.tail)
+            append_text(dst, child.tail)
 
     def table(self, el, dst) -> None:
         """A data table as a table; a layout table's cells as blocks, menus beside them left out."""
@@ -134,17 +135,17 @@ class BodyWriter:
                 if any(part in c.iterancestors() for c in captions[:position]):
                     continue
                 if position:
-                    _append_text(caption, " ")
+                    append_text(caption, " ")
                 self.inlines(part, caption)
         if not len(figure):
             figure.getparent().remove(figure)
 
     # inline content
     def inlines(self, src, dst) -> None:
-        _append_text(dst, src.text)
+        append_text(dst, src.text)
         for child in src:
             self.inline(child, dst)
-            _append_text(dst, child.tail)
+            append_text(dst, child.tail)
 
     def inline(self, el, dst) -> None:
         tag = el.tag
@@ -181,7 +182,7 @@ class BodyWriter:
                     etree.SubElement(dst, "br")
                 for position, cell in enumerate(c for c in row if c.tag == "cell"):
                     if position:
-                        _append_text(dst, " ")
+                        append_text(dst, " ")
                     self.inlines(cell, dst)
         else:
             self.inlines(el, dst)
@@ -204,15 +205,6 @@ def _mostly_links(cell) -> bool:
     text = " ".join("".join(cell.itertext()).split())
     linked = sum(len(" ".join("".join(ref.itertext()).split())) for ref in cell.iter("ref"))
     return bool(text) and linked >= 0.6 * len(text)
-
-
-def _append_text(dst, text) -> None:
-    if not text:
-        return
-    if len(dst):
-        dst[-1].tail = (dst[-1].tail or "") + text
-    else:
-        dst.text = (dst.text or "") + text
 
 
 def prune(root) -> None:

@@ -28,6 +28,7 @@ from babelpress.absolute_urls import resolve
 from babelpress.newsroom.body_tables import BLOCKS
 
 from .body import drop_keep_tail
+from .elements import append_text
 
 _MARKS = re.compile(r"caption|credit|attribution|copyright|legende|légende|bildunterschrift|photo-?info|image-?source",
                     re.IGNORECASE)
@@ -236,19 +237,12 @@ def _add_to_caption(figure, block) -> None:
             caption.remove(child)
         caption.text = None
     elif len(caption) or (caption.text or "").strip():
-        _append_text(caption, " ")
-    _append_text(caption, block.text)
+        append_text(caption, " ")
+    append_text(caption, block.text)
     for child in list(block):
         caption.append(child)
 
 
-def _append_text(element, text: str | None) -> None:
-    if not text:
-        return
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + text
-    else:
-        element.text = (element.text or "") + text
 
 
 def _image_of(element):

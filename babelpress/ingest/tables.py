@@ -24,7 +24,9 @@ from collections import Counter
 from lxml import etree
 
 from babelpress.absolute_urls import resolve
-from babelpress.newsroom.body_tables import inline_cell
+from babelpress.newsroom.body_tables import inline_cell, own_rows
+
+from .elements import append_text
 
 #: A cell with more text than this, in a table without header cells, is a page column, not data.
 LONG_CELL_CHARS = 400
@@ -56,17 +58,6 @@ def _own(table):
             if child.tag != "table":
                 yield from walk(child)
     return walk(table)
-
-
-def own_rows(table) -> list:
-    """The rows of ``table`` itself (in thead, tbody, tfoot or directly), not of tables inside it."""
-    rows = []
-    for child in table:
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(row for row in child if row.tag == "tr")
-    return rows
 
 
 def _cells(row) -> list:
@@ -269,7 +260,7 @@ def _inline_into(source, out, base: str | None) -> None:
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else None
             if tag is None or tag in _SKIPPED or _hidden(child):
-                _append(into, child.tail)
+                append_text(into, child.tail)
                 continue
             attributes = {}
             if tag == "a":
@@ -278,7 +269,7 @@ def _inline_into(source, out, base: str | None) -> None:
             elif tag == "img":
                 src = resolve(child.get("src") or child.get("data-src"), base)
                 if not src:
-                    _append(into, child.tail)
+                    append_text(into, child.tail)
                     continue
                 attributes = {"src": src, "alt": " ".join((child.get("alt") or "").split())}
             written = etree.SubElement(into, tag if tag != "a" or attributes else "span", attributes)
@@ -291,13 +282,6 @@ def _inline_into(source, out, base: str | None) -> None:
     inline_cell(out)
 
 
-def _append(element, text: str | None) -> None:
-    if not text:
-        return
-    if len(element):
-        element[-1].tail = (element[-1].tail or "") + text
-    else:
-        element.text = (element.text or "") + text
 
 
 # --- Plain text -----------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def for_editor(body: str) -> str:
     root = lxml_html.fragment_fromstring(body, create_parent="div")
     for table in root.iter("table"):
         caption = table.find("caption")
-        rows = _rows(table)
+        rows = own_rows(table)
         if caption is None or not rows:
             continue
         width = max(sum(int(cell.get("colspan") or 1) for cell in row if cell.tag in _CELLS) for row in rows)
@@ -64,7 +64,8 @@ def for_editor(body: str) -> str:
     return out + "".join(etree.tostring(child, encoding="unicode", method="html") for child in root)
 
 
-def _rows(table) -> list:
+def own_rows(table) -> list:
+    """The rows of ``table`` itself (in thead, tbody, tfoot or directly), not of tables inside it."""
     rows = []
     for child in table:
         if child.tag == "tr":
@@ -80,7 +81,7 @@ def _text(element) -> str:
 
 def _shape(table) -> None:
     captions = [c for c in table if c.tag == "caption"]
-    rows = [row for row in _rows(table) if any(cell.tag in _CELLS for cell in row)]
+    rows = [row for row in own_rows(table) if any(cell.tag in _CELLS for cell in row)]
     for row in rows:
         for cell in row:
             if cell.tag in _CELLS:
