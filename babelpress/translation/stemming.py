@@ -22,8 +22,6 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-import Stemmer
-
 #: ISO 639-1 code → Snowball algorithm (the ones PyStemmer ships are kept, see ``has_stemmer``).
 _ALGORITHMS = {
     "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech", "da": "danish",
@@ -33,7 +31,15 @@ _ALGORITHMS = {
     "pl": "polish", "pt": "portuguese", "ro": "romanian", "ru": "russian", "sr": "serbian", "es": "spanish",
     "sv": "swedish", "ta": "tamil", "tr": "turkish", "yi": "yiddish",
 }
-_AVAILABLE = frozenset(Stemmer.algorithms())
+
+
+@functools.cache
+def _available() -> frozenset[str]:
+    # PyStemmer is imported on first use: a web process that never checks a glossary term loads none of it.
+    import Stemmer
+
+    return frozenset(Stemmer.algorithms())
+
 
 # A word: letters and digits with the combining marks that belong to them (decomposed accents,
 # Arabic and Hebrew vowel signs, which Python's \w leaves out).
@@ -55,12 +61,12 @@ def language_code(language: str) -> str:
 
 def has_stemmer(language: str) -> bool:
     """Does Snowball stem ``language`` (an ISO 639-1 code, maybe with a region)?"""
-    return _ALGORITHMS.get(language_code(language)) in _AVAILABLE
+    return _ALGORITHMS.get(language_code(language)) in _available()
 
 
 def stemmer_languages() -> list[str]:
     """The language codes ``has_stemmer`` says yes to, sorted."""
-    return sorted(code for code, algorithm in _ALGORITHMS.items() if algorithm in _AVAILABLE)
+    return sorted(code for code, algorithm in _ALGORITHMS.items() if algorithm in _available())
 
 
 def fold(text: str) -> str:
@@ -75,9 +81,11 @@ def _stemmer(language: str):
     # PyStemmer's objects are not thread-safe: one per thread and language.
     stemmers = _local.__dict__.setdefault("stemmers", {})
     algorithm = _ALGORITHMS.get(language_code(language))
-    if algorithm not in _AVAILABLE:
+    if algorithm not in _available():
         return None
     if algorithm not in stemmers:
+        import Stemmer
+
         stemmers[algorithm] = Stemmer.Stemmer(algorithm)
     return stemmers[algorithm]
 
