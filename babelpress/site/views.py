@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
-from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured
 from babelpress.site.addresses import public_path
@@ -70,7 +69,7 @@ def home(request, lang):
     # stories, marked with their own lang attribute, under an interface in the reader's language.
     stories_lang = lang if is_content_language else settings.BABELPRESS_DEFAULT_LANGUAGE
     sections = pages.sections_for(stories_lang)
-    stories = list(pages.listing(stories_lang)[: HOME_SECTION_SIZE * (len(sections) + 1) * 2])
+    stories = pages.latest(stories_lang, HOME_SECTION_SIZE * (len(sections) + 1) * 2)
     lead = stories[0] if stories else None
     by_section: OrderedDict = OrderedDict((s.id, (s, [])) for s in sections)
     for story in stories[1:]:
@@ -101,11 +100,11 @@ def home(request, lang):
 @require_safe
 @cached_page(paginated=True)
 def section(request, lang, slug):
-    name = SectionName.objects.select_related("section").filter(language=lang, slug=slug).first()
+    name = pages.section_name(lang, slug)
     if name is None:
         raise Http404(_("There is no such section."))
-    page = _page(request, pages.listing(lang).filter(section_id=name.section_id))
-    other_names = SectionName.objects.filter(section_id=name.section_id).exclude(language=lang)
+    page = _page(request, pages.in_section(lang, name.section_id))
+    other_names = pages.other_section_names(name)
     alternates = [(lang, name.get_absolute_url())] + [
         (n.language, n.get_absolute_url()) for n in other_names if n.language in settings.BABELPRESS_CONTENT_LANGUAGES
     ]
@@ -128,10 +127,10 @@ def section(request, lang, slug):
 @require_safe
 @cached_page(paginated=True)
 def tag(request, lang, slug):
-    tag = Tag.objects.filter(language=lang, slug=slug).first()
+    tag = pages.tag(lang, slug)
     if tag is None:
         raise Http404(_("There is no such tag."))
-    page = _page(request, pages.listing(lang).filter(tags=tag))
+    page = _page(request, pages.tagged(lang, tag.pk))
     response = render(
         request,
         "site/tag.html",
@@ -170,10 +169,8 @@ def article_context(request, lang, story) -> dict:
             available.append((language, by_language[language.code].get_absolute_url()))
         else:
             missing.append((language, public_path("home", language.code)))
-    related = list(
-        pages.listing(lang).filter(section_id=story.section_id).exclude(pk=story.pk)[: settings.BABELPRESS_RELATED_COUNT]
-    )
-    tags = list(story.tags.all())
+    related = pages.related(story, settings.BABELPRESS_RELATED_COUNT, lang)
+    tags = pages.article_tags(story)
     return {
         "language": languages.get(lang),
         "article": story,
