@@ -50,6 +50,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -67,14 +68,37 @@ KEPT_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "Conte
 _PAGE = re.compile(r"[0-9]{1,6}")
 
 _clock = time.time_ns  # nanoseconds since the epoch; tests inject their own
+# The state as a public page's request first read it: one read of the shared cache per request, and
+# one version for everything the page looks up (``per_request``).
+_request = threading.local()
 
 
 def _state() -> tuple[str, float | None]:
     """The content version and the next scheduled publication; a new version once that has passed."""
+    state = getattr(_request, "state", None)
+    if state is not None:
+        return state
     state = cache.get(STATE_KEY)
     if state is None or (state[1] is not None and dj_timezone.now().timestamp() >= state[1]):
         state = _bump(state)
+    if getattr(_request, "active", False):
+        _request.state = state
     return state
+
+
+def per_request(view):
+    """Read the content state once for the whole of ``view``'s request (it is read by the page cache,
+    the Last-Modified and max-age headers and the lookups remembered per version, site/memo.py)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        _request.active, _request.state = True, None
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _request.active, _request.state = False, None
+
+    return wrapper
 
 
 def content_version() -> str:
@@ -94,6 +118,8 @@ def _bump(previous) -> tuple[str, float | None]:
     upcoming = pages.next_scheduled_time()
     state = (version, upcoming.timestamp() if upcoming else None)
     cache.set(STATE_KEY, state, None)
+    if getattr(_request, "active", False):
+        _request.state = state
     return state
 
 
@@ -109,7 +135,7 @@ def max_age(state: tuple | None = None) -> int:
 
 def content_changed_at() -> datetime:
     """When newsroom content last changed (the content version's time)."""
-    return datetime.fromtimestamp(int(content_version(), 16) / 1e9, tz=timezone.utc)
+    return datetime.fromtimestamp(int(_state()[0], 16) / 1e9, tz=timezone.utc)
 
 
 def page_number(request) -> int | None:
@@ -167,4 +193,4 @@ def cached_page(view=None, *, paginated: bool = False):
             cache.set(key, (response.content, headers), settings.BABELPRESS_PAGE_MAX_AGE)
         return response
 
-    return wrapper
+    return per_request(wrapper)

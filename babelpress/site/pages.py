@@ -15,8 +15,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Count, Min, Prefetch
+from django.db.models import Count, F, Min, Prefetch, Window
 from django.db.models.base import ModelState
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from babelpress.newsroom.models import Article, Author, Coauthor, Section, SectionName, Source, Tag
@@ -110,6 +111,11 @@ def _count(queryset):
 
 
 _LATEST = PreparedQuery(lambda language, now: _listing(language, now), language=str, now=datetime)
+_FRONT_PAGE = PreparedQuery(
+    lambda language, now, per_section: _listing(language, now)
+    .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=(F("published_at").desc(), F("id").desc())))
+    .filter(rank__lte=per_section),
+    language=str, now=datetime, per_section=int)
 _IN_SECTION = PreparedQuery(lambda language, now, section: _listing(language, now, section_id=section),
                             language=str, now=datetime, section=int)
 _IN_SECTION_COUNT = PreparedQuery(
@@ -129,6 +135,7 @@ def _stories(rows, language: str) -> list[Article]:
     width = len(LISTING_FIELDS)
     stories = []
     for row in rows:
+        row = row[: width + len(_CREDIT_COLUMNS)]  # not the front page's rank
         story = _instance(Article, LISTING_FIELDS, row[:width])
         author_id, author_name, source_id, source_name = row[width:]
         _related(story, "author", Author, author_id, author_name)
@@ -143,6 +150,11 @@ def _stories(rows, language: str) -> list[Article]:
 def latest(language: str, limit: int) -> list[Article]:
     """The ``limit`` latest published stories of ``language``."""
     return _stories(_LATEST.limited(limit)(language=language, now=timezone.now()), language)
+
+
+def front_page(language: str, per_section: int) -> list[Article]:
+    """The latest ``per_section`` published stories of each section of ``language``, newest first."""
+    return _stories(_FRONT_PAGE(language=language, now=timezone.now(), per_section=per_section), language)
 
 
 def related(story: Article, limit: int, language: str) -> list[Article]:

@@ -25,7 +25,9 @@ import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
+from django.conf import settings
 from django.db import connections
+from django.utils.dateparse import parse_datetime
 
 # Sentinels: values no real query uses, each in range for its field (Django 5 turns an integer out
 # of a field's range into an empty result instead of a parameter).
@@ -60,7 +62,9 @@ class _Compiled:
         if missing:
             raise ValueError(f"Parameters {sorted(missing)} do not reach the SQL as parameters: {self.sql}")
         self.width = compiler.col_count
-        self.converters = list(compiler.get_converters([s[0] for s in compiler.select[: self.width]]).items())
+        converters = compiler.get_converters([s[0] for s in compiler.select[: self.width]])
+        self.converters = [(position, ([_faster(f, connection) for f in functions], expression))
+                           for position, (functions, expression) in converters.items()]
 
     def params(self, values: dict, kinds: dict, connection) -> list:
         bound = list(self.constants)
@@ -81,6 +85,25 @@ class _Compiled:
                 row[position] = value
             converted.append(tuple(row))
         return converted
+
+
+def _faster(function, connection):
+    """``function``, a converter of the database's operations, or for a datetime on a backend that
+    stores naive UTC (SQLite) the same conversion without reading two settings per value: a listing
+    converts two datetimes per row, and Django's own way was a quarter of a home page's queries."""
+    own = getattr(type(connection.ops), "convert_datetimefield_value", None)
+    if getattr(function, "__func__", None) is not own or own is None or connection.vendor != "sqlite" or not settings.USE_TZ:
+        return function
+    zone = connection.timezone
+
+    def aware(value, expression, connection):
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            value = parse_datetime(value)
+        return value.replace(tzinfo=zone) if value.tzinfo is None else value
+
+    return aware
 
 
 class PreparedQuery:

@@ -69,7 +69,8 @@ def home(request, lang):
     # stories, marked with their own lang attribute, under an interface in the reader's language.
     stories_lang = lang if is_content_language else settings.BABELPRESS_DEFAULT_LANGUAGE
     sections = pages.sections_for(stories_lang)
-    stories = pages.latest(stories_lang, HOME_SECTION_SIZE * (len(sections) + 1) * 2)
+    # The lead, newest of all, may come from any section and leaves HOME_SECTION_SIZE for its own block.
+    stories = pages.front_page(stories_lang, HOME_SECTION_SIZE + 1)
     lead = stories[0] if stories else None
     by_section: OrderedDict = OrderedDict((s.id, (s, [])) for s in sections)
     for story in stories[1:]:

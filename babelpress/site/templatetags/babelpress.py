@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
@@ -12,15 +14,23 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
-from django.utils import translation
+from django.urls import get_script_prefix
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
+from babelpress.site.memo import Fragments
 
 register = template.Library()
+
+# Babel parses the locale and walks CLDR's data on every call, and a page formats the same few dates and
+# numbers again and again: remember their results (pure functions of hashable arguments).
+format_date, format_time, get_datetime_format, format_decimal = (
+    functools.lru_cache(maxsize=4096)(function) for function in (format_date, format_time, get_datetime_format, format_decimal)
+)
 
 
 def _locale(language: str | None = None) -> str:
@@ -118,6 +128,12 @@ def story_body(body: str) -> str:
     named by the table's caption."""
     if "<table" not in (body or ""):
         return mark_safe(body or "")
+    return _wrap_tables(body, translation.get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _wrap_tables(body: str, language: str | None) -> str:
+    """``story_body`` of a body with tables, remembered (language: that of the unnamed tables' label)."""
 
     def wrap(match: re.Match) -> str:
         caption = _CAPTION.search(match.group(0))
@@ -126,3 +142,32 @@ def story_body(body: str) -> str:
                            name or gettext("Table"), mark_safe(match.group(0)))
 
     return mark_safe(_TABLE.sub(wrap, body))
+
+
+_CARDS = Fragments(4096)
+#: A card of a story published less than this ago may say how long ago ("il y a 3 h"): remembered a minute at most.
+RECENT = timedelta(hours=48)
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story, is_lead: bool = False) -> str:
+    """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once per listing row
+    and remembered (site/memo.py). The key is all a card may show: the story's listing row
+    (``pages.LISTING_FIELDS`` with its credits and section name), the interface language, the address
+    prefix, and for a recent story the minute. A card template shows nothing else of the page."""
+    row = getattr(story, "listing_row", None)
+    key = None
+    if row is not None:
+        ui = context.get("ui_language")
+        recent = story.published_at and timezone.now() - story.published_at < RECENT
+        key = (translation.get_language(), ui.code if ui else None, get_script_prefix(), bool(is_lead), row,
+               int(timezone.now().timestamp() // 60) if recent else None)
+        html = _CARDS.get(key)
+        if html is not None:
+            return html
+    template = context.template.engine.get_template("site/_story_card.html")
+    with context.push(story=story, is_lead=is_lead):
+        html = template.render(context)
+    if key is not None:
+        _CARDS.put(key, html)
+    return html
