@@ -5,8 +5,10 @@ The queries a rendered page runs are prepared once per thread (babelpress/site/p
 their rows become model instances without the ORM's per-row machinery (``_instance``): a listing
 row is an ``Article`` holding ``LISTING_FIELDS`` (any other field read from it is loaded by a query
 of its own, as with ``only()``), its ``author`` and ``source`` with their names, and its section's
-name and slug in the page's language (``section_name``, ``section_slug``). Sections and their names
-are read once per content version (``memo.per_content_version``). Decision: docs/decisions.md
+name and slug in the page's language (``section_name``, ``section_slug``). Each instance built here
+keeps the rows it was built from (``read_from``): remembered fragments are keyed by them
+(memo.fingerprint). Sections and their names are read once per content version
+(``memo.per_content_version``). Decision: docs/decisions.md
 ("Rendering speed").
 """
 
@@ -21,7 +23,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from babelpress.newsroom.models import Article, Author, Coauthor, Section, SectionName, Source, Tag
-from babelpress.site.memo import per_content_version
+from babelpress.site.memo import per_content_version, remember_reading
 from babelpress.site.prepared import PreparedQuery
 
 #: What a listing shows of a story (cards, related stories): the fields a listing row holds.
@@ -44,6 +46,13 @@ def _instance(model, names, values, using: str = "default"):
     obj._state = ModelState()
     obj._state.adding = False
     obj._state.db = using
+    return obj
+
+
+def _read(model, names, row):
+    """An instance holding just ``row``, which it remembers (``read_from``: memo.fingerprint)."""
+    obj = _instance(model, names, row)
+    remember_reading(obj, row)
     return obj
 
 
@@ -142,7 +151,7 @@ def _stories(rows, language: str) -> list[Article]:
         _related(story, "source", Source, source_id, source_name)
         name = names.get(story.section_id)
         story.section_name, story.section_slug = (name.name, name.slug) if name else (None, None)
-        story.listing_row = row  # what a card shows of it: the key of its memorised card (templatetags)
+        remember_reading(story, (row, story.section_name, story.section_slug))
         stories.append(story)
     return stories
 
@@ -236,21 +245,23 @@ def article_for_page(language: str, slug: str) -> Article | None:
     name = _names_by_section(language).get(article.section_id)
     article.section_name, article.section_slug = (name.name, name.slug) if name else (None, None)
     coauthors = []
-    for pk, article_id, author_id, author_name, author_url in _COAUTHORS(article=article.pk):
+    coauthor_rows = _COAUTHORS(article=article.pk)
+    for pk, article_id, author_id, author_name, author_url in coauthor_rows:
         coauthor = _instance(Coauthor, ("id", "article_id", "author_id"), (pk, article_id, author_id))
         coauthor._state.fields_cache["author"] = _credit(Author, author_id, ("name", "url"), (author_name, author_url))
         coauthors.append(coauthor)
     article._prefetched_objects_cache = {Article.coauthors.field.remote_field.cache_name: coauthors}
+    remember_reading(article, (row, tuple(coauthor_rows), article.section_name, article.section_slug))
     return article
 
 
 def tag(language: str, slug: str) -> Tag | None:
     rows = _TAG(language=language, slug=slug)
-    return _instance(Tag, ("id", "language", "name", "slug"), rows[0]) if rows else None
+    return _read(Tag, ("id", "language", "name", "slug"), rows[0]) if rows else None
 
 
 def article_tags(article: Article) -> list[Tag]:
-    return [_instance(Tag, ("id", "language", "name", "slug"), row) for row in _TAGS(article=article.pk)]
+    return [_read(Tag, ("id", "language", "name", "slug"), row) for row in _TAGS(article=article.pk)]
 
 
 def article_for_preview(pk: int, language: str) -> Article | None:
@@ -267,7 +278,7 @@ def article_for_preview(pk: int, language: str) -> Article | None:
 def published_translations(article: Article) -> list[Article]:
     """The other published language versions of ``article`` (one query)."""
     rows = _TRANSLATIONS(key=article.translation_key, story=article.pk, now=timezone.now())
-    return [_instance(Article, _TRANSLATION_FIELDS, row) for row in rows]
+    return [_read(Article, _TRANSLATION_FIELDS, row) for row in rows]
 
 
 def next_scheduled_time():

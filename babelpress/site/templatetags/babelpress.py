@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
-from babelpress.site.memo import Fragments
+from babelpress.site.memo import Fragments, NoFingerprint, fingerprint
 
 register = template.Library()
 
@@ -144,30 +144,89 @@ def _wrap_tables(body: str, language: str | None) -> str:
     return mark_safe(_TABLE.sub(wrap, body))
 
 
+# Rendered HTML of one story, remembered by the data it shows (site/memo.py): cards, article blocks.
 _CARDS = Fragments(4096)
+_BLOCKS = Fragments(256)
 #: A card of a story published less than this ago may say how long ago ("il y a 3 h"): remembered a minute at most.
 RECENT = timedelta(hours=48)
 
 
+def _place(context) -> tuple:
+    """What a fragment may show of where it is rendered: the interface language, the address
+    prefix, and the scheme and host (absolute addresses take them from the request when
+    BABELPRESS_SITE_URL is unset)."""
+    place = context.render_context.get(_place)  # once per page
+    if place is None:
+        request = context.get("request")
+        host = f"{request.scheme}://{request.get_host()}" if request is not None and not settings.SITE_URL else None
+        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host)
+    return place
+
+
+def _isolated(context, values: dict):
+    """A context holding ``values`` and what context processors give every page (the interface
+    language, the site's name, the request), nothing else: a remembered fragment shows only its key."""
+    index = getattr(context, "_processors_index", None)
+    if index is None:
+        return None
+    isolated = context.new(dict(context.dicts[index]))
+    isolated.update(values)
+    return isolated
+
+
+def _remembered(store: Fragments, key, context, values: dict, render) -> str:
+    html = store.get(key) if key is not None and settings.BABELPRESS_FRAGMENT_MEMORY else None
+    if html is not None:
+        return html
+    isolated = _isolated(context, values) if key is not None else None
+    if isolated is None:
+        with context.push(**values):
+            return render(context)
+    html = render(isolated)
+    if settings.BABELPRESS_FRAGMENT_MEMORY:
+        store.put(key, html)
+    return html
+
+
 @register.simple_tag(takes_context=True)
 def story_card(context, story, is_lead: bool = False) -> str:
-    """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once per listing row
-    and remembered (site/memo.py). The key is all a card may show: the story's listing row
-    (``pages.LISTING_FIELDS`` with its credits and section name), the interface language, the address
-    prefix, and for a recent story the minute. A card template shows nothing else of the page."""
-    row = getattr(story, "listing_row", None)
-    key = None
-    if row is not None:
-        ui = context.get("ui_language")
-        recent = story.published_at and timezone.now() - story.published_at < RECENT
-        key = (translation.get_language(), ui.code if ui else None, get_script_prefix(), bool(is_lead), row,
-               int(timezone.now().timestamp() // 60) if recent else None)
-        html = _CARDS.get(key)
-        if html is not None:
-            return html
-    template = context.template.engine.get_template("site/_story_card.html")
-    with context.push(story=story, is_lead=is_lead):
-        html = template.render(context)
-    if key is not None:
-        _CARDS.put(key, html)
-    return html
+    """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once for the data it
+    shows and remembered (site/memo.py): the story's listing row (``pages.LISTING_FIELDS`` with its
+    credits and section name), the interface language, the address prefix, and for a recent story
+    the minute. The card sees nothing else of the page (an isolated context)."""
+    recent = story.published_at and timezone.now() - story.published_at < RECENT
+    minute = int(timezone.now().timestamp() // 60) if recent else None
+    ui = context.get("ui_language")
+    try:
+        key = (_place(context), ui, bool(is_lead), fingerprint(story), minute)
+    except NoFingerprint:
+        key = None
+    values = {"story": story, "is_lead": is_lead}
+    return _remembered(_CARDS, key, context, values,
+                       lambda context: context.template.engine.get_template("site/_story_card.html").render(context))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, names: list[str]):
+        self.nodelist, self.names = nodelist, names
+
+    def render(self, context):
+        values = {name: context.get(name) for name in self.names}
+        try:
+            request = context.get("request")
+            key = (self.origin.name, self.token.lineno, _place(context), getattr(request, "path", None),
+                   fingerprint(tuple(values.values())))
+        except NoFingerprint:
+            key = None
+        return _remembered(_BLOCKS, key, context, values, self.nodelist.render)
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment article tags %}…{% endfragment %}``: the block rendered once for the values of
+    the variables it names and remembered (site/memo.py) — for what shows one story. The block sees
+    those variables and what context processors give every page, nothing else of the page."""
+    names = token.split_contents()[1:]
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, names)
