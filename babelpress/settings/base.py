@@ -311,7 +311,7 @@ STORAGES = {
         # Hashed names let WhiteNoise serve them with a year-long cache; DEBUG skips collectstatic.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "babelpress.site.static_storage.RememberedManifestStorage"  # WhiteNoise's, addresses remembered
     },
 }
 MEDIA_URL = "/media/"

@@ -28,6 +28,7 @@ from uuid import UUID
 
 from django.core.signals import setting_changed
 from django.db.models import Model
+from django.http import HttpRequest
 from django.utils.functional import Promise
 
 from babelpress.languages import Language
@@ -85,6 +86,10 @@ def fingerprint(value, depth: int = 0):
         return tuple((key, fingerprint(item, depth + 1)) for key, item in value.items())
     if isinstance(value, Promise):  # a lazy translation: its text in the active language
         return str(value)
+    if isinstance(value, functools.partial):  # a computation put off until a template needs it: what it computes from
+        return value.func.__module__, value.func.__qualname__, fingerprint((value.args, value.keywords), depth + 1)
+    if isinstance(value, HttpRequest):  # what a page may show of its request: its address
+        return value.scheme, value.get_host(), value.path
     if isinstance(value, Model):
         read = value.__dict__.get("read_from")
         if read is not None and read[0] == len(value.__dict__):

@@ -17,9 +17,8 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Count, F, Min, Prefetch, Window
+from django.db.models import Count, Min, Prefetch
 from django.db.models.base import ModelState
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from babelpress.newsroom.models import Article, Author, Coauthor, Section, SectionName, Source, Tag
@@ -78,13 +77,19 @@ def sections_for(language: str) -> list[Section]:
     )
     for section in sections:
         section.display = section.local_names[0] if section.local_names else None
+        shown = section.display
+        remember_reading(section, (section.id, section.key, section.position, shown and (shown.language, shown.name, shown.slug)))
     return sections
 
 
 @per_content_version
 def section_names() -> dict[tuple[str, str], SectionName]:
     """Every section name by (language, slug), each with its ``section``."""
-    return {(n.language, n.slug): n for n in SectionName.objects.select_related("section")}
+    names = {}
+    for name in SectionName.objects.select_related("section"):
+        remember_reading(name, (name.id, name.section_id, name.language, name.name, name.slug, name.section.key))
+        names[name.language, name.slug] = name
+    return names
 
 
 def section_name(language: str, slug: str) -> SectionName | None:
@@ -120,11 +125,6 @@ def _count(queryset):
 
 
 _LATEST = PreparedQuery(lambda language, now: _listing(language, now), language=str, now=datetime)
-_FRONT_PAGE = PreparedQuery(
-    lambda language, now, per_section: _listing(language, now)
-    .annotate(rank=Window(RowNumber(), partition_by=F("section_id"), order_by=(F("published_at").desc(), F("id").desc())))
-    .filter(rank__lte=per_section),
-    language=str, now=datetime, per_section=int)
 _IN_SECTION = PreparedQuery(lambda language, now, section: _listing(language, now, section_id=section),
                             language=str, now=datetime, section=int)
 _IN_SECTION_COUNT = PreparedQuery(
@@ -144,7 +144,6 @@ def _stories(rows, language: str) -> list[Article]:
     width = len(LISTING_FIELDS)
     stories = []
     for row in rows:
-        row = row[: width + len(_CREDIT_COLUMNS)]  # not the front page's rank
         story = _instance(Article, LISTING_FIELDS, row[:width])
         author_id, author_name, source_id, source_name = row[width:]
         _related(story, "author", Author, author_id, author_name)
@@ -161,9 +160,24 @@ def latest(language: str, limit: int) -> list[Article]:
     return _stories(_LATEST.limited(limit)(language=language, now=timezone.now()), language)
 
 
-def front_page(language: str, per_section: int) -> list[Article]:
-    """The latest ``per_section`` published stories of each section of ``language``, newest first."""
-    return _stories(_FRONT_PAGE(language=language, now=timezone.now(), per_section=per_section), language)
+def front_page(language: str, section_ids: list[int], per_section: int) -> tuple[Article | None, dict]:
+    """The lead — the latest published story of ``language`` — and ``{section id: stories}``, the
+    next ``per_section`` of each section, newest first (read among the latest few dozen: one query
+    on the listing index whatever the size of the archive). Only the stories shown are built."""
+    rows = _LATEST.limited(per_section * (len(section_ids) + 1) * 2)(language=language, now=timezone.now())
+    if not rows:
+        return None, {}
+    column = LISTING_FIELDS.index("section_id")
+    chosen, counts = [rows[0]], dict.fromkeys(section_ids, 0)
+    for row in rows[1:]:
+        if counts.get(row[column], per_section) < per_section:
+            counts[row[column]] += 1
+            chosen.append(row)
+    lead, *stories = _stories(chosen, language)
+    by_section: dict = {}
+    for story in stories:
+        by_section.setdefault(story.section_id, []).append(story)
+    return lead, by_section
 
 
 def related(story: Article, limit: int, language: str) -> list[Article]:

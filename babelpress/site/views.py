@@ -3,7 +3,7 @@ token, no login state), so it can be cached whole by the browser, a proxy or our
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
@@ -69,15 +69,8 @@ def home(request, lang):
     # stories, marked with their own lang attribute, under an interface in the reader's language.
     stories_lang = lang if is_content_language else settings.BABELPRESS_DEFAULT_LANGUAGE
     sections = pages.sections_for(stories_lang)
-    # The lead, newest of all, may come from any section and leaves HOME_SECTION_SIZE for its own block.
-    stories = pages.front_page(stories_lang, HOME_SECTION_SIZE + 1)
-    lead = stories[0] if stories else None
-    by_section: OrderedDict = OrderedDict((s.id, (s, [])) for s in sections)
-    for story in stories[1:]:
-        bucket = by_section.get(story.section_id)
-        if bucket is not None and len(bucket[1]) < HOME_SECTION_SIZE:
-            bucket[1].append(story)
-    blocks = [(section, items) for section, items in by_section.values() if items]
+    lead, by_section = pages.front_page(stories_lang, [s.id for s in sections], HOME_SECTION_SIZE)
+    blocks = [(section, by_section[section.id]) for section in sections if by_section.get(section.id)]
     other_languages = [l for l in languages.content_languages() if l.code != lang]
     response = render(
         request,
@@ -95,7 +88,7 @@ def home(request, lang):
             "alternates": [(l.code, public_path("home", l.code)) for l in languages.content_languages()],
         },
     )
-    return _public(response, *stories)
+    return _public(response, *([lead] if lead else []), *(story for _, items in blocks for story in items))
 
 
 @require_safe
@@ -184,8 +177,9 @@ def article_context(request, lang, story) -> dict:
         or next((a for a in by_language.values() if not a.translation_method), story),
         "related": related,
         "tags": tags,
-        "jsonld": structured.article_jsonld(request, story, tags),
-        "image": structured.lead_image(story),
+        # Computed when the page's head is rendered, not when it is remembered (site/memo.py).
+        "jsonld": partial(structured.article_jsonld, request, story, tags),
+        "image": partial(structured.lead_image, story),
         "provenance": provenance.label(story),
         "sections": [s for s in pages.sections_for(lang) if s.display],
     }

@@ -101,18 +101,6 @@ def test_pages_are_the_same_with_the_fragment_memory_off(client, newsroom, setti
     assert [client.get(url).content for url in urls] == remembered
 
 
-def test_every_section_with_stories_has_its_block_however_many_newer_stories_others_have(client, newsroom):
-    Article.objects.create(language="fr", headline="Nuit des musées", section=newsroom.culture,
-                           status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(days=30))
-    for i in range(40):
-        Article.objects.create(language="fr", headline=f"Dépêche {i}", section=newsroom.news,
-                               status=Article.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=i + 1))
-    doc = doc_of(client, "/fr/")
-    assert [words(h) for h in doc.cssselect(".section-block__title")] == ["Actualités", "Culture"]
-    assert len(doc.cssselect(".section-block")[0].cssselect(".card")) == 4
-    assert "Nuit des musées" in card_headlines(doc)
-
-
 def test_once_sections_are_known_a_page_costs_only_its_own_queries(client, newsroom, django_assert_num_queries):
     for url, queries in (("/fr/", 1), ("/fr/section/actualites/", 2), ("/fr/tag/transports/", 3),
                          (newsroom.bridge.get_absolute_url(), 5)):
@@ -166,3 +154,20 @@ def test_a_story_given_more_after_it_was_read_is_told_by_all_it_holds(newsroom):
     assert memo.fingerprint(pages.article_for_page("fr", newsroom.bridge.slug)) == before
     story.note = "added by a view"
     assert memo.fingerprint(story) != before and "added by a view" in str(memo.fingerprint(story))
+
+
+def test_static_addresses_are_the_manifest_s_worked_out_once(tmp_path, settings):
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+    from babelpress.site.static_storage import RememberedManifestStorage
+
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"babelpress/site.css": "babelpress/site.0123abcd.css"}, '
+                                                '"version": "1.1", "hash": "x"}')
+    settings.DEBUG = False
+    storage = RememberedManifestStorage(location=tmp_path, base_url="/static/")
+    expected = ManifestStaticFilesStorage(location=tmp_path, base_url="/static/").url("babelpress/site.css")
+    assert storage.url("babelpress/site.css") == expected == "/static/babelpress/site.0123abcd.css"
+    storage.hashed_files.clear()  # remembered: the manifest is not read again
+    assert storage.url("babelpress/site.css") == expected
+    with pytest.raises(ValueError):
+        storage.url("babelpress/missing.css")  # refused as the manifest storage refuses it

@@ -154,12 +154,12 @@ RECENT = timedelta(hours=48)
 def _place(context) -> tuple:
     """What a fragment may show of where it is rendered: the interface language, the address
     prefix, and the scheme and host (absolute addresses take them from the request when
-    BABELPRESS_SITE_URL is unset)."""
+    BABELPRESS_SITE_URL is unset); last, the time of the page."""
     place = context.render_context.get(_place)  # once per page
     if place is None:
         request = context.get("request")
         host = f"{request.scheme}://{request.get_host()}" if request is not None and not settings.SITE_URL else None
-        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host)
+        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host, timezone.now())
     return place
 
 
@@ -175,16 +175,16 @@ def _isolated(context, values: dict):
 
 
 def _remembered(store: Fragments, key, context, values: dict, render) -> str:
-    html = store.get(key) if key is not None and settings.BABELPRESS_FRAGMENT_MEMORY else None
+    remember = key is not None and settings.BABELPRESS_FRAGMENT_MEMORY
+    html = store.get(key) if remember else None
     if html is not None:
         return html
-    isolated = _isolated(context, values) if key is not None else None
+    isolated = _isolated(context, values) if remember else None
     if isolated is None:
         with context.push(**values):
             return render(context)
     html = render(isolated)
-    if settings.BABELPRESS_FRAGMENT_MEMORY:
-        store.put(key, html)
+    store.put(key, html)
     return html
 
 
@@ -194,11 +194,10 @@ def story_card(context, story, is_lead: bool = False) -> str:
     shows and remembered (site/memo.py): the story's listing row (``pages.LISTING_FIELDS`` with its
     credits and section name), the interface language, the address prefix, and for a recent story
     the minute. The card sees nothing else of the page (an isolated context)."""
-    recent = story.published_at and timezone.now() - story.published_at < RECENT
-    minute = int(timezone.now().timestamp() // 60) if recent else None
-    ui = context.get("ui_language")
+    place = _place(context)  # its last item is the time of the page
+    recent = story.published_at and place[-1] - story.published_at < RECENT
     try:
-        key = (_place(context), ui, bool(is_lead), fingerprint(story), minute)
+        key = (place[:-1], bool(is_lead), fingerprint(story), int(place[-1].timestamp() // 60) if recent else None)
     except NoFingerprint:
         key = None
     values = {"story": story, "is_lead": is_lead}
@@ -214,7 +213,7 @@ class FragmentNode(template.Node):
         values = {name: context.get(name) for name in self.names}
         try:
             request = context.get("request")
-            key = (self.origin.name, self.token.lineno, _place(context), getattr(request, "path", None),
+            key = (self.origin.name, self.token.lineno, _place(context)[:-1], getattr(request, "path", None),
                    fingerprint(tuple(values.values())))
         except NoFingerprint:
             key = None
