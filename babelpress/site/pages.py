@@ -164,16 +164,20 @@ def front_page(language: str, section_ids: list[int], per_section: int) -> tuple
     """The lead — the latest published story of ``language`` — and ``{section id: stories}``, the
     next ``per_section`` of each section, newest first (read among the latest few dozen: one query
     on the listing index whatever the size of the archive). Only the stories shown are built."""
-    rows = _LATEST.limited(per_section * (len(section_ids) + 1) * 2)(language=language, now=timezone.now())
+    column = LISTING_FIELDS.index("section_id")
+
+    def shown(rows):
+        chosen, counts = rows[:1], dict.fromkeys(section_ids, 0)
+        for row in rows[1:]:
+            if counts.get(row[column], per_section) < per_section:
+                counts[row[column]] += 1
+                chosen.append(row)
+        return chosen
+
+    rows = _LATEST.limited(per_section * (len(section_ids) + 1) * 2)(language=language, now=timezone.now(), pick=shown)
     if not rows:
         return None, {}
-    column = LISTING_FIELDS.index("section_id")
-    chosen, counts = [rows[0]], dict.fromkeys(section_ids, 0)
-    for row in rows[1:]:
-        if counts.get(row[column], per_section) < per_section:
-            counts[row[column]] += 1
-            chosen.append(row)
-    lead, *stories = _stories(chosen, language)
+    lead, *stories = _stories(rows, language)
     by_section: dict = {}
     for story in stories:
         by_section.setdefault(story.section_id, []).append(story)

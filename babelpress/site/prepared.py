@@ -131,24 +131,23 @@ class PreparedQuery:
             cache[connection.alias] = compiled
         return compiled
 
-    def __call__(self, using: str = "default", **values) -> list[tuple]:
-        return self._run(using, values)
+    def __call__(self, using: str = "default", pick: Callable | None = None, **values) -> list[tuple]:
+        """The rows for ``values``; ``pick(rows)`` first chooses among them before they are converted
+        (it may only read integer and text columns: the others are not converted yet)."""
+        return self._run(using, values, None, pick)
 
     def limited(self, limit: int, offset: int = 0) -> Callable[..., list[tuple]]:
         """This query's rows ``offset`` to ``offset + limit`` (the query itself must not be sliced)."""
         if limit <= 0:
-            return lambda using="default", **values: []
-        return lambda using="default", **values: self._run(using, values, (int(offset), int(offset) + int(limit)))
+            return lambda using="default", pick=None, **values: []
+        window = (int(offset), int(offset) + int(limit))
+        return lambda using="default", pick=None, **values: self._run(using, values, window, pick)
 
-    def _run(self, using: str, values: dict, window: tuple[int, int] | None = None) -> list[tuple]:
+    def _run(self, using: str, values: dict, window: tuple[int, int] | None, pick: Callable | None) -> list[tuple]:
         connection = connections[using]
         compiled = self._compiled(connection)
         sql = compiled.sql if window is None else f"{compiled.sql} {connection.ops.limit_offset_sql(*window)}"
         with connection.cursor() as cursor:
             cursor.execute(sql, compiled.params(values, self.kinds, connection))
             rows = cursor.fetchall()
-        return compiled.convert(rows, connection)
-
-    def forget(self) -> None:
-        """Compile again on next use (tests that change what the SQL depends on)."""
-        self._local.__dict__.pop("compiled", None)
+        return compiled.convert(pick(rows) if pick else rows, connection)

@@ -188,21 +188,30 @@ def _remembered(store: Fragments, key, context, values: dict, render) -> str:
     return html
 
 
+def _card(context, place, story, is_lead: bool) -> str:
+    recent = story.published_at and place[-1] - story.published_at < RECENT
+    try:
+        key = (place[:-1], is_lead, fingerprint(story), int(place[-1].timestamp() // 60) if recent else None)
+    except NoFingerprint:
+        key = None
+    return _remembered(_CARDS, key, context, {"story": story, "is_lead": is_lead},
+                       lambda context: context.template.engine.get_template("site/_story_card.html").render(context))
+
+
 @register.simple_tag(takes_context=True)
 def story_card(context, story, is_lead: bool = False) -> str:
     """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once for the data it
     shows and remembered (site/memo.py): the story's listing row (``pages.LISTING_FIELDS`` with its
     credits and section name), the interface language, the address prefix, and for a recent story
     the minute. The card sees nothing else of the page (an isolated context)."""
-    place = _place(context)  # its last item is the time of the page
-    recent = story.published_at and place[-1] - story.published_at < RECENT
-    try:
-        key = (place[:-1], bool(is_lead), fingerprint(story), int(place[-1].timestamp() // 60) if recent else None)
-    except NoFingerprint:
-        key = None
-    values = {"story": story, "is_lead": is_lead}
-    return _remembered(_CARDS, key, context, values,
-                       lambda context: context.template.engine.get_template("site/_story_card.html").render(context))
+    return _card(context, _place(context), story, bool(is_lead))
+
+
+@register.simple_tag(takes_context=True)
+def story_cards(context, stories) -> str:
+    """``{% story_cards stories %}``: the card of each story, one after the other (``story_card``)."""
+    place = _place(context)
+    return mark_safe("".join(_card(context, place, story, False) for story in stories))
 
 
 class FragmentNode(template.Node):
