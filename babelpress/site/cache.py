@@ -43,6 +43,11 @@ views) is the latest of the content version's time and the page's own stories' t
 goes backwards for a URL, even when the newest story is withdrawn, so a client revalidating with
 If-Modified-Since only gets 304 when nothing changed since (to the second: HTTP dates have no
 finer grain, the ETag has).
+
+One state per request. A public view reads the content state once (``per_request``, applied by
+``cached_page``): the page's key, its max-age, its Last-Modified and the lookups remembered per
+content version (babelpress/site/memo.py) all see the same version, for one read of the shared
+cache. Rendering without this cache is fast too: docs/decisions.md, "Rendering speed".
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ Two kinds, each correct without being told of edits (docs/decisions.md, "Renderi
   other cards from memory. The page around them — head, navigation, listings — is rendered on
   every request.
 
-Tests and changed settings start from nothing: ``forget()`` (connected to ``setting_changed``).
+Tests, changed settings and edited templates start from nothing: ``forget()`` (connected to
+``setting_changed`` and the development server's ``file_changed``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.core.signals import setting_changed
+from django.utils.autoreload import file_changed
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.functional import Promise
@@ -133,3 +135,5 @@ def forget(**_kwargs) -> None:
 
 
 setting_changed.connect(forget, dispatch_uid="babelpress-site-memo")
+# The development server reloads an edited template without restarting: what it rendered goes too.
+file_changed.connect(forget, dispatch_uid="babelpress-site-memo")

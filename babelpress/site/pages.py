@@ -55,9 +55,9 @@ def _read(model, names, row):
     return obj
 
 
-def _related(obj, field: str, model, pk, name) -> None:
-    """Give ``obj`` its ``field`` (an author, a source …) with just its name, without a query."""
-    obj._state.fields_cache[field] = None if pk is None else _instance(model, ("id", "name"), (pk, name))
+def _credit(model, pk, fields: tuple, values: tuple):
+    """The related object ``pk`` (an author, a source …) holding ``fields``, or None."""
+    return None if pk is None else _instance(model, ("id", *fields), (pk, *values))
 
 
 def _published(queryset, now):
@@ -108,13 +108,6 @@ def _names_by_section(language: str) -> dict[int, SectionName]:
 # --- Listings ---------------------------------------------------------------------------------------
 
 
-def listing(language: str):
-    """Published stories of ``language`` for lists, newest first, as a queryset (the pages use the
-    prepared ``latest``, ``in_section``, ``tagged`` and ``related``, which read the same rows)."""
-    qs = Article.objects.published().in_language(language).select_related("author", "source")
-    return qs.only(*LISTING_FIELDS, "author__name", "source__name").order_by("-published_at", "-id")
-
-
 def _listing(language, now, **filters):
     qs = _published(Article.objects.filter(language=language, **filters), now).order_by("-published_at", "-id")
     return qs.values_list(*LISTING_FIELDS, *_CREDIT_COLUMNS)
@@ -146,18 +139,13 @@ def _stories(rows, language: str) -> list[Article]:
     for row in rows:
         story = _instance(Article, LISTING_FIELDS, row[:width])
         author_id, author_name, source_id, source_name = row[width:]
-        _related(story, "author", Author, author_id, author_name)
-        _related(story, "source", Source, source_id, source_name)
+        story._state.fields_cache["author"] = _credit(Author, author_id, ("name",), (author_name,))
+        story._state.fields_cache["source"] = _credit(Source, source_id, ("name",), (source_name,))
         name = names.get(story.section_id)
         story.section_name, story.section_slug = (name.name, name.slug) if name else (None, None)
         remember_reading(story, (row, story.section_name, story.section_slug))
         stories.append(story)
     return stories
-
-
-def latest(language: str, limit: int) -> list[Article]:
-    """The ``limit`` latest published stories of ``language``."""
-    return _stories(_LATEST.limited(limit)(language=language, now=timezone.now()), language)
 
 
 def front_page(language: str, section_ids: list[int], per_section: int) -> tuple[Article | None, dict]:
@@ -236,10 +224,6 @@ _TAG = PreparedQuery(lambda language, slug: Tag.objects.filter(language=language
                      .values_list("id", "language", "name", "slug")[:1], language=str, slug=str)
 _TAGS = PreparedQuery(
     lambda article: Tag.objects.filter(articles=article).values_list("id", "language", "name", "slug"), article=int)
-
-
-def _credit(model, pk, fields: tuple, values: tuple):
-    return None if pk is None else _instance(model, ("id", *fields), (pk, *values))
 
 
 def article_for_page(language: str, slug: str) -> Article | None:
