@@ -14,6 +14,7 @@ keeps the rows it was built from (``read_from``): remembered fragments are keyed
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from uuid import UUID
 
@@ -68,28 +69,38 @@ def _published(queryset, now):
 
 
 @per_content_version
-def sections_for(language: str) -> list[Section]:
-    """All sections, each with ``.display`` (SectionName in ``language`` or None), in order."""
-    sections = list(
-        Section.objects.prefetch_related(
-            Prefetch("names", queryset=SectionName.objects.filter(language=language), to_attr="local_names")
-        )
-    )
-    for section in sections:
-        section.display = section.local_names[0] if section.local_names else None
-        shown = section.display
-        remember_reading(section, (section.id, section.key, section.position, shown and (shown.language, shown.name, shown.slug)))
-    return sections
+def _sections() -> tuple[list[Section], dict[tuple[str, str], SectionName]]:
+    """Every section in order, and every section name by (language, slug) with its section: two
+    queries per content version, whatever the languages asked for."""
+    sections = list(Section.objects.all())
+    by_id = {section.id: section for section in sections}
+    names = {}
+    for name in SectionName.objects.all():
+        name.section = by_id[name.section_id]
+        remember_reading(name, (name.id, name.section_id, name.language, name.name, name.slug, name.section.key))
+        names[name.language, name.slug] = name
+    return sections, names
 
 
 @per_content_version
+def sections_for(language: str) -> list[Section]:
+    """All sections, each with ``.display`` (SectionName in ``language`` or None), in order."""
+    sections, names = _sections()
+    local = {name.section_id: name for name in names.values() if name.language == language}
+    shown = []
+    for section in sections:
+        section = copy.copy(section)  # each language its own ``display``
+        section.display = local.get(section.id)
+        section.local_names = [section.display] if section.display else []
+        name = section.display
+        remember_reading(section, (section.id, section.key, section.position, name and (name.language, name.name, name.slug)))
+        shown.append(section)
+    return shown
+
+
 def section_names() -> dict[tuple[str, str], SectionName]:
     """Every section name by (language, slug), each with its ``section``."""
-    names = {}
-    for name in SectionName.objects.select_related("section"):
-        remember_reading(name, (name.id, name.section_id, name.language, name.name, name.slug, name.section.key))
-        names[name.language, name.slug] = name
-    return names
+    return _sections()[1]
 
 
 def section_name(language: str, slug: str) -> SectionName | None:
