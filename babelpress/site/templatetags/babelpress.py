@@ -175,16 +175,19 @@ def _isolated(context, values: dict):
 
 
 def _remembered(store: Fragments, key, context, values: dict, render) -> str:
+    """The fragment ``key`` from ``store``, else ``render``-ed in an isolated context (also with the
+    memory off, so that a page is the same either way) and remembered."""
     remember = key is not None and settings.BABELPRESS_FRAGMENT_MEMORY
     html = store.get(key) if remember else None
     if html is not None:
         return html
-    isolated = _isolated(context, values) if remember else None
-    if isolated is None:
+    isolated = _isolated(context, values)
+    if isolated is None:  # not a page's context (a template rendered without a request)
         with context.push(**values):
             return render(context)
     html = render(isolated)
-    store.put(key, html)
+    if remember:
+        store.put(key, html)
     return html
 
 
