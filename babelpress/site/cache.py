@@ -35,10 +35,18 @@ that one reader's request can never change what the next reader gets:
   BABELPRESS_PAGE_MAX_AGE; production sets BABELPRESS_SITE_URL (``babelpress check --deploy``
   warns otherwise), and then the host is neither in the key nor in any page.
 
-Validators. Each stored page carries an ETag, a hash of its body computed once when it is
-stored, so a conditional request gets 304 exactly when the reader already has these bytes.
-Django's ConditionalGetMiddleware compares it (for GET only) and hashes only responses that
-have none, so a page served from the cache is not hashed again. Its Last-Modified (set by the
+Compression. A page is stored in identity, brotli and gzip at once (one entry: the bodies by
+coding, and the headers), compressed once when it is stored and never per request; each request
+gets the stored body its Accept-Encoding asks for, with ``Vary: Accept-Encoding``, its
+Content-Encoding and Content-Length. The coding is therefore not in the key: one entry serves every
+reader, and which body a reader gets depends on their request alone (babelpress/site/compression.py
+says how the coding is chosen, and what is compressed when the page cache is off).
+
+Validators. Each stored page carries an ETag, a hash of its identity body computed once when it
+is stored, and each compressed body that tag with its coding appended (``"…-br"``, ``"…-gzip"``),
+so a conditional request gets 304 exactly when the reader already has these bytes, in the coding
+it asks for now. Django's ConditionalGetMiddleware compares it (for GET only) and hashes only
+responses that have none, so a page served from the cache is not hashed again. Its Last-Modified (set by the
 views) is the latest of the content version's time and the page's own stories' times: it never
 goes backwards for a URL, even when the newest story is withdrawn, so a client revalidating with
 If-Modified-Since only gets 304 when nothing changed since (to the second: HTTP dates have no

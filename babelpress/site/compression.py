@@ -147,6 +147,7 @@ def negotiate(header: str | None, available) -> str:
 
 def send(response, coding: str, body: bytes, etag: str, *, vary: bool, weak: bool = False):
     """Make ``response`` carry ``body`` in ``coding``, with its headers (see the module docstring)."""
+    response.coding_chosen = True  # CompressionMiddleware leaves it alone, Vary or not
     response.content = body
     response.headers["Content-Length"] = str(len(body))
     response.headers["ETag"] = variant_tag(etag, coding, weak=weak)
@@ -165,7 +166,7 @@ def _public(response) -> bool:
 
 
 def _negotiated(response) -> bool:
-    return "accept-encoding" in response.get("Vary", "").lower()
+    return getattr(response, "coding_chosen", False) or "accept-encoding" in response.get("Vary", "").lower()
 
 
 class CompressionMiddleware:

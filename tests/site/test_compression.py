@@ -117,6 +117,18 @@ def test_a_stored_page_is_compressed_once_not_per_request(client, newsroom, page
     assert sorted(calls) == ["br", "br", "gzip", "gzip"]
 
 
+def test_a_stored_page_no_coding_makes_smaller_is_sent_in_identity_and_never_compressed_again(
+    client, newsroom, page_cache, monkeypatch
+):
+    calls = []
+    monkeypatch.setattr(compression, "encode", lambda body, coding, levels: calls.append(coding) or body + b"more")
+    url = newsroom.bridge.get_absolute_url()
+    for _ in range(3):
+        response = client.get(url, HTTP_ACCEPT_ENCODING="br, gzip")
+        assert "Content-Encoding" not in response and response.content.lower().startswith(b"<!doctype html>")
+    assert sorted(calls) == ["br", "gzip"]  # tried once when stored, not per request after that
+
+
 def test_a_stored_page_is_sent_as_stored(client, newsroom, page_cache):
     url = newsroom.bridge.get_absolute_url()
     first = client.get(url, HTTP_ACCEPT_ENCODING="br")  # the miss that stores the page
