@@ -311,7 +311,8 @@ STORAGES = {
         # Hashed names let WhiteNoise serve them with a year-long cache; DEBUG skips collectstatic.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's, with .br and .gz copies, made again only for files that changed (site/static_files.py).
+        else "babelpress.site.static_files.StaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"

@@ -17,8 +17,8 @@ them is safe from BREACH-like attacks, which need a secret (a CSRF token, a sess
 reflected input compressed together: a public page holds no secret and reflects no query string
 (``cache.py``). The admin, the desk and previews are never public, so they are never compressed:
 they hold CSRF tokens and drafts and are small in number. Static files are WhiteNoise's: its
-``CompressedManifestStaticFilesStorage`` writes ``.gz`` and ``.br`` files at collectstatic (brotli
-when the ``brotli`` package is installed, which Babelpress depends on) and serves them itself.
+storage writes ``.br`` and ``.gz`` copies at collectstatic and WhiteNoise serves them itself
+(``static_files.py``, which keeps the copies of files that did not change).
 
 Negotiation (RFC 9110 §12.5.3): the acceptable coding with the highest q-value, brotli before gzip
 before identity at equal q; ``x-gzip`` is gzip, ``*`` stands for every coding not named, ``q=0``
