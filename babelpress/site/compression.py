@@ -92,7 +92,8 @@ def compressible(response) -> bool:
 
 
 def personal(request, response) -> bool:
-    """Made for one reader: it sets a cookie or holds a CSRF token (Django's get_token() was called)."""
+    """Made for one reader: it sets a cookie, or the CSRF middleware will set one (a token was put in
+    the page, or the reader's CSRF cookie was malformed): never stored, never compressed."""
     return bool(response.cookies) or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
 
 
