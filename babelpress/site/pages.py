@@ -8,8 +8,7 @@ of its own, as with ``only()``), its ``author`` and ``source`` with their names,
 name and slug in the page's language (``section_name``, ``section_slug``). Each instance built here
 keeps the rows it was built from (``read_from``): remembered fragments are keyed by them
 (memo.fingerprint). Sections and their names are read once per content version
-(``memo.per_content_version``). Decision: docs/decisions.md
-("Rendering speed").
+(``memo.per_content_version``). Decision: docs/decisions.md ("Rendering speed").
 """
 
 from __future__ import annotations
@@ -59,10 +58,6 @@ def _read(model, names, row):
 def _credit(model, pk, fields: tuple, values: tuple):
     """The related object ``pk`` (an author, a source …) holding ``fields``, or None."""
     return None if pk is None else _instance(model, ("id", *fields), (pk, *values))
-
-
-def _published(queryset, now):
-    return queryset.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
 
 
 # --- Sections, once per content version -------------------------------------------------------------
@@ -120,7 +115,7 @@ def _names_by_section(language: str) -> dict[int, SectionName]:
 
 
 def _listing(language, now, **filters):
-    qs = _published(Article.objects.filter(language=language, **filters), now).order_by("-published_at", "-id")
+    qs = Article.objects.filter(language=language, **filters).published(now).order_by("-published_at", "-id")
     return qs.values_list(*LISTING_FIELDS, *_CREDIT_COLUMNS)
 
 
@@ -132,11 +127,11 @@ _LATEST = PreparedQuery(lambda language, now: _listing(language, now), language=
 _IN_SECTION = PreparedQuery(lambda language, now, section: _listing(language, now, section_id=section),
                             language=str, now=datetime, section=int)
 _IN_SECTION_COUNT = PreparedQuery(
-    lambda language, now, section: _count(_published(Article.objects.filter(language=language, section_id=section), now)),
+    lambda language, now, section: _count(Article.objects.filter(language=language, section_id=section).published(now)),
     language=str, now=datetime, section=int)
 _TAGGED = PreparedQuery(lambda language, now, tag: _listing(language, now, tags=tag), language=str, now=datetime, tag=int)
 _TAGGED_COUNT = PreparedQuery(
-    lambda language, now, tag: _count(_published(Article.objects.filter(language=language, tags=tag), now)),
+    lambda language, now, tag: _count(Article.objects.filter(language=language, tags=tag).published(now)),
     language=str, now=datetime, tag=int)
 _RELATED = PreparedQuery(
     lambda language, now, section, story: _listing(language, now, section_id=section).exclude(pk=story),
@@ -222,14 +217,14 @@ _ARTICLE_JOINS = (
     "reviewed_by__username", "reviewed_by__first_name", "reviewed_by__last_name",
 )
 _ARTICLE = PreparedQuery(
-    lambda language, slug, now: _published(Article.objects.filter(language=language, slug=slug), now)
+    lambda language, slug, now: Article.objects.filter(language=language, slug=slug).published(now)
     .order_by().values_list(*_ARTICLE_FIELDS, *_ARTICLE_JOINS)[:1],
     language=str, slug=str, now=datetime)
 _COAUTHORS = PreparedQuery(
     lambda article: Coauthor.objects.filter(article_id=article).order_by("pk")
     .values_list("id", "article_id", "author_id", "author__name", "author__url"), article=int)
 _TRANSLATIONS = PreparedQuery(
-    lambda key, story, now: _published(Article.objects.filter(translation_key=key), now).exclude(pk=story)
+    lambda key, story, now: Article.objects.filter(translation_key=key).published(now).exclude(pk=story)
     .order_by("language").values_list(*_TRANSLATION_FIELDS), key=UUID, story=int, now=datetime)
 _TAG = PreparedQuery(lambda language, slug: Tag.objects.filter(language=language, slug=slug).order_by()
                      .values_list("id", "language", "name", "slug")[:1], language=str, slug=str)
