@@ -14,6 +14,7 @@ sent. Modes (--modes, comma-separated):
               data was rendered before (babelpress/site/memo.py)
   cold        page cache off and BABELPRESS_FRAGMENT_MEMORY=0: everything rendered on every request
   compressed  page cache on, requests sending "Accept-Encoding: gzip, br"
+  rendered-compressed   page cache off, the same requests: each page rendered and compressed
 
 With --wordpress [ARTICLE.txt] it first runs the WordPress anchor (../shared/bench/wordpress-anchor.sh,
 see its README; root, apt-installs WordPress, about a minute) on the demo's French article — or
@@ -43,6 +44,7 @@ MODES = {
     "rendered": {"BABELPRESS_PAGE_CACHE": "0"},
     "cold": {"BABELPRESS_PAGE_CACHE": "0", "BABELPRESS_FRAGMENT_MEMORY": "0"},
     "compressed": {"BABELPRESS_PAGE_CACHE": "1"},
+    "rendered-compressed": {"BABELPRESS_PAGE_CACHE": "0"},
 }
 COMPRESSED = {"Accept-Encoding": "gzip, br"}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
@@ -167,7 +169,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1)")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4, as in issue 12)")
     parser.add_argument("--wrk-threads", type=int, default=2)
-    parser.add_argument("--modes", default="cached,rendered,cold,compressed")
+    parser.add_argument("--modes", default="cached,rendered,cold,compressed,rendered-compressed")
     parser.add_argument("--pages", default="", help="only these pages, e.g. article-fr,home-fr")
     parser.add_argument("--baseline", metavar="CHECKOUT", help="also measure another checkout's code, e.g. /work/main")
     parser.add_argument("--data", help="an existing demo data folder (default: a new one, removed after)")
@@ -207,7 +209,7 @@ def run(args, modes: list[str], env: dict, data: Path) -> None:
           f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.seconds}s; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")
     trees = [(Path(args.baseline).resolve(), "baseline"), (ROOT, "this")] if args.baseline else [(ROOT, "")]
-    print(f"{'mode':10s} {'code':8s} {'page':11s} {'req/s':>8s} {'p50 ms':>7s} {'p99 ms':>7s}  {'encoding':9s} {'bytes':>6s}"
+    print(f"{'mode':19s} {'code':8s} {'page':11s} {'req/s':>8s} {'p50 ms':>7s} {'p99 ms':>7s}  {'encoding':9s} {'bytes':>6s}"
           + ("  ×WordPress" if anchor else "") + "  path")
     for mode in modes:
         for root, label in trees:
@@ -215,14 +217,14 @@ def run(args, modes: list[str], env: dict, data: Path) -> None:
 
 
 def measure(args, mode: str, label: str, root: Path, env: dict, pages: list, anchor: dict) -> None:
-    headers = COMPRESSED if mode == "compressed" else {}
+    headers = COMPRESSED if mode.endswith("compressed") else {}
     with Server({**env, **MODES[mode]}, args.workers, args.threads, root) as server:
         for name, path in pages:
             body, answer = get(server.base + path, headers)  # also warms what the page remembers
             result = wrk(server.base + path, args.seconds, args.wrk_threads, args.connections, headers)
             reference = anchor.get("post" if name.startswith("article") else "home")
             ratio = f"  {result['rps'] / reference['rps']:9.1f}×" if reference else ("  " + " " * 10 if anchor else "")
-            print(f"{mode:10s} {label:8s} {name:11s} {result['rps']:8.0f} {result['p50'] or 0:7.2f} "
+            print(f"{mode:19s} {label:8s} {name:11s} {result['rps']:8.0f} {result['p50'] or 0:7.2f} "
                   f"{result['p99'] or 0:7.2f}  {answer.get('Content-Encoding', 'identity'):9s} {len(body):6d}{ratio}  {path}"
                   + (f"  NON-2XX: {result['non2xx']}" if result["non2xx"] else ""), flush=True)
 
