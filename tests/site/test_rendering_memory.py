@@ -154,20 +154,3 @@ def test_a_story_given_more_after_it_was_read_is_told_by_all_it_holds(newsroom):
     assert memo.fingerprint(pages.article_for_page("fr", newsroom.bridge.slug)) == before
     story.note = "added by a view"
     assert memo.fingerprint(story) != before and "added by a view" in str(memo.fingerprint(story))
-
-
-def test_static_addresses_are_the_manifest_s_worked_out_once(tmp_path, settings):
-    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
-
-    from babelpress.site.static_files import StaticFilesStorage
-
-    (tmp_path / "staticfiles.json").write_text('{"paths": {"babelpress/site.css": "babelpress/site.0123abcd.css"}, '
-                                                '"version": "1.1", "hash": "x"}')
-    settings.DEBUG = False
-    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
-    expected = ManifestStaticFilesStorage(location=tmp_path, base_url="/static/").url("babelpress/site.css")
-    assert storage.url("babelpress/site.css") == expected == "/static/babelpress/site.0123abcd.css"
-    storage.hashed_files.clear()  # remembered: the manifest is not read again
-    assert storage.url("babelpress/site.css") == expected
-    with pytest.raises(ValueError):
-        storage.url("babelpress/missing.css")  # refused as the manifest storage refuses it
