@@ -236,7 +236,9 @@ class FragmentNode(template.Node):
 def fragment(parser, token):
     """``{% fragment article tags %}…{% endfragment %}``: the block rendered once for the values of
     the variables it names and remembered (site/memo.py) — for what shows one story. The block sees
-    those variables and what context processors give every page, nothing else of the page."""
+    those variables and what context processors give every page, nothing else of the page; it is
+    keyed by the page's address too. Nothing in it may change with time alone (a relative time:
+    put it outside, or in a card, which is keyed by the minute while its story is recent)."""
     names = token.split_contents()[1:]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
