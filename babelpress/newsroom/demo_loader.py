@@ -63,17 +63,22 @@ def is_loaded() -> bool:
     return Article.objects.filter(translation_key__in=[uuid.uuid5(DEMO_NAMESPACE, s["key"]) for s in read_demo()["stories"][:1]]).exists()
 
 
-@transaction.atomic
-def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
-    """Create (or update in place) every demo object; safe to run twice."""
-    data = read_demo(folder)
+def _load_sections(items: list[dict]) -> dict[str, Section]:
     sections = {}
-    for item in data["sections"]:
+    for item in items:
         section, _ = Section.objects.update_or_create(key=item["key"], defaults={"position": item.get("position", 0)})
         for language, name in item["names"].items():
             slug = item.get("slugs", {}).get(language, "")  # "" makes one from the name
             SectionName.objects.update_or_create(section=section, language=language, defaults={"name": name, "slug": slug})
         sections[item["key"]] = section
+    return sections
+
+
+@transaction.atomic
+def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
+    """Create (or update in place) every demo object; safe to run twice."""
+    data = read_demo(folder)
+    sections = _load_sections(data["sections"])
     sources = {}
     for item in data["sources"]:
         sources[item["name"]], _ = Source.objects.update_or_create(
