@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -102,7 +103,12 @@ def lang_attrs(code: str) -> str:
     left to right, in its own isolated run (an element with ``dir`` is a bidi isolate)."""
     if not code or code == (translation.get_language() or settings.LANGUAGE_CODE):
         return ""
-    return format_html(' lang="{}" dir="{}"', code, direction(code))
+    return _lang_dir(code, direction(code))
+
+
+@functools.lru_cache(maxsize=256)
+def _lang_dir(code: str, direction: str) -> str:  # once per language: every card of a list asks
+    return format_html(' lang="{}" dir="{}"', code, direction)
 
 
 @register.filter
@@ -110,8 +116,8 @@ def bdi(text, code: str = "") -> str:
     """``text`` in a ``<bdi>``: a name, a tag or a section inside a sentence of the other direction
     keeps its own order and leaves the sentence's alone. Given its language, the text gets that
     language's direction (and ``lang`` when it is not the page's); else the browser finds it."""
-    attrs = (lang_attrs(code) or format_html(' dir="{}"', direction(code))) if code else ""
-    return format_html("<bdi{}>{}</bdi>", attrs, text)
+    attrs = (lang_attrs(code) or f' dir="{direction(code)}"') if code else ""  # direction: ltr or rtl
+    return mark_safe(f"<bdi{attrs}>{conditional_escape(text)}</bdi>")
 
 
 @register.simple_tag(takes_context=True)
