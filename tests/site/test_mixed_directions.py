@@ -21,16 +21,12 @@ def text(node):
     return " ".join(node.text_content().split())
 
 
-def test_a_card_in_another_language_carries_its_own_and_its_date_the_interfaces(client, newsroom, settings):
-    settings.BABELPRESS_CONTENT_LANGUAGES = ["fr", "en", "hy", "ru"]  # Arabic: an interface language only
-    doc = doc_of(client, "/ar/")
-    assert doc.get("dir") == "rtl"
-    card = doc.cssselect(".card")[0]
+def test_a_card_in_another_language_carries_its_own_and_its_date_the_interfaces(french_card_in_arabic):
+    card = lxml.html.fragment_fromstring(french_card_in_arabic)
     assert (card.get("lang"), card.get("dir")) == ("fr", "ltr")
     meta = card.cssselect(".card__meta")[0]
-    assert (meta.get("lang"), meta.get("dir")) == ("ar", "rtl")  # "26 نوفمبر 2026" is Arabic text
-    assert meta.cssselect("time")[0].text_content().split()[1] in ("يناير", "فبراير", "مارس", "أبريل", "مايو",
-        "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر")
+    assert (meta.get("lang"), meta.get("dir")) == ("ar", "rtl")  # the date is Arabic text
+    assert text(meta.cssselect("time")[0]) == "26 نوفمبر 2026"
     assert text(meta.cssselect("bdi")[0]) == "Agence Lumière"
 
 

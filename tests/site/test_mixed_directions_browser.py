@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from babelpress.newsroom.models import Article
+from pathlib import Path
+
+import babelpress
 
 from ..browser import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
+STYLESHEET = Path(babelpress.__file__).parent / "site" / "static" / "babelpress" / "site.css"
 
 # Each word of an element's text, in reading order, with the box Chromium draws it in.
 WORD_BOXES = """(element) => {
@@ -81,27 +84,35 @@ def test_arabic_pages_mirror_with_the_language_choice_first_on_a_phone(phone, li
     shoot(phone, "phone-home-ar.png")
 
 
-def test_a_french_card_on_an_arabic_page_keeps_its_headline_and_its_arabic_date_in_order(
-        phone, live_server, newsroom, settings):
-    settings.BABELPRESS_CONTENT_LANGUAGES = ["fr", "en", "hy", "ru"]  # Arabic: interface only, French stories
-    Article.objects.filter(pk=newsroom.bridge.pk).update(headline="« Enfin » : le pont rouvre après 2 ans !")
+def test_an_arabic_cards_date_and_latin_source_read_from_the_right(phone, live_server, arabic):
     phone.goto(live_server.url + "/ar/")
-    card = phone.locator(".card--lead")
+    meta = phone.locator(".card--lead .card__meta")
+    date, source = words(meta.locator("time")), words(meta.locator("bdi"))
+    day, month, year = date
+    assert abs(day["top"] - year["top"]) < 4 and day["left"] > month["left"] > year["left"]
+    assert [w["text"] for w in source] == ["Agence", "Lumière"] and read_in_order(source, "ltr")
+    assert year["left"] > source[-1]["right"]  # then the source, further left
+
+
+def test_a_french_card_on_an_arabic_page_keeps_its_headline_and_its_arabic_date_in_order(phone, french_card_in_arabic):
+    # The card as any Arabic page would hold it, with the site's stylesheet.
+    phone.set_content(f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><style>{STYLESHEET.read_text()}'
+                      f'</style></head><body><main><div class="grid">{french_card_in_arabic}</div></main></body></html>')
+    card = phone.locator(".card")
     headline = words(card.locator(".card__headline"))
     assert [w["text"] for w in headline] == ["«", "Enfin", "»", ":", "le", "pont", "rouvre", "après", "2", "ans", "!"]
     assert read_in_order(headline, "ltr")
     date = card.locator(".card__meta time")
     day, month, year = words(date)
-    assert abs(day["top"] - year["top"]) < 4  # one line: "1 ديسمبر 2026" read from the right
-    assert day["left"] > month["left"] > year["left"]
-    # The control: without the mark of its language the same date scrambles ("1 2026 ديسمبر").
+    assert (day["text"], month["text"], year["text"]) == ("26", "نوفمبر", "2026")
+    assert abs(day["top"] - year["top"]) < 4 and day["left"] > month["left"] > year["left"]  # read from the right
+    shoot(phone, "phone-french-card-on-arabic-page.png")
+    # The controls: without the marks of their languages the same words scramble.
     card.locator(".card__meta").evaluate("(meta) => { meta.removeAttribute('dir'); meta.removeAttribute('lang'); }")
     day, month, year = words(date)
-    assert not day["left"] > month["left"] > year["left"]
+    assert not day["left"] > month["left"] > year["left"]  # "26 2026 نوفمبر"
     card.evaluate("(card) => { card.removeAttribute('dir'); card.removeAttribute('lang'); }")
-    assert not read_in_order(words(card.locator(".card__headline")), "ltr")  # "!" and "«" would swap ends
-    phone.reload()
-    shoot(phone, "phone-home-ar-french-cards.png")
+    assert not read_in_order(words(card.locator(".card__headline")), "ltr")  # "!" and "«" swap ends
 
 
 def test_latin_names_in_an_arabic_byline_keep_their_order(tab, live_server, arabic):
