@@ -5,8 +5,9 @@ configuration, then serves pages. What those imports pull in stays in memory for
 process, in every worker: importing datasketch alone brought scipy and numpy (0.4 s, tens of MB).
 So the heavy libraries of the importer and of the engines are imported where they are used, and this
 test holds every module to it: in a fresh process, as gunicorn runs it (`babelpress.wsgi`, the
-production settings but for static files, a file database), it resolves every URL pattern, serves every public page type
-and the admin's log-in page, and then looks at ``sys.modules``.
+production settings but for static files, a file database), it resolves every URL pattern, serves
+every public page type and the admin's log-in page, and then looks at ``sys.modules``. Memory and
+start-up time themselves are measured by bench/footprint.py.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ FORBIDDEN = {
     "trafilatura": "extracting an imported page (ingest/extract.py)",
     "lxml": "reading imported HTML, tables in a saved body (newsroom/body_tables.py), TBX glossaries; "
             "pages show bodies sanitised when saved (nh3 needs no lxml)",
+    "htmldate": "dates of an imported page (through trafilatura)",
+    "charset_normalizer": "the charset of a page that declares none (ingest/charsets.py)",
     "feedparser": "reading feeds (ingest/feeds.py)",
+    "protego": "robots.txt (ingest/robots.py)",
     "httpx": "fetching for the importer (ingest/fetch.py), remote engines, model downloads",
+    "httpcore": "the importer's connections (ingest/fetch.py)",
     "rich": "progress bars of the command line (and httpx's own command line)",
+    "py3langid": "the language of an imported text (language_detection.py)",
     "ctranslate2": "the local translation engine (translation/engines/local_models.py)",
     "sentencepiece": "the local engine's tokenizers",
+    "pysbd": "sentences of a text to translate (translation/sentences.py)",
     "Stemmer": "glossary terms in a text (translation/stemming.py)",
+    "polib": "the vendor catalogs' maintenance (vendor_catalogs.py)",
 }
 
 SEED = """
@@ -60,10 +68,15 @@ print(json.dumps({"home": "/fr/", "section": news.names.get(language="fr").get_a
 """
 
 SERVE = """
-import io, json, sys
+import gc, io, json, sys, threading
 from wsgiref.util import setup_testing_defaults
 from babelpress.wsgi import application
+from django.db import connections
 from django.urls import get_resolver
+
+# What gunicorn's master holds when it forks its workers (--preload): nothing they must not share.
+preloaded = {"open connections": [c.alias for c in connections.all() if c.connection is not None],
+             "threads": threading.active_count(), "frozen objects": gc.get_freeze_count() > 0}
 
 def resolve_all(resolver):
     for pattern in resolver.url_patterns:  # includes too: every module a URL names is imported
@@ -81,7 +94,7 @@ for kind, path in json.loads(sys.argv[1]).items():
     answer = []
     body = b"".join(application(environ, lambda status, headers, exc_info=None: answer.append(status)))
     statuses[kind] = int(answer[0].split()[0])
-print(json.dumps({"statuses": statuses, "modules": sorted(sys.modules)}))
+print(json.dumps({"preloaded": preloaded, "statuses": statuses, "modules": sorted(sys.modules)}))
 """
 
 
@@ -111,6 +124,9 @@ def test_serving_every_page_type_imports_none_of_the_importers_or_engines_librar
 
     served = json.loads(python(SERVE, json.dumps(paths), env=env))
 
+    # Loaded as gunicorn's master loads it before forking: no connection or thread for workers to share,
+    # and what loading made is frozen out of the garbage collector (which would write to shared pages).
+    assert served["preloaded"] == {"open connections": [], "threads": 1, "frozen objects": True}
     assert served["statuses"] == {
         "home": 200, "section": 200, "tag": 200, "article": 200, "translation": 200,
         "missing article": 404, "missing page": 404, "root": 302, "admin log-in": 200,
