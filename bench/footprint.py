@@ -4,8 +4,9 @@
 Sets up the demo newsroom in a temporary data folder (`babelpress demo --no-serve`), then starts it as
 an operator does (`babelpress serve --workers 2 --with-worker`, or `babelpress demo` with --demo) and
 prints the time from that command to the first answered request. It then requests every public page
-type (root, home, section, tag, article, the 404s) and the admin (log-in page, log-in, the desk),
-several rounds with concurrent requests so that every gunicorn worker serves them, and prints for
+type (root, home, section, tag, article, the 404s) and the editors' pages (log-in page, log-in, the
+desk, the article list; not with --public-only), several rounds with concurrent requests so that every
+gunicorn worker serves them, and prints for
 each process its resident size (RSS) and proportional set size (PSS, /proc/PID/smaps_rollup: pages
 shared by N processes count 1/N in each), the totals and the goals of issue 12:
 
@@ -13,7 +14,7 @@ shared by N processes count 1/N in each), the totals and the goals of issue 12:
 * the web (gunicorn master and 2 workers) + the job worker ≤ 160 MB PSS, what is left of
   WordPress's whole stack on the same machine (343 MB RSS, 161 MB PSS).
 
-    .venv/bin/python bench/footprint.py [--demo] [--rounds 5] [--keep]
+    .venv/bin/python bench/footprint.py [--demo] [--public-only] [--rounds 5] [--keep | --data-dir DIR]
 
 Exit status 1 when a goal is missed. Linux only (/proc).
 """
@@ -194,7 +195,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="Start `babelpress demo` instead of `babelpress serve`.")
     parser.add_argument("--rounds", type=int, default=5, help="Rounds of requests for every page type.")
-    parser.add_argument("--public-only", action="store_true", help="Request the public pages only, no admin page.")
+    parser.add_argument("--public-only", action="store_true", help="Request the public pages only, no editors' page.")
     parser.add_argument("--keep", action="store_true", help="Keep the data folder (printed).")
     parser.add_argument("--data-dir", type=Path, help="Use (and keep) this data folder; set up once.")
     args = parser.parse_args()
@@ -217,11 +218,11 @@ def main() -> None:
     try:
         first = wait_for_first_answer(base + "/fr/", server)
         print(f"{shown}: first answer (/fr/) after {first:.2f} s")
-        started = measure(server.pid)
+        at_first_answer = measure(server.pid)
         password = (data / "demo_password").read_text().strip()
         statuses = serve_every_page(base, password, args.rounds, admin=not args.public_only)
         print("served: " + ", ".join(f"{name} {status}" for name, status in statuses.items()))
-        ok = report(started, measure(server.pid))
+        ok = report(at_first_answer, measure(server.pid))
     finally:
         server.terminate()
         server.wait(timeout=60)
