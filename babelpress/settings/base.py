@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # After ConditionalGet, so that its 304 check sees the compressed variant's ETag (site/compression.py).
+    "babelpress.site.compression.CompressionMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -309,7 +311,8 @@ STORAGES = {
         # Hashed names let WhiteNoise serve them with a year-long cache; DEBUG skips collectstatic.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's, with .br and .gz copies, made again only for files that changed (site/static_files.py).
+        else "babelpress.site.static_files.StaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"
