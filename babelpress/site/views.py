@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import Resolver404
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -188,9 +189,20 @@ def article_context(request, lang, story) -> dict:
         "tags": tags,
         "jsonld": structured.article_jsonld(request, story, tags),
         "image": structured.lead_image(story),
-        "provenance": provenance.label(story),
+        "provenance": provenance_line(story),
         "sections": [s for s in pages.sections_for(lang) if s.display],
     }
+
+
+def provenance_line(story) -> str:
+    """The provenance line as HTML, the reviewer's name isolated (a Latin name in an Arabic
+    sentence, or the reverse, keeps its order): "مترجم عن الإنجليزية، مراجعة: <bdi>Marie Curie</bdi>"."""
+    text = provenance.label(story)
+    name = provenance.reviewer_name(story.reviewed_by) if story.reviewed_by_id else ""
+    if not name or name not in text:
+        return text
+    before, _, after = text.rpartition(name)
+    return format_html("{}<bdi>{}</bdi>{}", before, name, after)
 
 
 def page_not_found(request, exception=None):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -13,7 +14,7 @@ from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -54,9 +55,17 @@ def cldr_date(value, style: str = "long"):
 @register.filter
 def author_names(article) -> str:
     """The article's author and co-authors, listed as the page's language lists names (CLDR):
-    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"."""
+    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"; each name isolated (``bdi``),
+    so a Latin name in an Arabic sentence, or the reverse, keeps its place in the list."""
     names = [author.name for author in credited_authors(article)]
-    return format_list(names, locale=_locale()) if names else ""
+    if not names:
+        return ""
+    # CLDR's pattern joins placeholders, then is escaped; each name goes in as its own <bdi>.
+    joined = conditional_escape(format_list([f"\x00{i}\x00" for i in range(len(names))], locale=_locale()))
+    parts = joined.split("\x00")
+    for i in range(1, len(parts), 2):
+        parts[i] = bdi(names[int(parts[i])])
+    return mark_safe("".join(parts))
 
 
 @register.filter
@@ -85,6 +94,50 @@ def direction(code: str) -> str:
 
     language = languages.get(code)
     return language.direction if language else "ltr"
+
+
+@register.filter
+def lang_attrs(code: str) -> str:
+    """``lang`` and ``dir`` for an element holding text in ``code``, when the page speaks another
+    language ('' when it is the page's own): a French headline on an Arabic page is laid out
+    left to right, in its own isolated run (an element with ``dir`` is a bidi isolate)."""
+    if not code or code == (translation.get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return _lang_dir(code, direction(code))
+
+
+@functools.lru_cache(maxsize=256)
+def _lang_dir(code: str, direction: str) -> str:  # once per language: every card of a list asks
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.filter
+def bdi(text, code: str = "") -> str:
+    """``text`` in a ``<bdi>``: a name, a tag or a section inside a sentence of the other direction
+    keeps its own order and leaves the sentence's alone. Given its language, the text gets that
+    language's direction (and ``lang`` when it is not the page's); else the browser finds it."""
+    attrs = (lang_attrs(code) or f' dir="{direction(code)}"') if code else ""  # direction: ltr or rtl
+    return mark_safe(f"<bdi{attrs}>{conditional_escape(text)}</bdi>")
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context, alternates) -> list:
+    """The languages the page exists in, for the picker at the top of every page: its hreflang
+    alternates (``(code, path)`` pairs the views already build: a story's published translations,
+    a section's names), in the order of BABELPRESS_CONTENT_LANGUAGES; a page with none (a tag, a
+    404) offers every content language's home page. Each item: (Language, path, aria-current)."""
+    from babelpress import languages
+    from babelpress.site.addresses import public_path
+
+    paths = dict(alternates or ())
+    if not paths:
+        paths = {lang.code: public_path("home", lang.code) for lang in languages.content_languages()}
+    current = getattr(context.get("language"), "code", None) or translation.get_language()
+    here = getattr(context.get("request"), "path", None)
+    return [
+        (lang, paths[lang.code], ("page" if paths[lang.code] == here else "true") if lang.code == current else "")
+        for lang in languages.content_languages() if lang.code in paths
+    ]
 
 
 @register.filter
