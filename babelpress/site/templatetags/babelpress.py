@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
@@ -19,6 +18,7 @@ from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
+from babelpress.site import times
 
 register = template.Library()
 
@@ -29,26 +29,43 @@ def _locale(language: str | None = None) -> str:
 
 @register.filter
 def cldr_datetime(value, style: str = "long"):
-    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026 à 09:30').
+    """A date in ``style`` with the short time, joined as CLDR says, and the site's time zone
+    ('28 novembre 2026, 09:30 (heure normale d’Europe centrale)': site/times.py).
 
     Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
     """
     if not value:
         return ""
     locale = _locale()
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
+    local = times.local(value)
     pattern = get_datetime_format(style, locale=locale).replace("'", "")
-    return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
+    shown = pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, style, locale=locale)
     )
+    return times.with_zone(shown, local, locale)
 
 
 @register.filter
 def cldr_date(value, style: str = "long"):
     if not value:
         return ""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
+    local = times.local(value) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
+
+
+@register.simple_tag(takes_context=True)
+def story_time(context, value):
+    """``{% story_time story.published_at as when %}``: how a card dates its story — ``when.text``
+    (the long date, or "il y a 3 heures" on a listing whose view put ``relative_to``, the time
+    the page is rendered at, in the context: site/times.py), ``when.title`` (the date and time with
+    the zone, when the text is relative), ``when.iso`` (for ``<time datetime>``)."""
+    if not value:
+        return {"text": "", "title": "", "iso": ""}
+    now = context.get("relative_to")
+    text = times.relative(value, now, _locale()) if now else None
+    if text is None:
+        return {"text": cldr_date(value, "long"), "title": "", "iso": isoformat(value)}
+    return {"text": text, "title": cldr_datetime(value, "long"), "iso": isoformat(value)}
 
 
 @register.filter
@@ -89,7 +106,10 @@ def direction(code: str) -> str:
 
 @register.filter
 def isoformat(value):
-    return value.isoformat() if value else ""
+    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time."""
+    if not value:
+        return ""
+    return times.local(value).isoformat() if hasattr(value, "astimezone") else value.isoformat()
 
 
 @register.filter
