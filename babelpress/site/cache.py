@@ -21,11 +21,14 @@ words that are true only until the next whole hour (or minute) of the story's ag
 them says until when (``lasts_until``, from the view: the first moment one of its labels changes),
 and the page is then kept no longer than that — neither in this cache (the entry's timeout) nor by
 browsers and proxies (its max-age, on the first answer and on every hit, counted down from the
-same moment) — so no reader sees "il y a 3 heures" of a story published 4 hours ago. A page with
-stories of the last hour lives a minute at most, one with stories of the last day an hour at most;
-other pages are not affected. The moment is stored with the page, since a hit must not send more
-than what is left of it. Its Last-Modified moves forward to when its labels last changed (the
-views: ``times.labels_hold``), so revalidating by date alone does not keep stale words either.
+same moment) — so no reader sees "il y a 3 heures" of a story published 4 hours ago. A listing
+with a story of the last hour is rendered again every minute or two, one with stories of the last
+day every hour at most; other pages are not affected. The moment is stored with the page: a hit
+sends only what is left of it, and a hit past it is a miss (whatever the cache backend's own clock
+says). Its Last-Modified moves forward to when its labels last changed (the views:
+``times.labels_hold``), so revalidating by date alone does not keep stale words either. Why not
+let the browser write the words? Public pages run no script, and a page must read right as it is
+stored and sent; a re-render a minute costs nothing beside the hits in between.
 
 What goes into a key is exactly what a page may show of the request, and nothing else, so
 that one reader's request can never change what the next reader gets:
@@ -171,9 +174,11 @@ def cached_page(view=None, *, paginated: bool = False):
         state = _state()  # read once: the key and the max-age of a hit both come from it
         key = _key(request, number, state[0])
         hit = cache.get(key)
-        if hit is not None:
-            content, headers, *rest = hit  # (an entry stored before lasts_until existed has no rest)
-            until = rest[0] if rest else None
+        # (an entry stored before lasts_until existed has no third item; a past one is a miss even
+        # if the cache backend, whose clock counts whole seconds, has not dropped it yet)
+        content, headers, *rest = hit or (None, None)
+        until = rest[0] if rest else None
+        if hit is not None and (until is None or until > dj_timezone.now().timestamp()):
             response = HttpResponse(content)
             for name, value in headers.items():
                 response.headers[name] = value
