@@ -53,7 +53,7 @@ def test_listings_date_todays_stories_relatively_and_keep_the_time_in_the_elemen
     stamp = card_times(client, url)["Le pont de Valmont rouvre"]  # published 3 hours ago
     assert stamp.text_content() == "il y a 3 heures"
     local = newsroom.bridge.published_at.astimezone(site_zone())
-    assert stamp.get("datetime") == local.isoformat()
+    assert stamp.get("datetime") == local.isoformat(timespec="seconds")
     assert stamp.get("title") == cldr_datetime_in("fr", newsroom.bridge.published_at)  # "… (heure normale …)"
     assert stamp.get("title").endswith(")")
 
@@ -91,6 +91,13 @@ def test_the_article_page_dates_in_full_with_the_zone_and_its_related_cards_keep
     assert dateline.endswith("(heure normale d’Europe centrale)")
     related = [t.text_content() for t in doc.cssselect("section.related time")]
     assert related and not any("il y a" in t for t in related)
+
+
+def test_an_updated_story_names_the_zone_once(client, newsroom, clock):
+    Article.objects.filter(pk=newsroom.bridge.pk).update(updated_at=newsroom.bridge.published_at + timedelta(hours=1))
+    doc = lxml.html.fromstring(client.get(newsroom.bridge.get_absolute_url()).content)
+    dateline = " ".join(doc.cssselect(".dateline")[0].text_content().split())
+    assert dateline.count("heure normale d’Europe centrale") == 1 and "Mis à jour" in dateline
 
 
 def test_the_armenian_edition_names_the_zone_in_armenian(client, newsroom, clock):

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 
 from babelpress.site import times
-from babelpress.site.templatetags.babelpress import cldr_datetime, isoformat
+from babelpress.site.templatetags.babelpress import cldr_datetime, cldr_datetime_beside, isoformat
 
 NOW = datetime(2026, 12, 1, 13, 0, tzinfo=timezone.utc)
 WINTER = datetime(2026, 12, 1, 13, 5, tzinfo=timezone.utc)  # 14:05 in Paris, UTC+1
@@ -68,6 +68,15 @@ def test_another_site_zone_is_named_as_such(settings):
         assert cldr_datetime(WINTER) == "2026 թ. դեկտեմբերի 1, 17:05 (Հայաստանի ստանդարտ ժամանակ)"
     with translation.override("fr"):
         assert cldr_datetime(WINTER) == "1 décembre 2026, 17:05 (heure normale de l’Arménie)"
+
+
+def test_a_line_names_its_zone_once_unless_the_two_times_are_in_different_ones(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    with translation.override("fr"):
+        # "… 14:05 (heure normale d’Europe centrale) Mis à jour le 1 déc. 2026, 16:05"
+        assert cldr_datetime_beside(WINTER + timedelta(hours=2), "medium", WINTER) == "1 déc. 2026, 16:05"
+        # Published in summer, updated in winter: each says its own.
+        assert cldr_datetime_beside(WINTER, "medium", SUMMER) == "1 déc. 2026, 14:05 (heure normale d’Europe centrale)"
 
 
 def test_the_machine_readable_time_is_the_same_instant_with_the_site_offset(settings):

@@ -27,22 +27,38 @@ def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
 
 
-@register.filter
-def cldr_datetime(value, style: str = "long"):
-    """A date in ``style`` with the short time, joined as CLDR says, and the site's time zone
-    ('28 novembre 2026, 09:30 (heure normale d’Europe centrale)': site/times.py).
+def _date_and_time(local, style: str, locale: str) -> str:
+    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026, 09:30').
 
     Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
     """
-    if not value:
-        return ""
-    locale = _locale()
-    local = times.local(value)
     pattern = get_datetime_format(style, locale=locale).replace("'", "")
-    shown = pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
+    return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, style, locale=locale)
     )
-    return times.with_zone(shown, local, locale)
+
+
+@register.filter
+def cldr_datetime(value, style: str = "long"):
+    """The date and time in the site's zone, and the zone ('28 novembre 2026, 09:30 (heure normale
+    d’Europe centrale)': site/times.py)."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    return times.with_zone(_date_and_time(local, style, locale), local, locale)
+
+
+@register.simple_tag
+def cldr_datetime_beside(value, style: str, beside):
+    """``value`` as ``cldr_datetime`` shows it, without the zone when ``beside`` (the time shown
+    just before it, as in "…, 14:05 (heure normale d’Europe centrale) Mis à jour le …, 16:10") is
+    in the same one: a line names its zone once."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    if beside and times.zone_label(local, locale) == times.zone_label(beside, locale):
+        return _date_and_time(local, style, locale)
+    return cldr_datetime(value, style)
 
 
 @register.filter
@@ -106,10 +122,11 @@ def direction(code: str) -> str:
 
 @register.filter
 def isoformat(value):
-    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time."""
+    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time; to
+    the second (HTML's datetime attribute takes at most three decimals)."""
     if not value:
         return ""
-    return times.local(value).isoformat() if hasattr(value, "astimezone") else value.isoformat()
+    return times.local(value).isoformat(timespec="seconds") if hasattr(value, "astimezone") else value.isoformat()
 
 
 @register.filter
