@@ -6,7 +6,6 @@ import functools
 import html
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
@@ -20,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
+from babelpress.site import times
 
 register = template.Library()
 
@@ -28,16 +28,11 @@ def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
 
 
-@register.filter
-def cldr_datetime(value, style: str = "long"):
-    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026 à 09:30').
+def _date_and_time(local, style: str, locale: str) -> str:
+    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026, 09:30').
 
     Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
     """
-    if not value:
-        return ""
-    locale = _locale()
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
     pattern = get_datetime_format(style, locale=locale).replace("'", "")
     return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, style, locale=locale)
@@ -45,11 +40,49 @@ def cldr_datetime(value, style: str = "long"):
 
 
 @register.filter
+def cldr_datetime(value, style: str = "long"):
+    """The date and time in the site's zone, and the zone ('28 novembre 2026, 09:30 (heure normale
+    d’Europe centrale)': site/times.py)."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    return times.with_zone(_date_and_time(local, style, locale), local, locale)
+
+
+@register.simple_tag
+def cldr_datetime_beside(value, style: str, beside):
+    """``value`` as ``cldr_datetime`` shows it, without the zone when ``beside`` (the time shown
+    just before it, as in "…, 14:05 (heure normale d’Europe centrale) Mis à jour le …, 16:10") is
+    in the same one: a line names its zone once."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    if beside and times.zone_label(local, locale) == times.zone_label(beside, locale):
+        return _date_and_time(local, style, locale)
+    return cldr_datetime(value, style)
+
+
+@register.filter
 def cldr_date(value, style: str = "long"):
     if not value:
         return ""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
+    local = times.local(value) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
+
+
+@register.simple_tag(takes_context=True)
+def story_time(context, value):
+    """``{% story_time story.published_at as when %}``: how a card dates its story — ``when.text``
+    (the long date, or "il y a 3 heures" on a listing whose view put ``relative_to``, the time
+    the page is rendered at, in the context: site/times.py), ``when.title`` (the date and time with
+    the zone, when the text is relative), ``when.iso`` (for ``<time datetime>``)."""
+    if not value:
+        return {"text": "", "title": "", "iso": ""}
+    now = context.get("relative_to")
+    text = times.relative(value, now, _locale()) if now else None
+    if text is None:
+        return {"text": cldr_date(value, "long"), "title": "", "iso": isoformat(value)}
+    return {"text": text, "title": cldr_datetime(value, "long"), "iso": isoformat(value)}
 
 
 @register.filter
@@ -142,7 +175,11 @@ def language_choices(context, alternates) -> list:
 
 @register.filter
 def isoformat(value):
-    return value.isoformat() if value else ""
+    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time; to
+    the second (HTML's datetime attribute takes at most three decimals)."""
+    if not value:
+        return ""
+    return times.local(value).isoformat(timespec="seconds") if hasattr(value, "astimezone") else value.isoformat()
 
 
 @register.filter
