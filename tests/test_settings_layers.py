@@ -58,7 +58,7 @@ def test_production_defaults_are_the_file_cache_the_page_cache_and_hashed_static
     assert base["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.filebased.FileBasedCache"
     assert base["CACHES"]["default"]["LOCATION"] == str(base["DATA_DIR"] / "cache")
     assert base["BABELPRESS_PAGE_CACHE"] is True
-    assert base["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert base["STORAGES"]["staticfiles"]["BACKEND"] == "babelpress.site.static_files.StaticFilesStorage"
 
 
 def test_babelpress_settings_is_base_for_operators_and_their_own_settings_modules(tmp_path):

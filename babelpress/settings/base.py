@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from babelpress import datadir
 from babelpress.ingest.ssrf import parse_allow_private
+from babelpress.site import icons
 from babelpress.languages import describe, parse_codes
 from babelpress.settings.environment import (
     env_bool,
@@ -100,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # After ConditionalGet, so that its 304 check sees the compressed variant's ETag (site/compression.py).
+    "babelpress.site.compression.CompressionMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -215,6 +218,8 @@ try:
 except (ZoneInfoNotFoundError, ValueError):
     raise invalid("BABELPRESS_TIME_ZONE", TIME_ZONE, "is not an IANA time zone name", "Europe/Paris") from None
 # Every time shown with its zone ("14:05 CET"): Django's date formats plus the zone (settings/formats/).
+# Readers see it as CLDR's name of the zone in their language, or its offset (site/times.py).
+BABELPRESS_TIME_ZONE_LABEL = env_choice("BABELPRESS_TIME_ZONE_LABEL", "name", ("name", "offset", "none"))
 FORMAT_MODULE_PATH = ["babelpress.settings.formats"]
 
 # --- Public pages -----------------------------------------------------------------------------
@@ -310,11 +315,15 @@ STORAGES = {
         # Hashed names let WhiteNoise serve them with a year-long cache; DEBUG skips collectstatic.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # WhiteNoise's, with .br and .gz copies, made again only for files that changed (site/static_files.py).
+        else "babelpress.site.static_files.StaticFilesStorage"
     },
 }
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
+# The icons are served at the root too, where browsers look unasked (/favicon.ico): site/icons.py.
+WHITENOISE_ROOT = icons.FOLDER
+WHITENOISE_ADD_HEADERS_FUNCTION = icons.root_file_headers
 
 # --- Security ---------------------------------------------------------------------------------
 

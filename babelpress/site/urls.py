@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from babelpress import languages
-from babelpress.site import preview, views
+from babelpress.site import manifest, preview, views
 from babelpress.site.addresses import public_path
 
 
@@ -30,6 +30,7 @@ urlpatterns = [
     path("<lang:lang>/tag/<slug:slug>/", views.tag, name="tag"),
     path("<lang:lang>/article/<slug:slug>/", views.article, name="article"),
     path("<lang:lang>/preview/<str:token>/", preview.preview, name="preview"),
+    path("<lang:lang>/manifest.webmanifest", manifest.manifest, name="manifest"),
 ]
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
@@ -13,12 +13,13 @@ from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
+from babelpress.site import times
 
 register = template.Library()
 
@@ -27,16 +28,11 @@ def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
 
 
-@register.filter
-def cldr_datetime(value, style: str = "long"):
-    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026 à 09:30').
+def _date_and_time(local, style: str, locale: str) -> str:
+    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026, 09:30').
 
     Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
     """
-    if not value:
-        return ""
-    locale = _locale()
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
     pattern = get_datetime_format(style, locale=locale).replace("'", "")
     return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, style, locale=locale)
@@ -44,19 +40,65 @@ def cldr_datetime(value, style: str = "long"):
 
 
 @register.filter
+def cldr_datetime(value, style: str = "long"):
+    """The date and time in the site's zone, and the zone ('28 novembre 2026, 09:30 (heure normale
+    d’Europe centrale)': site/times.py)."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    return times.with_zone(_date_and_time(local, style, locale), local, locale)
+
+
+@register.simple_tag
+def cldr_datetime_beside(value, style: str, beside):
+    """``value`` as ``cldr_datetime`` shows it, without the zone when ``beside`` (the time shown
+    just before it, as in "…, 14:05 (heure normale d’Europe centrale) Mis à jour le …, 16:10") is
+    in the same one: a line names its zone once."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    if beside and times.zone_label(local, locale) == times.zone_label(beside, locale):
+        return _date_and_time(local, style, locale)
+    return cldr_datetime(value, style)
+
+
+@register.filter
 def cldr_date(value, style: str = "long"):
     if not value:
         return ""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
+    local = times.local(value) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
+
+
+@register.simple_tag(takes_context=True)
+def story_time(context, value):
+    """``{% story_time story.published_at as when %}``: how a card dates its story — ``when.text``
+    (the long date, or "il y a 3 heures" on a listing whose view put ``relative_to``, the time
+    the page is rendered at, in the context: site/times.py), ``when.title`` (the date and time with
+    the zone, when the text is relative), ``when.iso`` (for ``<time datetime>``)."""
+    if not value:
+        return {"text": "", "title": "", "iso": ""}
+    now = context.get("relative_to")
+    text = times.relative(value, now, _locale()) if now else None
+    if text is None:
+        return {"text": cldr_date(value, "long"), "title": "", "iso": isoformat(value)}
+    return {"text": text, "title": cldr_datetime(value, "long"), "iso": isoformat(value)}
 
 
 @register.filter
 def author_names(article) -> str:
     """The article's author and co-authors, listed as the page's language lists names (CLDR):
-    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"."""
+    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"; each name isolated (``bdi``),
+    so a Latin name in an Arabic sentence, or the reverse, keeps its place in the list."""
     names = [author.name for author in credited_authors(article)]
-    return format_list(names, locale=_locale()) if names else ""
+    if not names:
+        return ""
+    # CLDR's pattern joins placeholders, then is escaped; each name goes in as its own <bdi>.
+    joined = conditional_escape(format_list([f"\x00{i}\x00" for i in range(len(names))], locale=_locale()))
+    parts = joined.split("\x00")
+    for i in range(1, len(parts), 2):
+        parts[i] = bdi(names[int(parts[i])])
+    return mark_safe("".join(parts))
 
 
 @register.filter
@@ -88,8 +130,56 @@ def direction(code: str) -> str:
 
 
 @register.filter
+def lang_attrs(code: str) -> str:
+    """``lang`` and ``dir`` for an element holding text in ``code``, when the page speaks another
+    language ('' when it is the page's own): a French headline on an Arabic page is laid out
+    left to right, in its own isolated run (an element with ``dir`` is a bidi isolate)."""
+    if not code or code == (translation.get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return _lang_dir(code, direction(code))
+
+
+@functools.lru_cache(maxsize=256)
+def _lang_dir(code: str, direction: str) -> str:  # once per language: every card of a list asks
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.filter
+def bdi(text, code: str = "") -> str:
+    """``text`` in a ``<bdi>``: a name, a tag or a section inside a sentence of the other direction
+    keeps its own order and leaves the sentence's alone. Given its language, the text gets that
+    language's direction (and ``lang`` when it is not the page's); else the browser finds it."""
+    attrs = (lang_attrs(code) or f' dir="{direction(code)}"') if code else ""  # direction: ltr or rtl
+    return mark_safe(f"<bdi{attrs}>{conditional_escape(text)}</bdi>")
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context, alternates) -> list:
+    """The languages the page exists in, for the picker at the top of every page: its hreflang
+    alternates (``(code, path)`` pairs the views already build: a story's published translations,
+    a section's names), in the order of BABELPRESS_CONTENT_LANGUAGES; a page with none (a tag, a
+    404) offers every content language's home page. Each item: (Language, path, aria-current)."""
+    from babelpress import languages
+    from babelpress.site.addresses import public_path
+
+    paths = dict(alternates or ())
+    if not paths:
+        paths = {lang.code: public_path("home", lang.code) for lang in languages.content_languages()}
+    current = getattr(context.get("language"), "code", None) or translation.get_language()
+    here = getattr(context.get("request"), "path", None)
+    return [
+        (lang, paths[lang.code], ("page" if paths[lang.code] == here else "true") if lang.code == current else "")
+        for lang in languages.content_languages() if lang.code in paths
+    ]
+
+
+@register.filter
 def isoformat(value):
-    return value.isoformat() if value else ""
+    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time; to
+    the second (HTML's datetime attribute takes at most three decimals)."""
+    if not value:
+        return ""
+    return times.local(value).isoformat(timespec="seconds") if hasattr(value, "astimezone") else value.isoformat()
 
 
 @register.filter
