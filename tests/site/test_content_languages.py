@@ -21,7 +21,7 @@ def test_arabic_is_a_content_language_and_a_browser_asking_for_it_gets_the_arabi
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar-EG,ar;q=0.9,fr;q=0.5")
     assert response.status_code == 302 and response["Location"] == "/ar/"
     doc = doc_of(client.get("/fr/"))
-    assert "/ar/" in [a.get("href") for a in doc.cssselect(".footer-languages a")]
+    assert "/ar/" in [a.get("href") for a in doc.cssselect("nav.language-picker a")]
 
 
 @pytest.fixture
