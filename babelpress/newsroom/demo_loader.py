@@ -3,7 +3,8 @@
 File format (every file is optional but for its keys; files are merged in name order)::
 
     {
-      "sections": [{"key": "news", "position": 1, "names": {"fr": "Actualités", "en": "News"}}],
+      "sections": [{"key": "news", "position": 1, "names": {"fr": "Actualités", "en": "News", "ar": "أخبار"},
+                    "slugs": {"ar": "akhbar"}}],   # optional: a slug per language, else made from the name
       "sources":  [{"name": "Agence Lumière", "url": "https://lumiere.example", "licence": "CC BY 4.0"}],
       "authors":  [{"name": "Anne Martin", "source": "Agence Lumière"}],
       "stories":  [{
@@ -14,7 +15,7 @@ File format (every file is optional but for its keys; files are merged in name o
           "original": "fr",                      # the language it was written in
           "versions": {"fr": {"headline": ..., "alternative_headline": ..., "standfirst": ...,
                               "body": "<h2>..</h2><p>..</p>", "summary": ..., "tags": ["..."]},
-                       "en": {...}}
+                       "en": {...}}                # every other version: a human translation of the original
       }]
     }
 """
@@ -62,16 +63,22 @@ def is_loaded() -> bool:
     return Article.objects.filter(translation_key__in=[uuid.uuid5(DEMO_NAMESPACE, s["key"]) for s in read_demo()["stories"][:1]]).exists()
 
 
+def _load_sections(items: list[dict]) -> dict[str, Section]:
+    sections = {}
+    for item in items:
+        section, _ = Section.objects.update_or_create(key=item["key"], defaults={"position": item.get("position", 0)})
+        for language, name in item["names"].items():
+            slug = item.get("slugs", {}).get(language, "")  # "" makes one from the name
+            SectionName.objects.update_or_create(section=section, language=language, defaults={"name": name, "slug": slug})
+        sections[item["key"]] = section
+    return sections
+
+
 @transaction.atomic
 def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
     """Create (or update in place) every demo object; safe to run twice."""
     data = read_demo(folder)
-    sections = {}
-    for item in data["sections"]:
-        section, _ = Section.objects.update_or_create(key=item["key"], defaults={"position": item.get("position", 0)})
-        for language, name in item["names"].items():
-            SectionName.objects.update_or_create(section=section, language=language, defaults={"name": name, "slug": ""})
-        sections[item["key"]] = section
+    sections = _load_sections(data["sections"])
     sources = {}
     for item in data["sources"]:
         sources[item["name"]], _ = Source.objects.update_or_create(

@@ -194,12 +194,13 @@ def _languages(name: str, default: str) -> list[str]:
     return codes
 
 
-BABELPRESS_CONTENT_LANGUAGES = _languages("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru")
+BABELPRESS_CONTENT_LANGUAGES = _languages("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru,ar")
 BABELPRESS_UI_LANGUAGES = _languages("BABELPRESS_UI_LANGUAGES", "en,fr,hy,ru,ar")
 BABELPRESS_DEFAULT_LANGUAGE = env_choice(
     "BABELPRESS_DEFAULT_LANGUAGE", BABELPRESS_CONTENT_LANGUAGES[0], tuple(BABELPRESS_CONTENT_LANGUAGES)
 )
-# Every language with a URL prefix: content languages first, then UI-only languages.
+# Every language Babelpress speaks: content languages first (each has a public URL prefix), then the
+# interface-only ones (the admin may be used in them; the public site has no pages in them).
 BABELPRESS_LANGUAGES = [
     describe(code) for code in dict.fromkeys(BABELPRESS_CONTENT_LANGUAGES + BABELPRESS_UI_LANGUAGES)
 ]

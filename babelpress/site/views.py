@@ -79,12 +79,8 @@ def root(request):
 @cached_page
 def home(request, lang):
     language = languages.get(lang)
-    is_content_language = lang in settings.BABELPRESS_CONTENT_LANGUAGES
-    # A UI-only language (e.g. Arabic with no Arabic stories yet) shows the default language's
-    # stories, marked with their own lang attribute, under an interface in the reader's language.
-    stories_lang = lang if is_content_language else settings.BABELPRESS_DEFAULT_LANGUAGE
-    sections = pages.sections_for(stories_lang)
-    stories = list(pages.listing(stories_lang)[: HOME_SECTION_SIZE * (len(sections) + 1) * 2])
+    sections = pages.sections_for(lang)
+    stories = list(pages.listing(lang)[: HOME_SECTION_SIZE * (len(sections) + 1) * 2])
     lead = stories[0] if stories else None
     by_section: OrderedDict = OrderedDict((s.id, (s, [])) for s in sections)
     for story in stories[1:]:
@@ -103,9 +99,6 @@ def home(request, lang):
             "blocks": blocks,
             "sections": [s for s in sections if s.display],
             "other_languages": other_languages,
-            "is_content_language": is_content_language,
-            "stories_language": languages.get(stories_lang),
-            "stories_language_name": languages.language_name(stories_lang),
             "canonical": public_path("home", lang),
             "alternates": [(l.code, public_path("home", l.code)) for l in languages.content_languages()],
             "relative_to": listed["relative_to"],
@@ -183,7 +176,8 @@ def article(request, lang, slug):
 
 def article_context(request, lang, story) -> dict:
     """What site/article.html shows of ``story`` (published, or a draft in preview: preview.py)."""
-    translations = pages.published_translations(story)
+    # Versions in a language the site no longer publishes in have no page: never linked.
+    translations = [t for t in pages.published_translations(story) if languages.is_content_language(t.language)]
     by_language = {t.language: t for t in translations}
     by_language[story.language] = story
     available, missing = [], []
