@@ -1,11 +1,15 @@
 """The site's languages: codes, native names and writing direction, from settings and CLDR.
 
 Two lists matter:
-* content languages (``BABELPRESS_CONTENT_LANGUAGES``): the languages stories are published in;
-* UI languages (``BABELPRESS_UI_LANGUAGES``): the languages the interface is translated into.
+* content languages (``BABELPRESS_CONTENT_LANGUAGES``): the languages stories are published in,
+  and the only languages of the public site: each has a URL prefix (``/fr/``, ``/ar/`` ...) where
+  the interface speaks it too;
+* UI languages (``BABELPRESS_UI_LANGUAGES``): the languages the interface is offered in, for the
+  admin. A UI language that is not a content language has no public pages: ``/xx/`` is a 404 and
+  no language list, hreflang or redirect leads there (docs/decisions.md, "Public pages only in
+  content languages").
 
-Every language of either list gets a URL prefix (``/fr/``, ``/ar/`` ...). Names and directions
-come from CLDR through Babel unless settings give them explicitly.
+Names and directions come from CLDR through Babel unless settings give them explicitly.
 """
 
 from __future__ import annotations
@@ -111,6 +115,13 @@ def content_language_codes() -> list[str]:
     from django.conf import settings
 
     return list(settings.BABELPRESS_CONTENT_LANGUAGES)
+
+
+def is_content_language(code: str) -> bool:
+    """Whether ``code`` is a content language, so has public pages (``/code/``)."""
+    from django.conf import settings
+
+    return code in settings.BABELPRESS_CONTENT_LANGUAGES
 
 
 def choices() -> list[tuple[str, str]]:

@@ -192,9 +192,12 @@ class Clock:
 def clock(monkeypatch):
     """Replaces the clock of the models, the public pages and the page cache alike (one function,
     ``timezone.now``, read at call time everywhere; the live server's thread sees it too)."""
+    from datetime import timedelta
+
     from django.utils import timezone
 
-    fake = Clock(timezone.now().replace(microsecond=0))
+    # The next whole second, not the last: content made before the clock was set must not be in its future.
+    fake = Clock(timezone.now().replace(microsecond=0) + timedelta(seconds=1))
     monkeypatch.setattr(timezone, "now", fake)
     return fake
 

@@ -100,8 +100,8 @@ def test_babelpress_settings_is_base_for_operators_and_their_own_settings_module
     ("BABELPRESS_TRANSLATION_ENGINE", "deepl,google", "names 'google', which is neither a built-in engine "
      "(local, libretranslate, deepl, openai) nor defined in BABELPRESS_TRANSLATION_ENGINES", "deepl,local"),
     ("BABELPRESS_CONTENT_LANGUAGES", "fr,xx", "names 'xx', which CLDR does not know (use ISO 639 codes)",
-     "fr,en,hy,ru"),
-    ("BABELPRESS_DEFAULT_LANGUAGE", "de", "is not one of fr, en, hy, ru", "fr"),
+     "fr,en,hy,ru,ar"),
+    ("BABELPRESS_DEFAULT_LANGUAGE", "de", "is not one of fr, en, hy, ru, ar", "fr"),
     ("BABELPRESS_TIME_ZONE", "Mars/Olympus_Mons", "is not an IANA time zone name", "Europe/Paris"),
     ("BABELPRESS_LOG_LEVEL", "LOUD", "is not one of DEBUG, INFO, WARNING, ERROR, CRITICAL", "INFO"),
     ("BABELPRESS_CACHE_URL", "memcached://127.0.0.1", "is not a Redis URL (leave it empty for files in the data "

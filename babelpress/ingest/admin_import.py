@@ -28,10 +28,9 @@ from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from babelpress import languages
 from babelpress.newsroom.admin_forms import SectionChoiceField
 
-from . import conf, outcomes, pipeline, tasks
+from . import conf, outcomes, tasks
 from .messages import render, ui_locale
 from .models import ImportedItem, ImportJob, StoryCluster
-from .sources import registry
 
 #: How often the progress page reloads itself, in seconds; slower once the wait is long.
 REFRESH_SECONDS, SLOW_REFRESH_SECONDS = 2, 10
@@ -59,6 +58,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = language_choices(_("As declared by the page, else detected"))
+        from .sources import registry  # the sources read documents (lxml, trafilatura): loaded when used
+
         # The files the configured sources read (an HTML page by default).
         self.fields["file"].widget.attrs["accept"] = ",".join(registry.file_types())
 
@@ -111,6 +112,8 @@ def import_view(model_admin, request):
                                  user=request.user)
         return HttpResponseRedirect(reverse("admin:ingest_import_job", args=[job.pk]))
     upload = data["file"]
+    from . import pipeline  # extraction, dedup: loaded by the first upload, not by every web worker
+
     outcome = pipeline.import_file(upload.read(), filename=upload.name, section=data["section"],
                                   language=data["language"] or None, user=request.user)
     if outcome.ok:

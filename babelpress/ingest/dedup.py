@@ -1,6 +1,8 @@
 """Recognising a story already imported: the same feed entry or address (``find_existing``), the
 same text (content hash) and near duplicates (MinHash + LSH). The models are imported where they
-are used: migrations import this module for its constants and ``band_keys``."""
+are used: migrations import this module for its constants and ``band_keys``. numpy and datasketch
+are imported where a signature is made or compared, not by the web workers that load this module
+through the admin (tests/test_footprint.py)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from .messages import Message
+
+if TYPE_CHECKING:
+    import numpy as np
 
 NUM_PERM = 64
 SHINGLE_WORDS = 5
@@ -57,16 +61,22 @@ def signature(text: str) -> bytes | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM)
     m.update_batch([g.encode("utf-8") for g in grams])
     return m.hashvalues.astype("<u8").tobytes()
 
 
 def _vector(sig: bytes) -> np.ndarray:
+    import numpy as np
+
     return np.frombuffer(bytes(sig), dtype="<u8")
 
 
 def similarity(a: bytes, b: bytes) -> float:
+    import numpy as np
+
     return float(np.mean(_vector(a) == _vector(b)))
 
 
@@ -127,6 +137,8 @@ class SimilarityIndex:
             if other is not None and len(bytes(other)) == NUM_PERM * 8]
         if not rows:
             return []
+        import numpy as np
+
         matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype="<u8").reshape(len(rows), NUM_PERM)
         scores = (matrix == _vector(sig)).mean(axis=1)
         found = [Match(rows[i][0], rows[i][1], float(scores[i])) for i in np.nonzero(scores >= threshold)[0]]

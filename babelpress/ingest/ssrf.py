@@ -20,9 +20,9 @@ import re
 import socket
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-import httpx
 from django.core.exceptions import ImproperlyConfigured
 
 from django.utils.translation import gettext_noop
@@ -31,6 +31,9 @@ from babelpress.booleans import is_boolean_word, parse_bool
 
 from .messages import Message
 from .errors import ConnectionFailed, ForbiddenAddress, InvalidURL, Timeout
+
+if TYPE_CHECKING:  # httpx is imported where a URL is checked: the settings import this module
+    import httpx
 
 SETTING_ALLOW_PRIVATE = "BABELPRESS_IMPORT_ALLOW_PRIVATE"
 DNS_TIMEOUT = 10.0
@@ -266,6 +269,8 @@ def _resolve(host: str, port: int, url: str, timeout: float = DNS_TIMEOUT) -> li
 
 def check_url(url: str) -> httpx.URL:
     """Parse a URL and refuse what we never fetch (other schemes, credentials, no host)."""
+    import httpx
+
     if not isinstance(url, str) or not url.strip():
         raise InvalidURL(Message(gettext_noop("No URL given: paste the full address, starting with https://.")), str(url))
     url = url.strip()

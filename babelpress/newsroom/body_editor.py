@@ -28,7 +28,6 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 from js_asset import Media, Script
 
 from babelpress import languages
-from babelpress.newsroom.body_tables import for_editor
 from babelpress.newsroom.sanitize import clean_body
 
 #: The editor's extensions (django-prose-editor's names): the body format, nothing more.
@@ -161,7 +160,11 @@ class BodyEditorWidget(AdminProseEditorWidget):
     def format_value(self, value):
         # A table's caption, which the editor cannot hold, as a first row across the table.
         value = super().format_value(value)
-        return for_editor(value) if value else value
+        if not value or "<caption" not in value:
+            return value
+        from babelpress.newsroom.body_tables import for_editor  # lxml: only for a body with a table caption
+
+        return for_editor(value)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

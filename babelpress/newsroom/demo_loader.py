@@ -3,7 +3,8 @@
 File format (every file is optional but for its keys; files are merged in name order)::
 
     {
-      "sections": [{"key": "news", "position": 1, "names": {"fr": "Actualités", "en": "News"}}],
+      "sections": [{"key": "news", "position": 1, "names": {"fr": "Actualités", "en": "News", "ar": "أخبار"},
+                    "slugs": {"ar": "akhbar"}}],   # optional: a slug per language, else made from the name
       "sources":  [{"name": "Agence Lumière", "url": "https://lumiere.example", "licence": "CC BY 4.0"}],
       "authors":  [{"name": "Anne Martin", "source": "Agence Lumière"}],
       "stories":  [{
@@ -14,7 +15,7 @@ File format (every file is optional but for its keys; files are merged in name o
           "original": "fr",                      # the language it was written in
           "versions": {"fr": {"headline": ..., "alternative_headline": ..., "standfirst": ...,
                               "body": "<h2>..</h2><p>..</p>", "summary": ..., "tags": ["..."]},
-                       "en": {...}}
+                       "en": {...}}                # every other version: a human translation of the original
       }]
     }
 """
@@ -43,6 +44,16 @@ DEMO_EMAIL = "editor@example.org"
 PUBLISHED_PASSWORD = "babelpress-demo"
 
 
+def _bring_forward(stories: list[dict], newest_at: datetime) -> None:
+    """Shift every story's ``published_at`` by the one offset that puts the newest at ``newest_at``."""
+    if not stories:
+        return
+    newest = max(datetime.fromisoformat(story["published_at"]) for story in stories)
+    offset = newest_at - newest
+    for story in stories:
+        story["published_at"] = (datetime.fromisoformat(story["published_at"]) + offset).isoformat()
+
+
 def read_demo(folder: Path = DEMO_DIR) -> dict:
     merged: dict[str, list] = {"sections": [], "sources": [], "authors": [], "stories": []}
     for file in sorted(folder.glob("*.json")):
@@ -62,16 +73,28 @@ def is_loaded() -> bool:
     return Article.objects.filter(translation_key__in=[uuid.uuid5(DEMO_NAMESPACE, s["key"]) for s in read_demo()["stories"][:1]]).exists()
 
 
-@transaction.atomic
-def load_demo(folder: Path = DEMO_DIR) -> dict[str, int]:
-    """Create (or update in place) every demo object; safe to run twice."""
-    data = read_demo(folder)
+def _load_sections(items: list[dict]) -> dict[str, Section]:
     sections = {}
-    for item in data["sections"]:
+    for item in items:
         section, _ = Section.objects.update_or_create(key=item["key"], defaults={"position": item.get("position", 0)})
         for language, name in item["names"].items():
-            SectionName.objects.update_or_create(section=section, language=language, defaults={"name": name, "slug": ""})
+            slug = item.get("slugs", {}).get(language, "")  # "" makes one from the name
+            SectionName.objects.update_or_create(section=section, language=language, defaults={"name": name, "slug": slug})
         sections[item["key"]] = section
+    return sections
+
+
+@transaction.atomic
+def load_demo(folder: Path = DEMO_DIR, *, newest_at: datetime | None = None) -> dict[str, int]:
+    """Create (or update in place) every demo object; safe to run twice.
+
+    ``newest_at``: move every story's date by one offset so that the newest is published then (the
+    demo command passes "two hours ago", so a fresh demo reads like a live site: today's story says
+    "il y a 2 heures"); without it the dates written in the files are kept (tests rely on them)."""
+    data = read_demo(folder)
+    if newest_at is not None:
+        _bring_forward(data["stories"], newest_at)
+    sections = _load_sections(data["sections"])
     sources = {}
     for item in data["sources"]:
         sources[item["name"]], _ = Source.objects.update_or_create(

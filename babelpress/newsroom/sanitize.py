@@ -3,8 +3,9 @@
 Kept: h2/h3 subheadings (h1 is the page's headline, h4-h6 fold into h3), paragraphs, lists,
 quotes, links, images with alt text, figures with their captions, emphasis, line breaks, code, and
 data tables (caption, header and data cells, ``colspan``/``rowspan`` from 2 to 100, ``scope``),
-written in one shape by ``body_tables.shape_tables``. Everything else (scripts, styles, event
-handlers, iframes, forms, javascript: URLs, any other attribute) is removed.
+written in one shape by ``body_tables.shape_tables`` (imported when a body has a table: it needs
+lxml). Everything else (scripts, styles, event handlers, iframes, forms, javascript: URLs, any other
+attribute) is removed.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ from __future__ import annotations
 import re
 
 import nh3
-
-from babelpress.newsroom.body_tables import shape_tables
 
 ALLOWED_TAGS = {
     "h2", "h3", "p", "ul", "ol", "li", "blockquote", "a", "img", "figure", "figcaption",
@@ -76,6 +75,9 @@ def clean_body(html: str) -> str:
         attribute_filter=_attribute_filter,
     ).strip()
     if "<table" in cleaned:
+        # body_tables reads the markup with lxml, imported only here: every process saves articles, few tables.
+        from babelpress.newsroom.body_tables import shape_tables
+
         # A second pass: the shape may unwrap blocks in cells into markup nh3 has not seen together.
         cleaned = nh3.clean(shape_tables(cleaned), tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                             url_schemes=URL_SCHEMES, link_rel="noopener noreferrer",

@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from babelpress import datadir
 from babelpress.ingest.ssrf import parse_allow_private
+from babelpress.site import icons
 from babelpress.languages import describe, parse_codes
 from babelpress.settings.environment import (
     env_bool,
@@ -193,12 +194,13 @@ def _languages(name: str, default: str) -> list[str]:
     return codes
 
 
-BABELPRESS_CONTENT_LANGUAGES = _languages("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru")
+BABELPRESS_CONTENT_LANGUAGES = _languages("BABELPRESS_CONTENT_LANGUAGES", "fr,en,hy,ru,ar")
 BABELPRESS_UI_LANGUAGES = _languages("BABELPRESS_UI_LANGUAGES", "en,fr,hy,ru,ar")
 BABELPRESS_DEFAULT_LANGUAGE = env_choice(
     "BABELPRESS_DEFAULT_LANGUAGE", BABELPRESS_CONTENT_LANGUAGES[0], tuple(BABELPRESS_CONTENT_LANGUAGES)
 )
-# Every language with a URL prefix: content languages first, then UI-only languages.
+# Every language Babelpress speaks: content languages first (each has a public URL prefix), then the
+# interface-only ones (the admin may be used in them; the public site has no pages in them).
 BABELPRESS_LANGUAGES = [
     describe(code) for code in dict.fromkeys(BABELPRESS_CONTENT_LANGUAGES + BABELPRESS_UI_LANGUAGES)
 ]
@@ -216,6 +218,8 @@ try:
 except (ZoneInfoNotFoundError, ValueError):
     raise invalid("BABELPRESS_TIME_ZONE", TIME_ZONE, "is not an IANA time zone name", "Europe/Paris") from None
 # Every time shown with its zone ("14:05 CET"): Django's date formats plus the zone (settings/formats/).
+# Readers see it as CLDR's name of the zone in their language, or its offset (site/times.py).
+BABELPRESS_TIME_ZONE_LABEL = env_choice("BABELPRESS_TIME_ZONE_LABEL", "name", ("name", "offset", "none"))
 FORMAT_MODULE_PATH = ["babelpress.settings.formats"]
 
 # --- Public pages -----------------------------------------------------------------------------
@@ -319,6 +323,9 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
+# The icons are served at the root too, where browsers look unasked (/favicon.ico): site/icons.py.
+WHITENOISE_ROOT = icons.FOLDER
+WHITENOISE_ADD_HEADERS_FUNCTION = icons.root_file_headers
 
 # --- Security ---------------------------------------------------------------------------------
 

@@ -20,8 +20,8 @@ _MARK = "babelpress-slug"
 
 @functools.lru_cache(maxsize=512)
 def _prefix(route: str, lang: str, script_prefix: str) -> str:
-    if route == "home":
-        return reverse("site:home", kwargs={"lang": lang})
+    if route in ("home", "manifest"):  # the routes without a slug
+        return reverse(f"site:{route}", kwargs={"lang": lang})
     return reverse(f"site:{route}", kwargs={"lang": lang, "slug": _MARK}).removesuffix(f"{_MARK}/")
 
 

@@ -16,6 +16,20 @@ the list without the story. The worker announces the publication as well
 (babelpress/newsroom/scheduling.py, a bump through the ``article_went_live`` signal), but readers
 do not depend on it.
 
+Relative times. A listing says "il y a 3 heures" of its recent stories (babelpress/site/times.py),
+words that are true only until the next whole hour (or minute) of the story's age. A page showing
+them says until when (``lasts_until``, from the view: the first moment one of its labels changes),
+and the page is then kept no longer than that — neither in this cache (the entry's timeout) nor by
+browsers and proxies (its max-age, on the first answer and on every hit, counted down from the
+same moment) — so no reader sees "il y a 3 heures" of a story published 4 hours ago. A listing
+with a story of the last hour is rendered again every minute or two, one with stories of the last
+day every hour at most; other pages are not affected. The moment is stored with the page: a hit
+sends only what is left of it, and a hit past it is a miss (whatever the cache backend's own clock
+says). Its Last-Modified moves forward to when its labels last changed (the views:
+``times.labels_hold``), so revalidating by date alone does not keep stale words either. Why not
+let the browser write the words? Public pages run no script, and a page must read right as it is
+stored and sent; a re-render a minute costs nothing beside the hits in between.
+
 What goes into a key is exactly what a page may show of the request, and nothing else, so
 that one reader's request can never change what the next reader gets:
 
@@ -78,7 +92,7 @@ from babelpress.site import compression, pages
 # (content version, next scheduled publication as a POSIX timestamp or None)
 STATE_KEY = "babelpress:content-state"
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Last-Modified", "ETag", "Content-Language", "Vary")
-ENTRY_FORMAT = 2  # in every page key: entries of another shape (an older release's) are never read
+ENTRY_FORMAT = 3  # in every page key: entries of another shape (an older release's) are never read
 _PAGE = re.compile(r"[0-9]{1,6}")
 
 _clock = time.time_ns  # nanoseconds since the epoch; tests inject their own
@@ -137,14 +151,23 @@ def _bump(previous) -> tuple[str, float | None]:
     return state
 
 
-def max_age(state: tuple | None = None) -> int:
+def max_age(state: tuple | None = None, until: float | None = None) -> int:
     """Seconds a public page may be kept by browsers and proxies: BABELPRESS_PAGE_MAX_AGE, but never
-    past the next scheduled publication (the page may change then)."""
+    past the next scheduled publication (the page may change then), nor past ``until`` (a POSIX
+    time: when the page's own words stop being true, ``lasts_until``)."""
     limit = settings.BABELPRESS_PAGE_MAX_AGE
-    upcoming = (state or _state())[1]
-    if upcoming is not None:
-        limit = min(limit, max(0, int(upcoming - dj_timezone.now().timestamp())))
+    now = dj_timezone.now().timestamp()
+    for moment in ((state or _state())[1], until):
+        if moment is not None:
+            limit = min(limit, max(0, int(moment - now)))
     return limit
+
+
+def lasts_until(response, moment: datetime | None):
+    """Mark ``response`` as true only until ``moment`` (None: until content changes), which
+    ``cached_page`` honours; returns the max-age the response may be sent with."""
+    response.lasts_until = moment.timestamp() if moment is not None else None
+    return max_age(until=response.lasts_until)
 
 
 def content_changed_at() -> datetime:
@@ -187,12 +210,14 @@ def cached_page(view=None, *, paginated: bool = False):
         state = _state()  # read once: the key and the max-age of a hit both come from it
         key = _key(request, number, state[0])
         hit = cache.get(key)
-        if hit is not None:
-            bodies, headers = hit
+        # (a hit past its moment is a miss even if the cache backend, whose clock counts whole
+        # seconds, has not dropped it yet)
+        bodies, headers, until = hit or (None, None, None)
+        if hit is not None and (until is None or until > dj_timezone.now().timestamp()):
             response = HttpResponse()
             for name, value in headers.items():
                 response.headers[name] = value
-            patch_cache_control(response, max_age=max_age(state))  # stored earlier: not past what is due
+            patch_cache_control(response, max_age=max_age(state, until))  # stored earlier: not past what is due
             return _send(request, response, bodies)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not getattr(response, "streaming", False):
@@ -212,7 +237,12 @@ def _store(key: str, response) -> dict[str, bytes]:
     bodies = compression.encodings(response.content) if compression.compressible(response) else {}
     bodies[compression.IDENTITY] = response.content
     headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
-    cache.set(key, (bodies, headers), settings.BABELPRESS_PAGE_MAX_AGE)
+    until = getattr(response, "lasts_until", None)
+    timeout = settings.BABELPRESS_PAGE_MAX_AGE
+    if until is not None:
+        timeout = min(timeout, int(until - dj_timezone.now().timestamp()))
+    if timeout > 0:
+        cache.set(key, (bodies, headers, until), timeout)
     return bodies
 
 

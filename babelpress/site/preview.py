@@ -88,7 +88,7 @@ def preview_panel(article, request) -> str:
         return ""
     if article.pk is None:
         return _("Save the article to preview it.")
-    if languages.get(article.language) is None:  # a language the site no longer has: no page for it
+    if not languages.is_content_language(article.language):  # a language the site no longer publishes in: no page
         return _("This article's language is not one of the site's languages, so it cannot be previewed.")
     until = timezone.now() + timedelta(seconds=settings.BABELPRESS_PREVIEW_MAX_AGE)
     return format_html(

@@ -1,17 +1,18 @@
 from django.urls import path, register_converter
 
 from babelpress import languages
-from babelpress.site import preview, views
+from babelpress.site import manifest, preview, views
 from babelpress.site.addresses import public_path
 
 
 class LanguageConverter:
-    """Matches any configured language code; anything else falls through to a 404."""
+    """Matches a content language's code; anything else, an interface-only language's code
+    included, falls through to a 404 (public pages exist only in content languages)."""
 
     regex = "[a-z]{2,3}(?:-[a-z0-9]{2,8})?"
 
     def to_python(self, value):
-        if languages.get(value) is None:
+        if not languages.is_content_language(value):
             raise ValueError(value)
         return value
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("<lang:lang>/tag/<slug:slug>/", views.tag, name="tag"),
     path("<lang:lang>/article/<slug:slug>/", views.article, name="article"),
     path("<lang:lang>/preview/<str:token>/", preview.preview, name="preview"),
+    path("<lang:lang>/manifest.webmanifest", manifest.manifest, name="manifest"),
 ]
 
 

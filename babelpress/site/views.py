@@ -3,32 +3,39 @@ token, no login state), so it can be cached whole by the browser, a proxy or our
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.urls import Resolver404
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.html import format_html
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
 from babelpress.newsroom import provenance
-from babelpress.site import pages, structured
+from babelpress.site import pages, structured, times
 from babelpress.site.addresses import public_path
-from babelpress.site.cache import cached_page, content_changed_at, max_age, page_number
+from babelpress.site.cache import cached_page, content_changed_at, lasts_until, max_age, page_number
 from babelpress.site.middleware import best_language
 
 HOME_SECTION_SIZE = 4
+logger = logging.getLogger(__name__)
 
 
-def _public(response, *stories):
-    """Cacheable by anyone, with a Last-Modified that never goes backwards (see cache.py)."""
-    patch_cache_control(response, public=True, max_age=max_age())  # never past a scheduled publication
-    stamps = [content_changed_at()]
+def _public(response, *stories, labels=(None, None)):
+    """Cacheable by anyone, with a Last-Modified that never goes backwards (see cache.py); a
+    listing's ``labels`` (since, until) are when its relative times last changed and next will."""
+    since, until = labels
+    # Never past a scheduled publication, nor past the first relative time to change.
+    patch_cache_control(response, public=True, max_age=lasts_until(response, until))
+    stamps = [content_changed_at(), since]
     for story in stories:
         stamps += [getattr(story, "updated_at", None), getattr(story, "published_at", None)]
     response.headers["Last-Modified"] = http_date(max(s for s in stamps if s is not None).timestamp())
@@ -44,6 +51,13 @@ def _page(request, stories):
         return Paginator(stories, settings.BABELPRESS_PAGE_SIZE).page(number)
     except InvalidPage:
         raise Http404(_("This page number does not exist.")) from None
+
+
+def _listed(stories) -> dict:
+    """What a listing's cards need to say "il y a 3 heures": the time the page is rendered at, and
+    the span (since, until) during which those words stay true (site/times.py)."""
+    now = timezone.now()
+    return {"relative_to": now, "labels": times.labels_hold([s.published_at for s in stories], now)}
 
 
 def _canonical(path: str, page) -> str:
@@ -64,14 +78,11 @@ def root(request):
 @cached_page
 def home(request, lang):
     language = languages.get(lang)
-    is_content_language = lang in settings.BABELPRESS_CONTENT_LANGUAGES
-    # A UI-only language (e.g. Arabic with no Arabic stories yet) shows the default language's
-    # stories, marked with their own lang attribute, under an interface in the reader's language.
-    stories_lang = lang if is_content_language else settings.BABELPRESS_DEFAULT_LANGUAGE
-    sections = pages.sections_for(stories_lang)
-    lead, by_section = pages.front_page(stories_lang, [s.id for s in sections], HOME_SECTION_SIZE)
+    sections = pages.sections_for(lang)
+    lead, by_section = pages.front_page(lang, [s.id for s in sections], HOME_SECTION_SIZE)
     blocks = [(section, by_section[section.id]) for section in sections if by_section.get(section.id)]
     other_languages = [l for l in languages.content_languages() if l.code != lang]
+    listed = _listed(([lead] if lead else []) + [story for _section, items in blocks for story in items])
     response = render(
         request,
         "site/home.html",
@@ -81,14 +92,13 @@ def home(request, lang):
             "blocks": blocks,
             "sections": [s for s in sections if s.display],
             "other_languages": other_languages,
-            "is_content_language": is_content_language,
-            "stories_language": languages.get(stories_lang),
-            "stories_language_name": languages.language_name(stories_lang),
             "canonical": public_path("home", lang),
             "alternates": [(l.code, public_path("home", l.code)) for l in languages.content_languages()],
+            "relative_to": listed["relative_to"],
         },
     )
-    return _public(response, *([lead] if lead else []), *(story for _, items in blocks for story in items))
+    return _public(response, *([lead] if lead else []), *(story for _, items in blocks for story in items),
+                   labels=listed["labels"])
 
 
 @require_safe
@@ -102,6 +112,8 @@ def section(request, lang, slug):
     alternates = [(lang, name.get_absolute_url())] + [
         (n.language, n.get_absolute_url()) for n in other_names if n.language in settings.BABELPRESS_CONTENT_LANGUAGES
     ]
+    stories = list(page.object_list)
+    listed = _listed(stories)
     response = render(
         request,
         "site/section.html",
@@ -110,12 +122,13 @@ def section(request, lang, slug):
             "section_name": name,
             "canonical": _canonical(name.get_absolute_url(), page),
             "page": page,
-            "stories": list(page.object_list),
+            "stories": stories,
             "sections": [s for s in pages.sections_for(lang) if s.display],
             "alternates": alternates,
+            "relative_to": listed["relative_to"],
         },
     )
-    return _public(response, *page.object_list)
+    return _public(response, *stories, labels=listed["labels"])
 
 
 @require_safe
@@ -125,6 +138,8 @@ def tag(request, lang, slug):
     if tag is None:
         raise Http404(_("There is no such tag."))
     page = _page(request, pages.tagged(lang, tag.pk))
+    stories = list(page.object_list)
+    listed = _listed(stories)
     response = render(
         request,
         "site/tag.html",
@@ -133,12 +148,13 @@ def tag(request, lang, slug):
             "tag": tag,
             "canonical": _canonical(tag.get_absolute_url(), page),
             "page": page,
-            "stories": list(page.object_list),
+            "stories": stories,
             "sections": [s for s in pages.sections_for(lang) if s.display],
             "alternates": [],
+            "relative_to": listed["relative_to"],
         },
     )
-    return _public(response, *page.object_list)
+    return _public(response, *stories, labels=listed["labels"])
 
 
 @require_safe
@@ -154,7 +170,8 @@ def article(request, lang, slug):
 
 def article_context(request, lang, story) -> dict:
     """What site/article.html shows of ``story`` (published, or a draft in preview: preview.py)."""
-    translations = pages.published_translations(story)
+    # Versions in a language the site no longer publishes in have no page: never linked.
+    translations = [t for t in pages.published_translations(story) if languages.is_content_language(t.language)]
     by_language = {t.language: t for t in translations}
     by_language[story.language] = story
     available, missing = [], []
@@ -180,21 +197,47 @@ def article_context(request, lang, story) -> dict:
         # Computed when the page's head is rendered, not when it is remembered (site/memo.py).
         "jsonld": partial(structured.article_jsonld, request, story, tags),
         "image": partial(structured.lead_image, story),
-        "provenance": provenance.label(story),
+        "provenance": provenance_line(story),
         "sections": [s for s in pages.sections_for(lang) if s.display],
     }
 
 
+def provenance_line(story) -> str:
+    """The provenance line as HTML, the reviewer's name isolated (a Latin name in an Arabic
+    sentence, or the reverse, keeps its order): "مترجم عن الإنجليزية، مراجعة: <bdi>Marie Curie</bdi>"."""
+    text = provenance.label(story)
+    name = provenance.reviewer_name(story.reviewed_by) if story.reviewed_by_id else ""
+    if not name or name not in text:
+        return text
+    before, _, after = text.rpartition(name)
+    return format_html("{}<bdi>{}</bdi>{}", before, name, after)
+
+
 def page_not_found(request, exception=None):
+    """One sentence saying what is missing (the view's own, else a general one), and where to go:
+    the home page and the sections, in the interface language."""
     # Our own Http404s carry a reader-facing sentence; the resolver's carry internals.
     message = ""
     if exception is not None and not isinstance(exception, Resolver404) and exception.args:
         if isinstance(exception.args[0], str):
             message = exception.args[0]
-    response = render(request, "404.html", {"message": message}, status=404)
+    lang = translation.get_language() or settings.BABELPRESS_DEFAULT_LANGUAGE
+    sections = [s for s in pages.sections_for(lang) if s.display] if languages.get(lang) else []
+    response = render(request, "404.html", {"message": message, "sections": sections}, status=404)
     patch_cache_control(response, public=True, max_age=min(60, max_age()))  # a scheduled story's address too
     return response
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page in the interface language, without touching the database (it may be the cause);
+    if even the layout fails, a plain page rather than Django's bare one."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the page that reports an error must not raise another
+        logger.exception("The 500 page itself failed; sent the plain one.")
+        page = format_html(
+            '<!doctype html><html lang="{}"><meta charset="utf-8"><title>{}</title><h1>{}</h1><p>{}</p>'
+            '<p><a href="/">{}</a></p>', translation.get_language() or "en", _("Server error"), _("Server error"),
+            _("Something went wrong on our side. Please try again in a minute."), _("Go to the home page"),
+        )
+        return HttpResponseServerError(page, content_type="text/html; charset=utf-8")

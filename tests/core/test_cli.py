@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from ..commands import REPO, babelpress, free_port, run_env
 
@@ -59,6 +60,21 @@ def wait_for(url: str, seconds: float = 60) -> bytes:
             time.sleep(0.3)
 
 
+def command_line(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "stat").read_text().rsplit(")", 1)[1].split()[1] == str(pid):
+                found.append(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile
+    return found
+
+
 def test_demo_sets_up_serves_and_keeps_data_when_rerun(tmp_path):
     env = run_env(tmp_path)
     port = free_port()
@@ -73,9 +89,16 @@ def test_demo_sets_up_serves_and_keeps_data_when_rerun(tmp_path):
         assert "csrfmiddlewaretoken" in admin
         css = wait_for(f"http://127.0.0.1:{port}/static/babelpress/site.css")
         assert b"--accent" in css
+        # No Django-loaded parent beside the server: the demo's own process became gunicorn's master,
+        # whose children are the web workers and the job worker (forked after --preload).
+        assert "gunicorn" in command_line(server.pid) and "--preload" in command_line(server.pid)
+        children = children_of(server.pid)
+        names = sorted(Path(f"/proc/{pid}/comm").read_text().strip() for pid in children)
+        assert names.count("babelpress-job") == 1 and len(names) == 3, names  # 2 web workers, 1 job worker
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=30)
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]  # stopped with it, none orphaned
     assert "Loaded the demo newsroom" in output
     password = (tmp_path / "data" / "demo_password").read_text().strip()
     assert f"Admin: http://127.0.0.1:{port}/admin/\n" in output

@@ -96,7 +96,7 @@ def test_the_demo_has_a_person_in_each_role_logging_in_with_the_same_password(da
     lines = output.splitlines()
     start = lines.index("  Log in as a role, with the same password (docs/roles.md):")
     assert [line.split(None, 1) for line in lines[start + 1:start + 5]] == [
-        ["writer", "Writer"], ["desk-editor", "Editor"], ["translator", "Translator (hy, ru)"],
+        ["writer", "Writer"], ["desk-editor", "Editor"], ["translator", "Translator (ar, ru)"],
         ["administrator", "Administrator"]]
     for username in ("writer", "desk-editor", "translator", "administrator"):
         assert can_log_in(username, password)
@@ -178,3 +178,22 @@ def test_serving_the_demo_beyond_this_machine_warns_loudly(data_dir, served):
 def test_serving_the_demo_on_this_machine_does_not_warn(data_dir, served):
     _, err = demo("--host", "127.0.0.1")
     assert "WARNING" not in err and served
+
+
+def test_a_fresh_demo_reads_like_a_live_site_its_newest_story_two_hours_old(data_dir):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    before = timezone.now()
+    demo("--no-serve")
+    dates = sorted(Article.objects.values_list("published_at", flat=True).distinct())
+    assert before - timedelta(hours=2, seconds=5) <= dates[-1] <= timezone.now() - timedelta(hours=2)
+    written = sorted({demo_loader.datetime.fromisoformat(s["published_at"]) for s in demo_loader.read_demo()["stories"]})
+    assert dates[0] - dates[-1] == written[0] - written[-1]  # one offset for all: the spacing is the files'
+
+
+def test_loading_the_demo_without_a_date_keeps_the_dates_of_its_files(data_dir):
+    demo_loader.load_demo()
+    written = max(demo_loader.datetime.fromisoformat(s["published_at"]) for s in demo_loader.read_demo()["stories"])
+    assert Article.objects.order_by("-published_at").first().published_at == written

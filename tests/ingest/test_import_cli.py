@@ -128,7 +128,7 @@ def test_follow_makes_the_feed_polled_from_now_on(partner):
 
 @pytest.mark.parametrize("args, message", [
     (["https://example.org/a", "--section", "sport"], "No section 'sport'. Use a section key or slug; sections: news, culture."),
-    (["https://example.org/a", "--language", "de"], "--language 'de' is not one of this site's languages (fr, en, hy, ru)."),
+    (["https://example.org/a", "--language", "de"], "--language 'de' is not one of this site's languages (fr, en, hy, ru, ar)."),
     (["no/such/file.html"], "no/such/file.html is neither an http(s):// URL nor a readable file."),
     (["no-such.html", "--follow"], "--follow needs a feed URL: a local file cannot be polled."),
 ])

@@ -106,7 +106,7 @@ def test_an_article_page_offers_a_draft_only_in_the_languages_the_person_may_sta
         return sorted(re.findall(r"translate/(\w+)/", page))
 
     assert offered(people.translator) == ["ru"]  # hy exists already; en is not theirs
-    assert offered(people.editor) == ["en", "ru"]
+    assert offered(people.editor) == ["ar", "en", "ru"]
     assert offered(people.writer) == []
     assert "English: not translated yet" in client_of(people.writer).get(article_url(world.published)).content.decode()
 

@@ -29,14 +29,6 @@ def test_home_shows_latest_stories_by_section_in_its_language(client, newsroom):
     assert [h.text_content().strip() for h in doc.cssselect(".section-block__title")] == ["Actualités"]
 
 
-def test_a_ui_only_language_shows_default_language_stories_marked_as_such(client, newsroom):
-    doc = doc_of(client, "/ar/")
-    assert doc.get("dir") == "rtl"
-    assert doc.cssselect(".notice")
-    card = doc.cssselect(".card")[0]
-    assert card.get("lang") == "fr" and card.get("dir") == "ltr"  # French text stays left-to-right
-
-
 def test_section_page_paginates(client, newsroom, settings):
     settings.BABELPRESS_PAGE_SIZE = 1
     doc = doc_of(client, "/fr/section/actualites/")

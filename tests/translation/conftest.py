@@ -45,6 +45,13 @@ def tiny_model_folders(tmp_path_factory):
 
 
 @pytest.fixture
+def four_content_languages(settings):
+    """The site publishing in fr, en, hy and ru (not Arabic, a content language by default): the
+    language the grids, maps and lists of examples written for four languages are about."""
+    settings.BABELPRESS_CONTENT_LANGUAGES = ["fr", "en", "hy", "ru"]
+
+
+@pytest.fixture
 def use_engines(settings):
     """Configure translation engines for one test and return them by name::
 

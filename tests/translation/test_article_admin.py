@@ -42,8 +42,8 @@ def test_translate_action_queues_only_pairs_an_engine_supports(editor, newsroom,
     assert TranslationJob.objects.count() == 0  # no model installed: nothing doomed to fail is queued
     page = " ".join(response.content.decode().split())
     assert "Nothing was queued." in page and "translation jobs queued" not in page
-    assert "3 translations cannot be made: no engine can translate English → French (1), English → Armenian (1), " \
-           "English → Russian (1)." in page
+    assert "4 translations cannot be made: no engine can translate English → French (1), English → Armenian (1), " \
+           "English → Russian (1), English → Arabic (1)." in page
 
 
 def test_the_panel_opens_the_translations_fieldset_and_the_action_is_on_the_list(editor, newsroom):

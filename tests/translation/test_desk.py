@@ -64,6 +64,7 @@ EXPECTED = {
     "en": {"original": 1, "reviewed": 2, "outdated": 1},
     "hy": {"reviewed": 1, "missing": 3},
     "ru": {"reviewed": 1, "machine": 1, "missing": 2},
+    "ar": {"missing": 4},
 }
 
 

@@ -17,6 +17,9 @@ from babelpress.translation import engine_speed, registry
 from ..commands import babelpress, run_env
 from .map_engines import CLOCK, RefusingEngine, RoutedEngine, step
 
+# Examples written for a site publishing in fr, en, hy and ru (conftest.py).
+pytestmark = pytest.mark.usefixtures("four_content_languages")
+
 
 @pytest.fixture(autouse=True)
 def speeds_here(settings, tmp_path):

@@ -21,6 +21,9 @@ from babelpress.translation.testing import build_tiny_argos_package
 from .fake_engines import PhrasebookEngine
 from .map_engines import CLOCK, DownEngine, RefusingEngine, RoutedEngine, step
 
+# Examples written for a site publishing in fr, en, hy and ru (conftest.py).
+pytestmark = pytest.mark.usefixtures("four_content_languages")
+
 LOCAL = "babelpress.translation.engines.local.LocalEngine"
 
 

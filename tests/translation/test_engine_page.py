@@ -15,6 +15,9 @@ from babelpress.translation import engine_speed, registry
 
 from .map_engines import RefusingEngine, RoutedEngine, step
 
+# Examples written for a site publishing in fr, en, hy and ru (conftest.py).
+pytestmark = pytest.mark.usefixtures("four_content_languages")
+
 PAGE = "/admin/translation/engines/"
 
 

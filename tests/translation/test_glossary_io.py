@@ -26,6 +26,9 @@ from babelpress.translation.glossary_io import (
 )
 from babelpress.translation.models import GlossaryName, GlossaryTerm  # noqa: E402
 
+# Examples written for a site publishing in fr, en, hy and ru (conftest.py).
+pytestmark = pytest.mark.usefixtures("four_content_languages")
+
 NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: A header without the inflected-form columns, as files made before them have it: still imported as it is.

@@ -68,6 +68,7 @@ def test_with_no_engine_the_admin_home_says_so_and_what_to_do(editor, no_engine,
     assert notice.cssselect(f'a[href="{PACKAGES_URL}"]')
 
 
+@pytest.mark.usefixtures("four_content_languages")  # the pairs of fr, en, hy and ru
 def test_the_notice_names_the_pairs_no_engine_can_translate(editor, phrasebook):
     # The phrasebook translates from French and English only.
     notice = page(editor, reverse("admin:index")).get_element_by_id("engine-notice")
@@ -78,6 +79,7 @@ def test_the_notice_names_the_pairs_no_engine_can_translate(editor, phrasebook):
     ]
 
 
+@pytest.mark.usefixtures("four_content_languages")  # the pairs of fr, en, hy and ru
 def test_a_language_no_engine_translates_into_is_named_as_such(editor, use_engines):
     use_engines({"phrasebook": (PhrasebookEngine, {"pairs": [f"{s}-{t}" for s in ("fr", "en", "hy", "ru")
                                                              for t in ("fr", "en", "hy") if s != t]})})
@@ -87,6 +89,7 @@ def test_a_language_no_engine_translates_into_is_named_as_such(editor, use_engin
     assert [text(li) for li in notice.cssselect("ul")[0].cssselect("li")] == ["Russian: from none of the other languages"]
 
 
+@pytest.mark.usefixtures("four_content_languages")  # the pairs of fr, en, hy and ru
 def test_no_notice_when_every_pair_has_an_engine(editor, use_engines):
     codes = ("fr", "en", "hy", "ru")
     use_engines({"phrasebook": (PhrasebookEngine, {"pairs": [f"{s}-{t}" for s in codes for t in codes if s != t]})})
@@ -102,6 +105,7 @@ def test_the_notice_is_for_those_who_deal_with_translations(client, no_engine, d
     assert not page(client, reverse("admin:index")).cssselect("#engine-notice")
 
 
+@pytest.mark.usefixtures("four_content_languages")  # the pairs of fr, en, hy and ru
 def test_the_engines_are_asked_once_per_check_period_and_again_when_they_change(no_engine, monkeypatch):
     asked = []
     engine = registry.configured_engines()["local"]
@@ -211,6 +215,7 @@ def test_queue_never_queues_a_job_no_engine_can_do(phrasebook, make_story):
     assert f"#{story.pk} hy→en  Կամուրջ: no engine can translate Armenian → English" in out.getvalue()
 
 
+@pytest.mark.usefixtures("four_content_languages")  # the pairs of fr, en, hy and ru
 def test_status_names_the_pairs_no_engine_can_translate(no_engine, db):
     out = io.StringIO()
 

@@ -259,13 +259,13 @@ def test_coverage_shows_the_state_of_each_story_in_each_language(client, coverag
 
     assert coverage_table(doc) == {
         "Le marché de Noël ouvre": {"Français": "original", "English": "outdated", "Հայերեն": "missing",
-                                   "Русский": "missing"},
+                                   "Русский": "missing", "العربية": "missing"},
         "Le pont de Valmont rouvre": {"Français": "original", "English": "human", "Հայերեն": "human",
-                                      "Русский": "machine"},
+                                      "Русский": "machine", "العربية": "missing"},
         "Le budget municipal adopté": {"Français": "original", "English": "reviewed", "Հայերեն": "missing",
-                                       "Русский": "human"},
+                                       "Русский": "human", "العربية": "missing"},
         "Lantern festival draws crowds": {"Français": "failed", "English": "original", "Հայերեն": "queued",
-                                          "Русский": "missing"},
+                                          "Русский": "missing", "العربية": "missing"},
     }
 
 
@@ -283,6 +283,7 @@ def test_coverage_totals_count_each_state_per_language(client, coverage_newsroom
         "English": {"original": 1, "human": 1, "reviewed": 1, "outdated": 1},
         "Հայերեն": {"human": 1, "queued": 1, "missing": 2},
         "Русский": {"machine": 1, "human": 1, "missing": 2},
+        "العربية": {"missing": 4},
     }
 
 

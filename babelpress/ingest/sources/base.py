@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_noop
@@ -25,10 +26,12 @@ from babelpress.newsroom.sanitize import clean_text
 
 from ..messages import Message
 from .. import dedup
-from ..fetch import FetchResult, fetch
 from ..language import normalize_language
 from ..models import Feed
 from ..outcomes import ImportFailed  # noqa: F401 - what a source raises for a story it cannot read
+
+if TYPE_CHECKING:  # fetch.py (httpx) is loaded by the first fetch: the admin imports this module
+    from ..fetch import FetchResult
 
 #: Kinds of document: fetched from a URL, or a file (an upload, a local file).
 WEB, FILE = "web", "file"
@@ -199,6 +202,8 @@ class ImportSource:
 def fetch_document(url: str, *, accept: str, respect_robots: bool = True, etag: str | None = None,
                    last_modified: str | None = None) -> Document:
     """Fetch ``url`` under the importer's settings (fetch.py). Raises FetchError."""
+    from ..fetch import fetch
+
     result = fetch(url, etag=etag, last_modified=last_modified, respect_robots=respect_robots, accept=accept)
     return Document.from_fetch(result, requested_url=url)
 

@@ -6,8 +6,6 @@ import functools
 import html
 import json
 import re
-from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
@@ -15,13 +13,14 @@ from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix
-from django.utils import timezone, translation
-from django.utils.html import format_html
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
+from babelpress.site import times
 from babelpress.site.memo import Fragments, NoFingerprint, fingerprint
 
 register = template.Library()
@@ -37,16 +36,11 @@ def _locale(language: str | None = None) -> str:
     return (language or translation.get_language() or settings.LANGUAGE_CODE).replace("-", "_")
 
 
-@register.filter
-def cldr_datetime(value, style: str = "long"):
-    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026 à 09:30').
+def _date_and_time(local, style: str, locale: str) -> str:
+    """A date in ``style`` with the short time, joined as CLDR says ('28 novembre 2026, 09:30').
 
     Babel's own long datetime carries seconds and a UTC offset, which no newspaper prints.
     """
-    if not value:
-        return ""
-    locale = _locale()
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE))
     pattern = get_datetime_format(style, locale=locale).replace("'", "")
     return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, style, locale=locale)
@@ -54,19 +48,65 @@ def cldr_datetime(value, style: str = "long"):
 
 
 @register.filter
+def cldr_datetime(value, style: str = "long"):
+    """The date and time in the site's zone, and the zone ('28 novembre 2026, 09:30 (heure normale
+    d’Europe centrale)': site/times.py)."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    return times.with_zone(_date_and_time(local, style, locale), local, locale)
+
+
+@register.simple_tag
+def cldr_datetime_beside(value, style: str, beside):
+    """``value`` as ``cldr_datetime`` shows it, without the zone when ``beside`` (the time shown
+    just before it, as in "…, 14:05 (heure normale d’Europe centrale) Mis à jour le …, 16:10") is
+    in the same one: a line names its zone once."""
+    if not value:
+        return ""
+    locale, local = _locale(), times.local(value)
+    if beside and times.zone_label(local, locale) == times.zone_label(beside, locale):
+        return _date_and_time(local, style, locale)
+    return cldr_datetime(value, style)
+
+
+@register.filter
 def cldr_date(value, style: str = "long"):
     if not value:
         return ""
-    local = value.astimezone(ZoneInfo(settings.TIME_ZONE)) if hasattr(value, "astimezone") else value
+    local = times.local(value) if hasattr(value, "astimezone") else value
     return format_date(local, format=style, locale=_locale())
+
+
+@register.simple_tag(takes_context=True)
+def story_time(context, value):
+    """``{% story_time story.published_at as when %}``: how a card dates its story — ``when.text``
+    (the long date, or "il y a 3 heures" on a listing whose view put ``relative_to``, the time
+    the page is rendered at, in the context: site/times.py), ``when.title`` (the date and time with
+    the zone, when the text is relative), ``when.iso`` (for ``<time datetime>``)."""
+    if not value:
+        return {"text": "", "title": "", "iso": ""}
+    now = context.get("relative_to")
+    text = times.relative(value, now, _locale()) if now else None
+    if text is None:
+        return {"text": cldr_date(value, "long"), "title": "", "iso": isoformat(value)}
+    return {"text": text, "title": cldr_datetime(value, "long"), "iso": isoformat(value)}
 
 
 @register.filter
 def author_names(article) -> str:
     """The article's author and co-authors, listed as the page's language lists names (CLDR):
-    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"."""
+    "Jean Dupont et Marie Curie", "Jane Doe, John Roe and Ann Lee"; each name isolated (``bdi``),
+    so a Latin name in an Arabic sentence, or the reverse, keeps its place in the list."""
     names = [author.name for author in credited_authors(article)]
-    return format_list(names, locale=_locale()) if names else ""
+    if not names:
+        return ""
+    # CLDR's pattern joins placeholders, then is escaped; each name goes in as its own <bdi>.
+    joined = conditional_escape(format_list([f"\x00{i}\x00" for i in range(len(names))], locale=_locale()))
+    parts = joined.split("\x00")
+    for i in range(1, len(parts), 2):
+        parts[i] = bdi(names[int(parts[i])])
+    return mark_safe("".join(parts))
 
 
 @register.filter
@@ -98,8 +138,56 @@ def direction(code: str) -> str:
 
 
 @register.filter
+def lang_attrs(code: str) -> str:
+    """``lang`` and ``dir`` for an element holding text in ``code``, when the page speaks another
+    language ('' when it is the page's own): a French headline on an Arabic page is laid out
+    left to right, in its own isolated run (an element with ``dir`` is a bidi isolate)."""
+    if not code or code == (translation.get_language() or settings.LANGUAGE_CODE):
+        return ""
+    return _lang_dir(code, direction(code))
+
+
+@functools.lru_cache(maxsize=256)
+def _lang_dir(code: str, direction: str) -> str:  # once per language: every card of a list asks
+    return format_html(' lang="{}" dir="{}"', code, direction)
+
+
+@register.filter
+def bdi(text, code: str = "") -> str:
+    """``text`` in a ``<bdi>``: a name, a tag or a section inside a sentence of the other direction
+    keeps its own order and leaves the sentence's alone. Given its language, the text gets that
+    language's direction (and ``lang`` when it is not the page's); else the browser finds it."""
+    attrs = (lang_attrs(code) or f' dir="{direction(code)}"') if code else ""  # direction: ltr or rtl
+    return mark_safe(f"<bdi{attrs}>{conditional_escape(text)}</bdi>")
+
+
+@register.simple_tag(takes_context=True)
+def language_choices(context, alternates) -> list:
+    """The languages the page exists in, for the picker at the top of every page: its hreflang
+    alternates (``(code, path)`` pairs the views already build: a story's published translations,
+    a section's names), in the order of BABELPRESS_CONTENT_LANGUAGES; a page with none (a tag, a
+    404) offers every content language's home page. Each item: (Language, path, aria-current)."""
+    from babelpress import languages
+    from babelpress.site.addresses import public_path
+
+    paths = dict(alternates or ())
+    if not paths:
+        paths = {lang.code: public_path("home", lang.code) for lang in languages.content_languages()}
+    current = getattr(context.get("language"), "code", None) or translation.get_language()
+    here = getattr(context.get("request"), "path", None)
+    return [
+        (lang, paths[lang.code], ("page" if paths[lang.code] == here else "true") if lang.code == current else "")
+        for lang in languages.content_languages() if lang.code in paths
+    ]
+
+
+@register.filter
 def isoformat(value):
-    return value.isoformat() if value else ""
+    """ISO 8601 with the site's offset ('2026-12-01T14:05:00+01:00'), as the page shows the time; to
+    the second (HTML's datetime attribute takes at most three decimals)."""
+    if not value:
+        return ""
+    return times.local(value).isoformat(timespec="seconds") if hasattr(value, "astimezone") else value.isoformat()
 
 
 @register.filter
@@ -147,19 +235,17 @@ def _wrap_tables(body: str, language: str | None) -> str:
 # Rendered HTML of one story, remembered by the data it shows (site/memo.py): cards, article blocks.
 _CARDS = Fragments(4096)
 _BLOCKS = Fragments(256)
-#: A card of a story published less than this ago may say how long ago ("il y a 3 h"): remembered a minute at most.
-RECENT = timedelta(hours=48)
 
 
 def _place(context) -> tuple:
     """What a fragment may show of where it is rendered: the interface language, the address
     prefix, and the scheme and host (absolute addresses take them from the request when
-    BABELPRESS_SITE_URL is unset); last, the time of the page."""
+    BABELPRESS_SITE_URL is unset)."""
     place = context.render_context.get(_place)  # once per page
     if place is None:
         request = context.get("request")
         host = f"{request.scheme}://{request.get_host()}" if request is not None and not settings.SITE_URL else None
-        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host, timezone.now())
+        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host)
     return place
 
 
@@ -192,12 +278,14 @@ def _remembered(store: Fragments, key, context, values: dict, render) -> str:
 
 
 def _card(context, place, story, is_lead: bool) -> str:
-    recent = story.published_at and place[-1] - story.published_at < RECENT
+    now = context.get("relative_to")  # a listing's cards say "il y a 3 heures" (``story_time``)
+    # Until when the card's words are true stands for them: a new label, a new key.
+    label = times.changes_at(story.published_at, now) if now and story.published_at else None
     try:
-        key = (place[:-1], is_lead, fingerprint(story), int(place[-1].timestamp() // 60) if recent else None)
+        key = (place, is_lead, fingerprint(story), label)
     except NoFingerprint:
         key = None
-    return _remembered(_CARDS, key, context, {"story": story, "is_lead": is_lead},
+    return _remembered(_CARDS, key, context, {"story": story, "is_lead": is_lead, "relative_to": now},
                        lambda context: context.template.engine.get_template("site/_story_card.html").render(context))
 
 
@@ -205,8 +293,9 @@ def _card(context, place, story, is_lead: bool) -> str:
 def story_card(context, story, is_lead: bool = False) -> str:
     """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once for the data it
     shows and remembered (site/memo.py): the story's listing row (``pages.LISTING_FIELDS`` with its
-    credits and section name), the interface language, the address prefix, and for a recent story
-    the minute. The card sees nothing else of the page (an isolated context)."""
+    credits and section name), the interface language, the address prefix, and on a listing its
+    relative time's words (until when they hold). The card sees nothing else of the page (an
+    isolated context)."""
     return _card(context, _place(context), story, bool(is_lead))
 
 
@@ -238,7 +327,7 @@ def fragment(parser, token):
     the variables it names and remembered (site/memo.py) — for what shows one story. The block sees
     those variables and what context processors give every page, nothing else of the page; it is
     keyed by the page's address too. Nothing in it may change with time alone (a relative time:
-    put it outside, or in a card, which is keyed by the minute while its story is recent)."""
+    put it outside, or in a card, which is keyed by its relative time's words)."""
     names = token.split_contents()[1:]
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()

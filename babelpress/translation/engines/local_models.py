@@ -1,7 +1,8 @@
 """Loaded models of the ``local`` engine: a CTranslate2 translator and its SentencePiece
 tokenizers (one, or source.spm + target.spm for OPUS-MT) per installed model, loaded once per
 process and shared by every engine instance and thread. A model installed again (a new
-``model.bin``) is loaded again on its next use.
+``model.bin``) is loaded again on its next use. CTranslate2 and SentencePiece are imported with the
+first model loaded: every process imports this module (the engine map), few translate locally.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-
-import ctranslate2
-import sentencepiece
+from typing import TYPE_CHECKING
 
 from babelpress.translation.engines.base import EngineError
 from babelpress.translation.model_files import CT2_WEIGHTS, ct2_config
 from babelpress.translation.model_store import LocalModel
 from babelpress.translation.models_folder import INSTALL_HINT
+
+if TYPE_CHECKING:
+    import ctranslate2
+    import sentencepiece
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +70,8 @@ def _stamp(model: LocalModel) -> int:
 def _pick_compute_type(device: str, wanted: str) -> str:
     if wanted in ("default", "auto"):
         return wanted
+    import ctranslate2
+
     try:
         supported = ctranslate2.get_supported_compute_types(device)
     except Exception:  # unknown device: let the Translator report it
@@ -113,6 +118,9 @@ def get_model(
 
 
 def _load(model, *, device, compute_type, inter_threads, intra_threads, engine) -> LoadedModel:
+    import ctranslate2
+    import sentencepiece
+
     reinstall = f"reinstall it with `{INSTALL_HINT}`"
     try:
         sp = sentencepiece.SentencePieceProcessor(model_file=str(model.source_spm_path))

@@ -11,10 +11,12 @@ real newsroom's users or stories unless told to with --allow-existing-data.
 from __future__ import annotations
 
 import ipaddress
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from babelpress.core.management.commands.serve import Command as ServeCommand
 from babelpress.datadir import ensure_private_dir
@@ -55,7 +57,7 @@ class Command(ServeCommand):
         if loaded:
             self.stdout.write("Demo newsroom already loaded; keeping your data.")
         else:
-            counts = demo_loader.load_demo()
+            counts = demo_loader.load_demo(newest_at=timezone.now() - timedelta(hours=2))
             self.stdout.write(
                 "Loaded the demo newsroom: {articles} articles, {sections} sections, {sources} sources, "
                 "{authors} authors.".format(**counts)

@@ -1,15 +1,20 @@
-"""`babelpress serve`: the site under gunicorn (a production WSGI server) on an existing database."""
+"""`babelpress serve`: the site under gunicorn (a production WSGI server) on an existing database.
+
+Once it has checked the database and collected the static files, the command becomes gunicorn by
+``os.execv``: the process that loaded Django for those checks does not stay resident beside the
+processes that serve. gunicorn loads the application once, in its master (``--preload``), and forks
+its workers from it; with --with-worker, the job worker too (core/gunicorn_worker.py).
+"""
 
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 
 #: Seconds gunicorn lets one request run before it restarts the worker serving it. Chosen, not
@@ -69,41 +74,32 @@ class Command(BaseCommand):
     def gunicorn_command(self, options) -> list[str]:
         host, port = options["host"], options["port"]
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        return [
+        command = [
             sys.executable, "-m", "gunicorn", "babelpress.wsgi:application",
             "--bind", bind, "--workers", str(options["workers"]), "--threads", str(options["threads"]),
             "--timeout", str(options.get("timeout") or DEFAULT_TIMEOUT),
             "--access-logfile", "-", "--graceful-timeout", "10", "--forwarded-allow-ips", "127.0.0.1",
+            # The application is loaded once, in the master, before the workers are forked: they share
+            # its memory (copy-on-write) instead of each loading its own copy (babelpress/wsgi.py).
+            "--preload",
+            # No gunicornc control socket: one path per account ($HOME/.gunicorn/gunicorn.ctl) that two
+            # sites would share, and an asyncio thread in the master (stopped and started around each
+            # fork) that nothing of Babelpress uses.
+            "--no-control-socket",
         ]
+        if options.get("with_worker"):
+            command += ["--config", "python:babelpress.core.gunicorn_worker"]  # the job worker: forked too
+        return command
 
     def serve(self, options, banner: str = "") -> None:
+        """Become gunicorn: this process, which loaded Django for its checks, does not stay beside it."""
         host, port = options["host"], options["port"]
         self.allow_host(host)
-        children = []
-        if options.get("with_worker"):
-            children.append(subprocess.Popen([sys.executable, "-m", "babelpress", "worker"]))
-        cmd = self.gunicorn_command(options)
         shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
         self.stdout.write(banner or f"Babelpress is serving http://{shown}:{port}/  (admin: http://{shown}:{port}/admin/)")
-        server = subprocess.Popen(cmd)
-        children.insert(0, server)
-
-        def stop(signum, frame):
-            # Stopping `babelpress serve` stops what it started: no orphaned gunicorn or worker.
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        try:
-            server.wait()
-        finally:
-            stop(None, None)
-            for child in children:
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
-        if server.returncode not in (0, -signal.SIGTERM, None):
-            raise CommandError(f"gunicorn stopped with exit code {server.returncode}; see its messages above.")
+        command = self.gunicorn_command(options)
+        connections.close_all()  # goodbye to the database server; gunicorn opens its own
+        self.stdout.flush()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(command[0], command)
