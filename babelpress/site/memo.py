@@ -78,6 +78,8 @@ def fingerprint(value, depth: int = 0):
     item by item, a model instance by every field it holds and the related objects and prefetched
     lists it carries — or, for one built by site/pages.py, the rows it was built from (``read_from``),
     as long as nothing was added to it since."""
+    if isinstance(value, datetime):  # with its zone: aware datetimes of one instant are equal across zones
+        return value, value.tzinfo
     if value is None or isinstance(value, _PLAIN):
         return value
     if depth > 8:

@@ -6,6 +6,7 @@ import functools
 import html
 import json
 import re
+from datetime import datetime
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
@@ -25,11 +26,26 @@ from babelpress.site.memo import Fragments, NoFingerprint, fingerprint
 
 register = template.Library()
 
-# Babel parses the locale and walks CLDR's data on every call, and a page formats the same few dates and
-# numbers again and again: remember their results (pure functions of hashable arguments).
-format_date, format_time, get_datetime_format, format_decimal = (
-    functools.lru_cache(maxsize=4096)(function) for function in (format_date, format_time, get_datetime_format, format_decimal)
-)
+
+def _pure(function):
+    """``function`` (Babel's) remembered per arguments: it parses the locale and walks CLDR's data
+    on every call, and a page formats the same few dates and numbers again and again. A datetime
+    counts with its zone: aware datetimes of one instant are equal whatever their zones."""
+
+    @functools.lru_cache(maxsize=4096)
+    def remembered(zones, args, kwargs):
+        return function(*args, **dict(kwargs))
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        zones = tuple((a.tzinfo, a.utcoffset()) if isinstance(a, datetime) else None for a in args)
+        return remembered(zones, args, tuple(sorted(kwargs.items())))
+
+    return wrapper
+
+
+format_date, format_time, get_datetime_format, format_decimal = map(
+    _pure, (format_date, format_time, get_datetime_format, format_decimal))
 
 
 def _locale(language: str | None = None) -> str:
@@ -314,7 +330,7 @@ class FragmentNode(template.Node):
         values = {name: context.get(name) for name in self.names}
         try:
             request = context.get("request")
-            key = (self.origin.name, self.token.lineno, _place(context)[:-1], getattr(request, "path", None),
+            key = (self.origin.name, self.token.lineno, _place(context), getattr(request, "path", None),
                    fingerprint(tuple(values.values())))
         except NoFingerprint:
             key = None
