@@ -86,11 +86,9 @@ def _load_sections(items: list[dict]) -> dict[str, Section]:
 
 @transaction.atomic
 def load_demo(folder: Path = DEMO_DIR, *, newest_at: datetime | None = None) -> dict[str, int]:
-    """Create (or update in place) every demo object; safe to run twice.
-
-    ``newest_at``: move every story's date by one offset so that the newest is published then (the
-    demo command passes "two hours ago", so a fresh demo reads like a live site: today's story says
-    "il y a 2 heures"); without it the dates written in the files are kept (tests rely on them)."""
+    """Create (or update in place) every demo object; safe to run twice. ``newest_at`` moves every
+    date by one offset so the newest story is published then (the demo command: two hours ago, so
+    today's story says "il y a 2 heures"); without it the files' dates are kept (tests use them)."""
     data = read_demo(folder)
     if newest_at is not None:
         _bring_forward(data["stories"], newest_at)
