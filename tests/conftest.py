@@ -16,10 +16,14 @@ from .browser import CHROMIUM
 @pytest.fixture(autouse=True)
 def _fresh_language_cache():
     from babelpress import languages
+    from babelpress.site import memo
 
+    # Each test has its own database: nothing a page remembered in another test may show.
     languages.clear_cache()
+    memo.forget()
     yield
     languages.clear_cache()
+    memo.forget()
 
 
 @pytest.fixture

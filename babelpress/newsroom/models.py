@@ -144,8 +144,9 @@ class Tag(constraints.FieldBoundConstraints, NamedWithSlug):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """Live stories: published, and their time (``now`` unless given) has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now() if now is None else now)
 
     def in_language(self, language: str):
         return self.filter(language=language)

@@ -234,6 +234,8 @@ BABELPRESS_PREVIEW_MAX_AGE = env_int("BABELPRESS_PREVIEW_MAX_AGE", 3 * 24 * 3600
 BABELPRESS_PUBLICATION_CHECK_SECONDS = env_int("BABELPRESS_PUBLICATION_CHECK_SECONDS", 15, minimum=1)
 # Keep rendered public pages whole in the cache until content changes (see babelpress/site/cache.py).
 BABELPRESS_PAGE_CACHE = env_bool("BABELPRESS_PAGE_CACHE", True)
+# Remember the rendered HTML of each story (cards, article blocks) by the data it shows (site/memo.py).
+BABELPRESS_FRAGMENT_MEMORY = env_bool("BABELPRESS_FRAGMENT_MEMORY", True)
 
 # --- Translation ------------------------------------------------------------------------------
 

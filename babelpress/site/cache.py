@@ -65,6 +65,11 @@ views) is the latest of the content version's time and the page's own stories' t
 goes backwards for a URL, even when the newest story is withdrawn, so a client revalidating with
 If-Modified-Since only gets 304 when nothing changed since (to the second: HTTP dates have no
 finer grain, the ETag has).
+
+One state per request. A public view reads the content state once (``per_request``, applied by
+``cached_page``): the page's key, its max-age, its Last-Modified and the lookups remembered per
+content version (babelpress/site/memo.py) all see the same version, for one read of the shared
+cache. Rendering without this cache is fast too: docs/decisions.md, "Rendering speed".
 """
 
 from __future__ import annotations
@@ -72,6 +77,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -90,14 +96,37 @@ ENTRY_FORMAT = 3  # in every page key: entries of another shape (an older releas
 _PAGE = re.compile(r"[0-9]{1,6}")
 
 _clock = time.time_ns  # nanoseconds since the epoch; tests inject their own
+# The state as a public page's request first read it: one read of the shared cache per request, and
+# one version for everything the page looks up (``per_request``).
+_request = threading.local()
 
 
 def _state() -> tuple[str, float | None]:
     """The content version and the next scheduled publication; a new version once that has passed."""
+    state = getattr(_request, "state", None)
+    if state is not None:
+        return state
     state = cache.get(STATE_KEY)
     if state is None or (state[1] is not None and dj_timezone.now().timestamp() >= state[1]):
         state = _bump(state)
+    if getattr(_request, "active", False):
+        _request.state = state
     return state
+
+
+def per_request(view):
+    """Read the content state once for the whole of ``view``'s request (it is read by the page cache,
+    the Last-Modified and max-age headers and the lookups remembered per version, site/memo.py)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        _request.active, _request.state = True, None
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            _request.active, _request.state = False, None
+
+    return wrapper
 
 
 def content_version() -> str:
@@ -117,6 +146,8 @@ def _bump(previous) -> tuple[str, float | None]:
     upcoming = pages.next_scheduled_time()
     state = (version, upcoming.timestamp() if upcoming else None)
     cache.set(STATE_KEY, state, None)
+    if getattr(_request, "active", False):
+        _request.state = state
     return state
 
 
@@ -141,7 +172,7 @@ def lasts_until(response, moment: datetime | None):
 
 def content_changed_at() -> datetime:
     """When newsroom content last changed (the content version's time)."""
-    return datetime.fromtimestamp(int(content_version(), 16) / 1e9, tz=timezone.utc)
+    return datetime.fromtimestamp(int(_state()[0], 16) / 1e9, tz=timezone.utc)
 
 
 def page_number(request) -> int | None:
@@ -197,7 +228,7 @@ def cached_page(view=None, *, paginated: bool = False):
                 return _send(request, response, bodies)
         return response
 
-    return wrapper
+    return per_request(wrapper)
 
 
 def _store(key: str, response) -> dict[str, bytes]:

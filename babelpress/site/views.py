@@ -4,7 +4,7 @@ token, no login state), so it can be cached whole by the browser, a proxy or our
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
-from babelpress.newsroom.models import SectionName, Tag
 from babelpress.newsroom import provenance
 from babelpress.site import pages, structured, times
 from babelpress.site.addresses import public_path
@@ -80,14 +79,8 @@ def root(request):
 def home(request, lang):
     language = languages.get(lang)
     sections = pages.sections_for(lang)
-    stories = list(pages.listing(lang)[: HOME_SECTION_SIZE * (len(sections) + 1) * 2])
-    lead = stories[0] if stories else None
-    by_section: OrderedDict = OrderedDict((s.id, (s, [])) for s in sections)
-    for story in stories[1:]:
-        bucket = by_section.get(story.section_id)
-        if bucket is not None and len(bucket[1]) < HOME_SECTION_SIZE:
-            bucket[1].append(story)
-    blocks = [(section, items) for section, items in by_section.values() if items]
+    lead, by_section = pages.front_page(lang, [s.id for s in sections], HOME_SECTION_SIZE)
+    blocks = [(section, by_section[section.id]) for section in sections if by_section.get(section.id)]
     other_languages = [l for l in languages.content_languages() if l.code != lang]
     listed = _listed(([lead] if lead else []) + [story for _section, items in blocks for story in items])
     response = render(
@@ -104,17 +97,18 @@ def home(request, lang):
             "relative_to": listed["relative_to"],
         },
     )
-    return _public(response, *stories, labels=listed["labels"])
+    return _public(response, *([lead] if lead else []), *(story for _, items in blocks for story in items),
+                   labels=listed["labels"])
 
 
 @require_safe
 @cached_page(paginated=True)
 def section(request, lang, slug):
-    name = SectionName.objects.select_related("section").filter(language=lang, slug=slug).first()
+    name = pages.section_name(lang, slug)
     if name is None:
         raise Http404(_("There is no such section."))
-    page = _page(request, pages.listing(lang).filter(section_id=name.section_id))
-    other_names = SectionName.objects.filter(section_id=name.section_id).exclude(language=lang)
+    page = _page(request, pages.in_section(lang, name.section_id))
+    other_names = pages.other_section_names(name)
     alternates = [(lang, name.get_absolute_url())] + [
         (n.language, n.get_absolute_url()) for n in other_names if n.language in settings.BABELPRESS_CONTENT_LANGUAGES
     ]
@@ -140,10 +134,10 @@ def section(request, lang, slug):
 @require_safe
 @cached_page(paginated=True)
 def tag(request, lang, slug):
-    tag = Tag.objects.filter(language=lang, slug=slug).first()
+    tag = pages.tag(lang, slug)
     if tag is None:
         raise Http404(_("There is no such tag."))
-    page = _page(request, pages.listing(lang).filter(tags=tag))
+    page = _page(request, pages.tagged(lang, tag.pk))
     stories = list(page.object_list)
     listed = _listed(stories)
     response = render(
@@ -186,10 +180,8 @@ def article_context(request, lang, story) -> dict:
             available.append((language, by_language[language.code].get_absolute_url()))
         else:
             missing.append((language, public_path("home", language.code)))
-    related = list(
-        pages.listing(lang).filter(section_id=story.section_id).exclude(pk=story.pk)[: settings.BABELPRESS_RELATED_COUNT]
-    )
-    tags = list(story.tags.all())
+    related = pages.related(story, settings.BABELPRESS_RELATED_COUNT, lang)
+    tags = pages.article_tags(story)
     return {
         "language": languages.get(lang),
         "article": story,
@@ -202,8 +194,9 @@ def article_context(request, lang, story) -> dict:
         or next((a for a in by_language.values() if not a.translation_method), story),
         "related": related,
         "tags": tags,
-        "jsonld": structured.article_jsonld(request, story, tags),
-        "image": structured.lead_image(story),
+        # Computed when the page's head is rendered, not when it is remembered (site/memo.py).
+        "jsonld": partial(structured.article_jsonld, request, story, tags),
+        "image": partial(structured.lead_image, story),
         "provenance": provenance_line(story),
         "sections": [s for s in pages.sections_for(lang) if s.display],
     }

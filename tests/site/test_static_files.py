@@ -1,5 +1,6 @@
 """Static files get brotli and gzip copies at collectstatic, made again only when a file changes
-(babelpress/site/static_files.py): `babelpress serve` collects them at every start."""
+(babelpress/site/static_files.py): `babelpress serve` collects them at every start. Their addresses
+are worked out once per process."""
 
 from __future__ import annotations
 
@@ -56,3 +57,18 @@ def test_source_maps_are_not_compressed(settings):
     compressor = StaticFilesStorage(location="/nonexistent").create_compressor(extensions=None, quiet=True)
     assert not compressor.should_compress("editor.js.map") and not compressor.should_compress("logo.png")
     assert compressor.should_compress("editor.js") and "map" in static_files.SKIP_COMPRESS_EXTENSIONS
+
+
+def test_static_addresses_are_the_manifest_s_worked_out_once(tmp_path, settings):
+    from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
+
+    (tmp_path / "staticfiles.json").write_text('{"paths": {"babelpress/site.css": "babelpress/site.0123abcd.css"}, '
+                                                '"version": "1.1", "hash": "x"}')
+    settings.DEBUG = False
+    storage = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    expected = ManifestStaticFilesStorage(location=tmp_path, base_url="/static/").url("babelpress/site.css")
+    assert storage.url("babelpress/site.css") == expected == "/static/babelpress/site.0123abcd.css"
+    storage.hashed_files.clear()  # remembered: the manifest is not read again
+    assert storage.url("babelpress/site.css") == expected
+    with pytest.raises(ValueError):
+        storage.url("babelpress/missing.css")  # refused as the manifest storage refuses it

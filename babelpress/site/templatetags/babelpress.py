@@ -6,12 +6,14 @@ import functools
 import html
 import json
 import re
+from datetime import datetime
 
 from babel.dates import format_date, format_time, get_datetime_format
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from django import template
 from django.conf import settings
+from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -20,8 +22,30 @@ from django.utils.translation import gettext, ngettext
 from babelpress.absolute_urls import absolute_url
 from babelpress.newsroom.coauthors import credited_authors
 from babelpress.site import times
+from babelpress.site.memo import Fragments, NoFingerprint, fingerprint
 
 register = template.Library()
+
+
+def _pure(function):
+    """``function`` (Babel's) remembered per arguments: it parses the locale and walks CLDR's data
+    on every call, and a page formats the same few dates and numbers again and again. A datetime
+    counts with its zone: aware datetimes of one instant are equal whatever their zones."""
+
+    @functools.lru_cache(maxsize=4096)
+    def remembered(zones, args, kwargs):
+        return function(*args, **dict(kwargs))
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        zones = tuple((a.tzinfo, a.utcoffset()) if isinstance(a, datetime) else None for a in args)
+        return remembered(zones, args, tuple(sorted(kwargs.items())))
+
+    return wrapper
+
+
+format_date, format_time, get_datetime_format, format_decimal = map(
+    _pure, (format_date, format_time, get_datetime_format, format_decimal))
 
 
 def _locale(language: str | None = None) -> str:
@@ -208,6 +232,12 @@ def story_body(body: str) -> str:
     named by the table's caption."""
     if "<table" not in (body or ""):
         return mark_safe(body or "")
+    return _wrap_tables(body, translation.get_language())
+
+
+@functools.lru_cache(maxsize=128)
+def _wrap_tables(body: str, language: str | None) -> str:
+    """``story_body`` of a body with tables, remembered (language: that of the unnamed tables' label)."""
 
     def wrap(match: re.Match) -> str:
         caption = _CAPTION.search(match.group(0))
@@ -216,3 +246,105 @@ def story_body(body: str) -> str:
                            name or gettext("Table"), mark_safe(match.group(0)))
 
     return mark_safe(_TABLE.sub(wrap, body))
+
+
+# Rendered HTML of one story, remembered by the data it shows (site/memo.py): cards, article blocks.
+_CARDS = Fragments(4096)
+_BLOCKS = Fragments(256)
+
+
+def _place(context) -> tuple:
+    """What a fragment may show of where it is rendered: the interface language, the address
+    prefix, and the scheme and host (absolute addresses take them from the request when
+    BABELPRESS_SITE_URL is unset)."""
+    place = context.render_context.get(_place)  # once per page
+    if place is None:
+        request = context.get("request")
+        host = f"{request.scheme}://{request.get_host()}" if request is not None and not settings.SITE_URL else None
+        place = context.render_context[_place] = (translation.get_language(), get_script_prefix(), host)
+    return place
+
+
+def _isolated(context, values: dict):
+    """A context holding ``values`` and what context processors give every page (the interface
+    language, the site's name, the request), nothing else: a remembered fragment shows only its key."""
+    index = getattr(context, "_processors_index", None)
+    if index is None:
+        return None
+    isolated = context.new(dict(context.dicts[index]))
+    isolated.update(values)
+    return isolated
+
+
+def _remembered(store: Fragments, key, context, values: dict, render) -> str:
+    """The fragment ``key`` from ``store``, else ``render``-ed in an isolated context (also with the
+    memory off, so that a page is the same either way) and remembered."""
+    remember = key is not None and settings.BABELPRESS_FRAGMENT_MEMORY
+    html = store.get(key) if remember else None
+    if html is not None:
+        return html
+    isolated = _isolated(context, values)
+    if isolated is None:  # not a page's context (a template rendered without a request)
+        with context.push(**values):
+            return render(context)
+    html = render(isolated)
+    if remember:
+        store.put(key, html)
+    return html
+
+
+def _card(context, place, story, is_lead: bool) -> str:
+    now = context.get("relative_to")  # a listing's cards say "il y a 3 heures" (``story_time``)
+    # Until when the card's words are true stands for them: a new label, a new key.
+    label = times.changes_at(story.published_at, now) if now and story.published_at else None
+    try:
+        key = (place, is_lead, fingerprint(story), label)
+    except NoFingerprint:
+        key = None
+    return _remembered(_CARDS, key, context, {"story": story, "is_lead": is_lead, "relative_to": now},
+                       lambda context: context.template.engine.get_template("site/_story_card.html").render(context))
+
+
+@register.simple_tag(takes_context=True)
+def story_card(context, story, is_lead: bool = False) -> str:
+    """``{% story_card story %}``: site/_story_card.html for ``story``, rendered once for the data it
+    shows and remembered (site/memo.py): the story's listing row (``pages.LISTING_FIELDS`` with its
+    credits and section name), the interface language, the address prefix, and on a listing its
+    relative time's words (until when they hold). The card sees nothing else of the page (an
+    isolated context)."""
+    return _card(context, _place(context), story, bool(is_lead))
+
+
+@register.simple_tag(takes_context=True)
+def story_cards(context, stories) -> str:
+    """``{% story_cards stories %}``: the card of each story, one after the other (``story_card``)."""
+    place = _place(context)
+    return mark_safe("".join(_card(context, place, story, False) for story in stories))
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, names: list[str]):
+        self.nodelist, self.names = nodelist, names
+
+    def render(self, context):
+        values = {name: context.get(name) for name in self.names}
+        try:
+            request = context.get("request")
+            key = (self.origin.name, self.token.lineno, _place(context), getattr(request, "path", None),
+                   fingerprint(tuple(values.values())))
+        except NoFingerprint:
+            key = None
+        return _remembered(_BLOCKS, key, context, values, self.nodelist.render)
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment article tags %}…{% endfragment %}``: the block rendered once for the values of
+    the variables it names and remembered (site/memo.py) — for what shows one story. The block sees
+    those variables and what context processors give every page, nothing else of the page; it is
+    keyed by the page's address too. Nothing in it may change with time alone (a relative time:
+    put it outside, or in a card, which is keyed by its relative time's words)."""
+    names = token.split_contents()[1:]
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, names)
