@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The whole-page cache on (the test settings turn it off), empty, at its default lifetime."""
+    settings.BABELPRESS_PAGE_CACHE = True
+    settings.BABELPRESS_PAGE_MAX_AGE = 300
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -25,14 +25,6 @@ def path(request, settings):
     cache.clear()
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def identity_of(client, url) -> bytes:
     response = client.get(url)
     assert "Content-Encoding" not in response

@@ -11,14 +11,6 @@ from django.utils.http import parse_http_date
 from babelpress.newsroom.models import Article
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_a_cached_page_costs_no_query_and_keeps_its_headers(client, newsroom, page_cache, django_assert_num_queries):
     url = newsroom.bridge.get_absolute_url()
     first = client.get(url)

@@ -21,14 +21,6 @@ from babelpress.site import urls as site_urls
 SITE = "https://news.example.org"
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def addresses(content: bytes) -> list[str]:
     """Every absolute address a page gives of itself: canonical, hreflang, og:url, JSON-LD."""
     doc = lxml.html.fromstring(content)

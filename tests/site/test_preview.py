@@ -20,14 +20,6 @@ BANNER = "Preview — not published"
 
 
 @pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
 def drafts(newsroom):
     """A draft in every content language: the French one of the newsroom, and one translation each."""
     made = {"fr": newsroom.draft}

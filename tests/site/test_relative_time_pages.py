@@ -9,20 +9,10 @@ from datetime import datetime, timedelta
 import lxml.html
 import pytest
 from babel.dates import format_date
-from django.core.cache import cache
 from django.utils.cache import get_max_age
 from django.utils.http import parse_http_date
 
 from babelpress.newsroom.models import Article
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    settings.BABELPRESS_PAGE_MAX_AGE = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

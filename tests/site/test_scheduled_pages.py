@@ -7,21 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils.cache import get_max_age
 
 from babelpress.newsroom.models import Article
 
 HEADLINE = "Le tram arrive à minuit"
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.BABELPRESS_PAGE_CACHE = True
-    settings.BABELPRESS_PAGE_MAX_AGE = 300
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
