@@ -11,7 +11,6 @@ with a day's max-age and an ETag (a revalidation is a 304 without rebuilding any
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from babelpress import languages
-from babelpress.site import icons
+from babelpress.site import compression, icons
 from babelpress.site.addresses import public_path
 
 MEDIA_TYPE = "application/manifest+json"
@@ -59,7 +58,7 @@ def manifest_data(lang: str) -> dict:
 @functools.lru_cache(maxsize=32)
 def _built(lang: str, script_prefix: str) -> tuple[bytes, str]:
     body = json.dumps(manifest_data(lang), ensure_ascii=False, indent=1).encode()
-    return body, '"%s"' % hashlib.sha256(body).hexdigest()[:32]
+    return body, compression.etag_for(body)
 
 
 @require_safe
