@@ -11,8 +11,9 @@ Two kinds, each correct without being told of edits (docs/decisions.md, "Renderi
   and the address it is shown at. An edit changes the data, so the next page looks up another key;
   the old entry ages out of the bounded memory. Nothing is invalidated, nothing can be stale, and a
   fragment survives a content version bump: after one story is edited, the home page renders the
-  other cards from memory. The page around them — head, navigation, listings — is rendered on
-  every request.
+  other cards from memory. Blocks shared by a page's stories are remembered the same way, keyed by
+  what they show (``{% fragment %}``: the article's head and body, the section navigation, the
+  language picker, the hreflang links); the rest of the page is rendered on every request.
 
 Tests, changed settings and edited templates start from nothing: ``forget()`` (connected to
 ``setting_changed`` and the development server's ``file_changed``).
