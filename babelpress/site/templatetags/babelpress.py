@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import html
 import json
 import re
 from datetime import datetime
@@ -20,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from babelpress.absolute_urls import absolute_url
+from babelpress.html_text import html_to_text
 from babelpress.newsroom.coauthors import credited_authors
 from babelpress.site import times
 from babelpress.site.memo import Fragments, NoFingerprint, fingerprint
@@ -241,7 +241,7 @@ def _wrap_tables(body: str, language: str | None) -> str:
 
     def wrap(match: re.Match) -> str:
         caption = _CAPTION.search(match.group(0))
-        name = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", caption.group(1))).split()) if caption else ""
+        name = html_to_text(caption.group(1)) if caption else ""
         return format_html('<div class="table-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
                            name or gettext("Table"), mark_safe(match.group(0)))
 
