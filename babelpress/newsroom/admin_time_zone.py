@@ -31,7 +31,7 @@ STYLE = "newsroom/admin/site-time-zone.css"
 
 
 def site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
+    return timezone.get_default_timezone()  # ZoneInfo(TIME_ZONE), remembered by Django
 
 
 def shown(moment: datetime | None, format_name: str = "DATETIME_FORMAT") -> str:

@@ -21,25 +21,20 @@ moment they mean.
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_timedelta
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import pgettext
 
 RELATIVE_FOR = timedelta(hours=24)  # the last day's stories: "il y a 23 heures", then the date
 MINUTE, HOUR = 60, 3600
 
 
-@functools.lru_cache(maxsize=4)
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
 def site_zone() -> ZoneInfo:
-    return _zone(settings.TIME_ZONE)
+    return timezone.get_default_timezone()  # ZoneInfo(TIME_ZONE), remembered by Django
 
 
 def local(moment: datetime) -> datetime:
