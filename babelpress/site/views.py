@@ -60,6 +60,11 @@ def _listed(stories) -> dict:
     return {"relative_to": now, "labels": times.labels_hold([s.published_at for s in stories], now)}
 
 
+def _navigation(lang: str) -> list:
+    """The sections the masthead (and the 404 page) list: those named in ``lang``."""
+    return [s for s in pages.sections_for(lang) if s.display]
+
+
 def _canonical(path: str, page) -> str:
     """The page's own address from its route and page number only, never the query string."""
     return path if page.number == 1 else f"{path}?page={page.number}"
@@ -81,8 +86,8 @@ def home(request, lang):
     sections = pages.sections_for(lang)
     lead, by_section = pages.front_page(lang, [s.id for s in sections], HOME_SECTION_SIZE)
     blocks = [(section, by_section[section.id]) for section in sections if by_section.get(section.id)]
-    other_languages = [l for l in languages.content_languages() if l.code != lang]
-    listed = _listed(([lead] if lead else []) + [story for _section, items in blocks for story in items])
+    shown = ([lead] if lead else []) + [story for _section, items in blocks for story in items]
+    listed = _listed(shown)
     response = render(
         request,
         "site/home.html",
@@ -91,14 +96,12 @@ def home(request, lang):
             "lead": lead,
             "blocks": blocks,
             "sections": [s for s in sections if s.display],
-            "other_languages": other_languages,
             "canonical": public_path("home", lang),
             "alternates": [(l.code, public_path("home", l.code)) for l in languages.content_languages()],
             "relative_to": listed["relative_to"],
         },
     )
-    return _public(response, *([lead] if lead else []), *(story for _, items in blocks for story in items),
-                   labels=listed["labels"])
+    return _public(response, *shown, labels=listed["labels"])
 
 
 @require_safe
@@ -123,7 +126,7 @@ def section(request, lang, slug):
             "canonical": _canonical(name.get_absolute_url(), page),
             "page": page,
             "stories": stories,
-            "sections": [s for s in pages.sections_for(lang) if s.display],
+            "sections": _navigation(lang),
             "alternates": alternates,
             "relative_to": listed["relative_to"],
         },
@@ -149,7 +152,7 @@ def tag(request, lang, slug):
             "canonical": _canonical(tag.get_absolute_url(), page),
             "page": page,
             "stories": stories,
-            "sections": [s for s in pages.sections_for(lang) if s.display],
+            "sections": _navigation(lang),
             "alternates": [],
             "relative_to": listed["relative_to"],
         },
@@ -198,7 +201,7 @@ def article_context(request, lang, story) -> dict:
         "jsonld": partial(structured.article_jsonld, request, story, tags),
         "image": partial(structured.lead_image, story),
         "provenance": provenance_line(story),
-        "sections": [s for s in pages.sections_for(lang) if s.display],
+        "sections": _navigation(lang),
     }
 
 
@@ -222,7 +225,7 @@ def page_not_found(request, exception=None):
         if isinstance(exception.args[0], str):
             message = exception.args[0]
     lang = translation.get_language() or settings.BABELPRESS_DEFAULT_LANGUAGE
-    sections = [s for s in pages.sections_for(lang) if s.display] if languages.get(lang) else []
+    sections = _navigation(lang) if languages.get(lang) else []
     response = render(request, "404.html", {"message": message, "sections": sections}, status=404)
     patch_cache_control(response, public=True, max_age=min(60, max_age()))  # a scheduled story's address too
     return response
